@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "coclick",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "coclick", targets: ["coclick"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNcurses",
+            path: "Sources/CNcurses",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        .target(
+            name: "CoClickAPI",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "CoClickSimulator",
+            dependencies: [
+                "CoClickAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "CoClickAPI",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .target(
+            name: "TerminalUI",
+            dependencies: ["Dashboard", "CNcurses"]
+        ),
+        .executableTarget(
+            name: "coclick",
+            dependencies: [
+                "CoClickAPI", "CoClickSimulator", "Dashboard", "TerminalUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSimulator"]),
+        .testTarget(name: "CoClickSimulatorTests", dependencies: ["CoClickAPI", "CoClickSimulator"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CoClickAPI"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Dashboard", "CoClickAPI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CoClickAPI", "CoClickSimulator"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,64 @@
+import Foundation
+
+/// Everything a call to the API can fail with, each with a sentence a person
+/// understands. No case ever carries the secret key or a token.
+public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// 400 without an `errors` object.
+    case badRequest(String?)
+    /// 401: the secret id/key (or a renewed token) was refused.
+    case unauthorized
+    /// 404.
+    case notFound(String)
+    /// 400 or 422 with the documented `errors` object.
+    case validation(ValidationErrors)
+    /// 500 and other 5xx but 503.
+    case server(status: Int)
+    /// 503: maintenance.
+    case maintenance
+    /// Any other unexpected HTTP status.
+    case unexpectedStatus(Int)
+    /// The request or the connection timed out.
+    case timeout
+    /// No connection: refused, unreachable host, DNS failure, dropped connection.
+    case offline(String)
+    /// A body that is not the JSON the documentation describes.
+    case invalidResponse(String)
+    /// A setting the client cannot use (bad base URL, missing credentials).
+    case configuration(String)
+
+    public var description: String {
+        switch self {
+        case .badRequest(let m):
+            return "the API refused the request as invalid (400)" + (m.map { ": \($0)" } ?? "")
+        case .unauthorized:
+            return "authentication failed (401): the API key (secret id / secret key) was rejected"
+        case .notFound(let what):
+            return "not found (404): \(what)"
+        case .validation(let errors):
+            let parts = errors.orderedFields.map { "\($0.field): \($0.messages.joined(separator: "; "))" }
+            return "the API rejected the meeting: " + parts.joined(separator: ", ")
+        case .server(let status):
+            return "the CoClick server had a problem (\(status)); try again later"
+        case .maintenance:
+            return "the CoClick API is offline for maintenance (503); try again later"
+        case .unexpectedStatus(let s):
+            return "unexpected HTTP status \(s) from the API"
+        case .timeout:
+            return "the API did not answer in time (timeout)"
+        case .offline(let detail):
+            return "cannot reach the API: \(detail)"
+        case .invalidResponse(let detail):
+            return "the API sent a response that is not the expected JSON: \(detail)"
+        case .configuration(let m):
+            return m
+        }
+    }
+
+    /// Worth trying again for a GET: the server or the network may recover.
+    public var isTransient: Bool {
+        switch self {
+        case .server, .maintenance, .timeout, .offline, .invalidResponse: return true
+        default: return false
+        }
+    }
+}

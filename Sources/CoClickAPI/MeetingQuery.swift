@@ -1,0 +1,91 @@
+import Foundation
+
+/// A typed `GET /meetings` query: ransack `q[...]` filters plus the
+/// `X-Page` / `X-Per` pagination headers.
+public struct MeetingQuery: Sendable, Hashable {
+    public var userEmailContains: String?
+    public var statuses: [MeetingStatus]
+    public var startsFrom: Date?
+    public var startsTo: Date?
+    /// Ransack sort, e.g. `starts_at asc`.
+    public var sort: String?
+    public var page: Int
+    public var per: Int
+
+    public init(
+        userEmailContains: String? = nil, statuses: [MeetingStatus] = [], startsFrom: Date? = nil,
+        startsTo: Date? = nil, sort: String? = nil, page: Int = 1, per: Int = 20
+    ) {
+        self.userEmailContains = userEmailContains
+        self.statuses = statuses
+        self.startsFrom = startsFrom
+        self.startsTo = startsTo
+        self.sort = sort
+        self.page = page
+        self.per = per
+    }
+
+    /// The `(name, value)` pairs, in a stable order, not yet encoded.
+    public var parameters: [(String, String)] {
+        var out: [(String, String)] = []
+        if let u = userEmailContains, !u.isEmpty { out.append(("q[user_email_cont]", u)) }
+        if statuses.count == 1 {
+            out.append(("q[status_eq]", statuses[0].rawValue))
+        } else {
+            for s in statuses { out.append(("q[status_in][]", s.rawValue)) }
+        }
+        if let f = startsFrom { out.append(("q[starts_at_gteq]", APIDate(date: f).text)) }
+        if let t = startsTo { out.append(("q[starts_at_lteq]", APIDate(date: t).text)) }
+        if let s = sort, !s.isEmpty { out.append(("q[s]", s)) }
+        return out
+    }
+
+    /// The percent-encoded query string (`q%5Buser_email_cont%5D=hugh`), or "" when there is none.
+    public var queryString: String {
+        parameters.map { "\(Self.percentEncode($0.0))=\(Self.percentEncode($0.1))" }.joined(separator: "&")
+    }
+
+    /// Encodes everything except RFC 3986 unreserved characters, so `+`, `&`,
+    /// `=`, brackets and spaces all survive the trip.
+    public static func percentEncode(_ s: String) -> String {
+        var out = ""
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                 UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return out
+    }
+}
+
+/// One page of `GET /meetings`.
+public struct MeetingPage: Sendable, Hashable {
+    public var meetings: [Meeting]
+    public var page: Int
+    public var per: Int
+    /// `X-Total`, when the server sends it.
+    public var total: Int?
+    /// True when a `Link` header names a next page; nil when there is no `Link` header.
+    public var linkHasNext: Bool?
+
+    public init(meetings: [Meeting], page: Int, per: Int, total: Int? = nil, linkHasNext: Bool? = nil) {
+        self.meetings = meetings
+        self.page = page
+        self.per = per
+        self.total = total
+        self.linkHasNext = linkHasNext
+    }
+
+    /// Whether another page may hold more: the API sends no totals, so a short page ends the list.
+    public var hasMore: Bool {
+        if let linkHasNext { return linkHasNext }
+        if let total { return page * per < total }
+        return meetings.count >= per && !meetings.isEmpty
+    }
+}

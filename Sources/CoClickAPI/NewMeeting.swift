@@ -1,0 +1,105 @@
+import Foundation
+
+/// The body of `POST /meetings`.
+public struct NewMeeting: Sendable, Hashable, Encodable {
+    public var user: String
+    public var startsAt: APIDate
+    public var cobrowsingURL: String
+    public var cookies: [Cookie]
+    public var customData: [String: JSONValue]?
+    public var presenterWaitingRoomIframeURL: String?
+    public var prospectWaitingRoomIframeURL: String?
+
+    /// The documented fields, in the documentation's order.
+    public static let fieldOrder = [
+        "user", "starts_at", "cobrowsing_url", "cobrowsing_cookies_data", "custom_data",
+        "presenter_waiting_room_iframe_url", "prospect_waiting_room_iframe_url",
+    ]
+
+    public init(
+        user: String, startsAt: APIDate, cobrowsingURL: String, cookies: [Cookie] = [],
+        customData: [String: JSONValue]? = nil, presenterWaitingRoomIframeURL: String? = nil,
+        prospectWaitingRoomIframeURL: String? = nil
+    ) {
+        self.user = user
+        self.startsAt = startsAt
+        self.cobrowsingURL = cobrowsingURL
+        self.cookies = cookies
+        self.customData = customData
+        self.presenterWaitingRoomIframeURL = presenterWaitingRoomIframeURL
+        self.prospectWaitingRoomIframeURL = prospectWaitingRoomIframeURL
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case user
+        case startsAt = "starts_at"
+        case cobrowsingURL = "cobrowsing_url"
+        case cookies = "cobrowsing_cookies_data"
+        case customData = "custom_data"
+        case presenterWaitingRoomIframeURL = "presenter_waiting_room_iframe_url"
+        case prospectWaitingRoomIframeURL = "prospect_waiting_room_iframe_url"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(user, forKey: .user)
+        try c.encode(startsAt, forKey: .startsAt)
+        try c.encode(cobrowsingURL, forKey: .cobrowsingURL)
+        try c.encode(cookies, forKey: .cookies)
+        if let customData { try c.encode(customData, forKey: .customData) }
+        if let p = presenterWaitingRoomIframeURL { try c.encode(p, forKey: .presenterWaitingRoomIframeURL) }
+        if let p = prospectWaitingRoomIframeURL { try c.encode(p, forKey: .prospectWaitingRoomIframeURL) }
+    }
+
+    /// Checks the client can make before sending: the same rules the simulator
+    /// applies, so nothing the API would reject for a visible reason is sent.
+    public func validate(now: Date = Date()) -> ValidationErrors {
+        var e: [String: [String]] = [:]
+        func add(_ f: String, _ m: String) { e[f, default: []].append(m) }
+        if user.trimmingCharacters(in: .whitespaces).isEmpty {
+            add("user", "is required")
+        } else if !MeetingRules.isEmail(user) {
+            add("user", "is not an email address")
+        }
+        if cobrowsingURL.trimmingCharacters(in: .whitespaces).isEmpty {
+            add("cobrowsing_url", "is required")
+        } else if !MeetingRules.isWebURL(cobrowsingURL) {
+            add("cobrowsing_url", "must be an http(s) URL")
+        }
+        for (i, ck) in cookies.enumerated() {
+            if ck.domain.isEmpty || ck.name.isEmpty {
+                add("cobrowsing_cookies_data", "row \(i + 1): domain and name are required")
+            }
+        }
+        if let p = presenterWaitingRoomIframeURL, !MeetingRules.isWebURL(p) {
+            add("presenter_waiting_room_iframe_url", "must be an http(s) URL")
+        }
+        if let p = prospectWaitingRoomIframeURL, !MeetingRules.isWebURL(p) {
+            add("prospect_waiting_room_iframe_url", "must be an http(s) URL")
+        }
+        for (f, v) in [("user", user), ("cobrowsing_url", cobrowsingURL)] where v.utf8.count > MeetingRules.maxFieldLength {
+            add(f, "is too long (at most \(MeetingRules.maxFieldLength) bytes)")
+        }
+        return ValidationErrors(e)
+    }
+}
+
+/// Field rules shared by the client's checks and the simulator.
+public enum MeetingRules {
+    public static let maxFieldLength = 2048
+
+    public static func isEmail(_ s: String) -> Bool {
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+              !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
+        return !s.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 32 || $0 == 127 } ?? false })
+    }
+
+    public static func isWebURL(_ s: String) -> Bool {
+        guard !s.contains(where: { $0.isWhitespace }),
+              let url = URL(string: s), let scheme = url.scheme?.lowercased(),
+              scheme == "http" || scheme == "https",
+              let host = url.host, !host.isEmpty else { return false }
+        return true
+    }
+}
