@@ -27,6 +27,12 @@ public struct TransientMessage: Sendable, Hashable {
     public var text: String
     public var isError: Bool
     public var expires: Date
+
+    public init(text: String, isError: Bool, expires: Date) {
+        self.text = text
+        self.isError = isError
+        self.expires = expires
+    }
 }
 
 /// Everything the screen shows, as one value. Changed only by `reduce`.

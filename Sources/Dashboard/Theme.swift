@@ -29,6 +29,10 @@ public struct ResolvedStyle: Sendable, Hashable {
     public var bold: Bool
     public var underline: Bool
     public var reverse: Bool
+
+    public init(fg: Int = -1, bg: Int = -1, bold: Bool = false, underline: Bool = false, reverse: Bool = false) {
+        self.fg = fg; self.bg = bg; self.bold = bold; self.underline = underline; self.reverse = reverse
+    }
 }
 
 /// How many colours the terminal has, after `NO_COLOR`.
