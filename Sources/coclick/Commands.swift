@@ -67,7 +67,7 @@ struct Coclick: ParsableCommand {
         4 not found, 5 validation failed.
         """,
         version: "0.1.0",
-        subcommands: [MeetingsCommand.self, AuthCommand.self]
+        subcommands: [SimulatorCommand.self, MeetingsCommand.self, AuthCommand.self]
     )
 
     static func main() {

@@ -67,7 +67,7 @@ struct SimulatorCommand: AsyncCommand {
         options.failureRate = failRate
         options.maintenance = maintenance
         if verbose {
-            options.onRequest = { r in Output.warn("\(r.method) \(SafeText.escape(r.path)) -> \(r.status)") }
+            options.onRequest = { r in Output.warn("\(r.method) \(SafeText.escape(r.path))\(r.query.isEmpty ? "" : "?" + SafeText.escape(r.query))") }
         }
         let sim = Simulator(options: options)
         let url: URL
