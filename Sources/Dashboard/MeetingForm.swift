@@ -151,7 +151,7 @@ public struct MeetingForm: Sendable, Hashable {
 
     /// The starts_at preview: what will be sent, or why it cannot be read.
     public func startsAtPreview(now: Date, zone: TimeZone) -> Result<APIDate, FieldProblem>? {
-        startsAt.isEmpty ? nil : StartsAtParser.parse(startsAt.text, now: now, zone: zone)
+        startsAt.isEmpty ? nil : DateInput.parse(startsAt.text, now: now, zone: zone).mapError { FieldProblem($0.message) }
     }
 
     /// The custom data object, nil when empty, or why it is refused.
@@ -174,7 +174,7 @@ public struct MeetingForm: Sendable, Hashable {
         var problems: [String: [String]] = [:]
         func add(_ f: String, _ m: String) { problems[f, default: []].append(m) }
         var date = APIDate.inZone(now, zone)
-        switch StartsAtParser.parse(startsAt.text, now: now, zone: zone) {
+        switch DateInput.parse(startsAt.text, now: now, zone: zone) {
         case .success(let d):
             date = d
             if d.date < now.addingTimeInterval(-60) { add("starts_at", "is in the past (\(Countdown.startText(d.date, zone: zone)))") }
@@ -213,4 +213,10 @@ public struct MeetingForm: Sendable, Hashable {
 /// The client's complaints about a form, by API field name.
 public struct FormProblems: Error, Sendable, Hashable {
     public var fields: [String: [String]]
+}
+
+/// A message shown next to a form field.
+public struct FieldProblem: Error, Sendable, Hashable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
 }

@@ -1,0 +1,247 @@
+import CoClickAPI
+import Foundation
+import Hummingbird
+import Logging
+
+/// The CoClick API, simulated in memory over real HTTP (Hummingbird 2).
+///
+/// Serves under `/api/v1`: `POST /authenticate`, `GET /meetings` (`X-Page` /
+/// `X-Per` headers, `q[...]` filters and sort), `GET /meetings/<id>` and
+/// `POST /meetings` with the documented validation errors. Room URLs point at
+/// the simulator itself (`http://127.0.0.1:PORT/essai/room/<token>` and
+/// `/essai/presenter/<token>`), which serves a small page there.
+///
+/// Admin endpoints (no auth, never fault-injected; bind to loopback):
+/// - `GET /_simulator` or `GET /_simulator/faults`: current faults, token TTL and meeting count
+/// - `POST /_simulator/faults` with a partial JSON object, e.g.
+///   `{"maintenance": true, "failure_rate": 0.2, "latency_ms": 300, "garbage": false, "hang": false, "fail_next": 2, "token_ttl": 5}`
+/// - `POST /_simulator/reset`: faults, token TTL and meetings back to the start options
+/// - `POST /_simulator/revoke_tokens`: every issued token becomes unknown (401)
+///
+/// Every control is also a method here, callable from any thread. The server
+/// runs on Hummingbird's own event loops, never on the main thread, so it can
+/// live beside a `dispatchMain()` UI.
+///
+/// ```swift
+/// let sim = Simulator(options: SimulatorOptions(tokenTTL: 2))
+/// let baseURL = try await sim.start()   // http://127.0.0.1:PORT/api/v1
+/// sim.setMaintenance(true)
+/// await sim.stop()
+/// ```
+public final class Simulator: Sendable {
+    /// The API key the simulator accepts unless told otherwise.
+    public static let demoCredentials = Credentials(secretID: "demo-secret-id", secretKey: "demo-secret-key")
+    /// The company's users. `POST /meetings` accepts these, the owner of any
+    /// existing meeting, and any address at `@example.com` (the demo company's
+    /// domain); every other address gets "User must exist".
+    public static let demoUsers = [
+        "hugh@example.com", "ada@example.com", "grace@example.com", "linus@example.com",
+        "margaret@example.com", "hugh+sales@example.com",
+    ]
+    public static let companyDomain = "example.com"
+    /// Path of the API below the server's origin.
+    public static let apiBasePath = "/api/v1"
+
+    public let options: SimulatorOptions
+    let core: SimulatorCore
+    private let server = Locked<ServerState>(ServerState())
+
+    private struct ServerState {
+        var task: Task<Void, Never>?
+        var baseURL: URL?
+        var port: Int?
+    }
+
+    public init(options: SimulatorOptions = SimulatorOptions()) {
+        self.options = options
+        core = SimulatorCore(options: options)
+    }
+
+    // MARK: Lifecycle
+
+    /// Binds and starts serving in the background; returns the API base URL
+    /// (`http://127.0.0.1:PORT/api/v1`) once the port is bound. Calling it
+    /// while running returns the same URL.
+    @discardableResult
+    public func start() async throws -> URL {
+        if let url = baseURL { return url }
+        core.state.withLock { $0.stopping = false }
+        let started = Locked<CheckedContinuation<Int, Error>?>(nil)
+        @Sendable func finish(_ result: Result<Int, Error>) {
+            started.withLock { c in
+                c?.resume(with: result)
+                c = nil
+            }
+        }
+        let app = Application(
+            responder: SimulatorResponder(core: core),
+            configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "coclick-simulator"),
+            onServerRunning: { channel in
+                if let port = channel.localAddress?.port {
+                    finish(.success(port))
+                } else {
+                    finish(.failure(SimulatorError.noPort))
+                }
+            },
+            logger: Logger(label: "coclick.simulator", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        let port = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, Error>) in
+            started.withLock { $0 = continuation }
+            let task = Task.detached {
+                do {
+                    try await app.run()
+                    finish(.failure(SimulatorError.stoppedBeforeStart))
+                } catch {
+                    finish(.failure(error))
+                }
+            }
+            server.withLock { $0.task = task }
+        }
+        let host = Self.urlHost(options.host)
+        let origin = "http://\(host):\(port)"
+        core.state.withLock { $0.origin = origin }
+        guard let url = URL(string: origin + Self.apiBasePath) else { throw SimulatorError.noPort }
+        server.withLock { s in
+            s.baseURL = url
+            s.port = port
+        }
+        return url
+    }
+
+    /// Stops serving: hung requests are released, connections closed. Safe to call twice.
+    public func stop() async {
+        core.state.withLock { $0.stopping = true }
+        let task = server.withLock { s -> Task<Void, Never>? in
+            let t = s.task
+            s = ServerState()
+            return t
+        }
+        task?.cancel()
+        await task?.value
+    }
+
+    /// Returns when the server has stopped (after `stop()`), for a foreground `coclick simulator`.
+    public func waitUntilStopped() async {
+        let task = server.withLock { $0.task }
+        await task?.value
+    }
+
+    /// `http://127.0.0.1:PORT/api/v1` while running, else nil.
+    public var baseURL: URL? { server.withLock { $0.baseURL } }
+    /// The bound port while running, else nil.
+    public var port: Int? { server.withLock { $0.port } }
+
+    // MARK: Faults
+
+    public var faults: SimulatorFaults { core.state.withLock { $0.faults } }
+    public func setFaults(_ faults: SimulatorFaults) { core.state.withLock { $0.faults = faults } }
+    public func updateFaults(_ change: @Sendable (inout SimulatorFaults) -> Void) { core.state.withLock { change(&$0.faults) } }
+    public func setMaintenance(_ on: Bool) { updateFaults { $0.maintenance = on } }
+    /// Share of API requests (0...1) answered 500.
+    public func setFailureRate(_ rate: Double) { updateFaults { $0.failureRate = min(1, max(0, rate)) } }
+    public func setLatency(milliseconds: Int) { updateFaults { $0.latencyMilliseconds = max(0, milliseconds) } }
+    public func setHang(_ on: Bool) { updateFaults { $0.hang = on } }
+    public func setGarbage(_ on: Bool) { updateFaults { $0.garbage = on } }
+    /// The next `count` API requests are answered 500.
+    public func failNextRequests(_ count: Int) { updateFaults { $0.failNext = max(0, count) } }
+
+    // MARK: Tokens
+
+    /// Lifetime of tokens issued from now on, in seconds.
+    public var tokenTTL: TimeInterval { core.state.withLock { $0.tokenTTL } }
+    public func setTokenTTL(_ seconds: TimeInterval) { core.state.withLock { $0.tokenTTL = max(0, seconds) } }
+    /// Forgets every issued token: the next request with one gets 401.
+    public func revokeTokens() { core.state.withLock { $0.tokens.removeAll() } }
+
+    // MARK: Data
+
+    /// Every meeting, in detail form with its status at the simulator's now, sorted by start.
+    public var meetings: [Meeting] {
+        let at = core.now
+        let (stored, origin) = core.state.withLock { ($0.meetings, $0.origin) }
+        return stored.sorted { $0.startsAt < $1.startsAt }.map { $0.model(now: at, origin: origin) }
+    }
+
+    /// Adds a meeting as if created through the API (no validation); returns its id.
+    @discardableResult
+    public func addMeeting(_ new: NewMeeting, duration: Int? = nil) -> String {
+        let id = HexIDs.random()
+        let m = StoredMeeting(
+            id: id, user: new.user, startsAt: new.startsAt, duration: duration, cobrowsingURL: new.cobrowsingURL,
+            cookies: new.cookies, customData: new.customData.map(JSONValue.object),
+            presenterWaitingRoomIframeURL: new.presenterWaitingRoomIframeURL,
+            prospectWaitingRoomIframeURL: new.prospectWaitingRoomIframeURL
+        )
+        core.state.withLock { $0.meetings.append(m) }
+        return id
+    }
+
+    /// Marks a meeting cancelled; false when there is no such id.
+    @discardableResult
+    public func cancelMeeting(id: String) -> Bool {
+        core.state.withLock { s in
+            guard let i = s.meetings.firstIndex(where: { $0.id == id }) else { return false }
+            s.meetings[i].cancelled = true
+            return true
+        }
+    }
+
+    /// Faults, token TTL and meetings back to the start options (re-seeded at
+    /// the current time); the request log is cleared; issued tokens stay valid.
+    public func reset() { core.reset() }
+
+    /// Every request received since start (or the last reset / clear), oldest first.
+    public var requests: [SimulatorRequest] { core.state.withLock { $0.requests } }
+    public func clearRequests() { core.state.withLock { $0.requests.removeAll() } }
+
+    private static func urlHost(_ host: String) -> String {
+        switch host {
+        case "", "0.0.0.0": return "127.0.0.1"
+        case "::": return "[::1]"
+        default: return host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        }
+    }
+}
+
+public enum SimulatorError: Error, Sendable, CustomStringConvertible {
+    case noPort
+    case stoppedBeforeStart
+
+    public var description: String {
+        switch self {
+        case .noPort: return "the simulator's server did not report a bound port"
+        case .stoppedBeforeStart: return "the simulator's server stopped before it started listening"
+        }
+    }
+}
+
+/// Bridges Hummingbird requests to `SimulatorCore`.
+struct SimulatorResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+    let core: SimulatorCore
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
+        }
+        var request = request
+        let body: Data
+        do {
+            body = Data(try await request.collectBody(upTo: 1 << 20).readableBytesView)
+        } catch {
+            return Self.response(.error(413, "Payload Too Large"))
+        }
+        let answer = await core.handle(method: request.method.rawValue, target: request.uri.string, headers: headers, body: body)
+        return Self.response(answer)
+    }
+
+    static func response(_ r: SimResponse) -> Response {
+        var fields = HTTPFields()
+        for (name, value) in r.headers {
+            if let n = HTTPFields.Element.Name(name) { fields[n] = value }
+        }
+        return Response(status: .init(code: r.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: r.body)))
+    }
+}

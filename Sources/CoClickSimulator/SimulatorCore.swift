@@ -1,0 +1,340 @@
+import CoClickAPI
+import Foundation
+
+/// An HTTP answer, independent of the server framework.
+struct SimResponse: Sendable {
+    var status: Int
+    var headers: [(String, String)]
+    var body: Data
+
+    static func json(_ status: Int, _ value: WireJSON, headers: [(String, String)] = []) -> SimResponse {
+        SimResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8")] + headers, body: value.data)
+    }
+
+    /// `{"error": "..."}`: the body of 400/401/404/500/503 answers.
+    static func error(_ status: Int, _ message: String) -> SimResponse {
+        json(status, .object([("error", .string(message))]))
+    }
+}
+
+/// The simulator's state and its request handling. Everything is behind one
+/// lock and synchronous, so it can be read and changed from any thread.
+final class SimulatorCore: Sendable {
+    struct State {
+        var faults: SimulatorFaults
+        var tokenTTL: TimeInterval
+        /// bearer token -> expiry
+        var tokens: [String: Date] = [:]
+        var meetings: [StoredMeeting]
+        var requests: [SimulatorRequest] = []
+        /// `http://127.0.0.1:PORT`, for room URLs; set once the port is known.
+        var origin = "http://127.0.0.1"
+        /// Set by `stop()`: hung requests give up.
+        var stopping = false
+    }
+
+    let options: SimulatorOptions
+    let state: Locked<State>
+
+    init(options: SimulatorOptions) {
+        self.options = options
+        state = Locked(State(faults: options.faults, tokenTTL: options.tokenTTL,
+                             meetings: options.fixture.meetings(now: options.now())))
+    }
+
+    var now: Date { options.now() }
+
+    // MARK: Dispatch
+
+    func handle(method: String, target: String, headers: [String: String], body: Data) async -> SimResponse {
+        let (rawPath, rawQuery) = Self.split(target)
+        let segments = rawPath.split(separator: "/", omittingEmptySubsequences: true)
+            .map { Self.percentDecode(String($0), plusIsSpace: false) }
+        let record = SimulatorRequest(method: method, path: "/" + segments.joined(separator: "/"), query: rawQuery, receivedAt: now)
+        state.withLock { $0.requests.append(record) }
+        options.onRequest?(record)
+
+        switch segments.first {
+        case "_simulator":
+            return admin(method: method, Array(segments.dropFirst()), body: body)
+        case "essai":
+            return room(method: method, Array(segments.dropFirst()))
+        case "api" where segments.count >= 2 && segments[1] == "v1":
+            if let fault = await injectFault() { return fault }
+            return api(method: method, Array(segments.dropFirst(2)), query: rawQuery, headers: headers, body: body)
+        default:
+            return .error(404, "Not found")
+        }
+    }
+
+    /// The fault to answer with instead of the real response, if any.
+    private func injectFault() async -> SimResponse? {
+        let latency = state.withLock { $0.faults.latencyMilliseconds }
+        if latency > 0 { try? await Task.sleep(nanoseconds: UInt64(latency) * 1_000_000) }
+        // Hang: hold the request until the fault is lifted or the simulator stops.
+        while true {
+            let (hang, stopping) = state.withLock { ($0.faults.hang, $0.stopping) }
+            if stopping { return .error(503, "The simulator is shutting down") }
+            if !hang { break }
+            do { try await Task.sleep(nanoseconds: 50_000_000) } catch { return .error(503, "The simulator is shutting down") }
+        }
+        let answer: SimResponse? = state.withLock { s in
+            if s.faults.maintenance {
+                return .error(503, "Service Unavailable: we're temporarily offline for maintenance. Please try again later.")
+            }
+            if s.faults.failNext > 0 {
+                s.faults.failNext -= 1
+                return .error(500, "Internal Server Error")
+            }
+            if s.faults.failureRate > 0, Double.random(in: 0..<1) < s.faults.failureRate {
+                return .error(500, "Internal Server Error")
+            }
+            if s.faults.garbage {
+                return SimResponse(status: 200, headers: [("Content-Type", "application/json; charset=utf-8")],
+                                   body: Data("<html><body>502 Bad Gateway</body></html>\u{0}{\"token\":".utf8))
+            }
+            return nil
+        }
+        return answer
+    }
+
+    private func api(method: String, _ path: [String], query: String, headers: [String: String], body: Data) -> SimResponse {
+        switch (method, path.count, path.first) {
+        case ("POST", 1, "authenticate"):
+            return authenticate(body: body)
+        case ("GET", 1, "meetings"):
+            return authorize(headers) ?? list(query: query, headers: headers)
+        case ("POST", 1, "meetings"):
+            return authorize(headers) ?? create(body: body)
+        case ("GET", 2, "meetings"):
+            return authorize(headers) ?? detail(id: path[1])
+        default:
+            return .error(404, "Not found")
+        }
+    }
+
+    // MARK: Authentication
+
+    private func authenticate(body: Data) -> SimResponse {
+        guard let json = try? JSONDecoder().decode(JSONValue.self, from: body), let object = json.objectValue else {
+            return .error(400, "Bad Request: the body must be a JSON object with secret_id and secret_key")
+        }
+        guard case .string(let id)? = object["secret_id"], case .string(let key)? = object["secret_key"],
+              id == options.credentials.secretID, key == options.credentials.secretKey else {
+            return .error(401, "Unauthorized: invalid secret_id or secret_key")
+        }
+        let token = "sim." + HexIDs.random()
+        let issued = now
+        let expiry: Date = state.withLock { s in
+            let e = issued.addingTimeInterval(s.tokenTTL)
+            s.tokens[token] = e
+            return e
+        }
+        return .json(200, .object([
+            ("token", .string(token)),
+            ("expires_at", .string(APIDate.format(expiry, offsetSeconds: 7200))),
+            ("company", .string(options.company)),
+        ]))
+    }
+
+    /// `nil` when the bearer token is valid, else the 401 answer.
+    private func authorize(_ headers: [String: String]) -> SimResponse? {
+        guard let value = headers["authorization"] else {
+            return .error(401, "Unauthorized: missing Authorization: Bearer <token> header")
+        }
+        let parts = value.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            return .error(401, "Unauthorized: the Authorization header must be Bearer <token>")
+        }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        let at = now
+        return state.withLock { s in
+            guard let expiry = s.tokens[token] else { return .error(401, "Unauthorized: unknown token") }
+            if expiry <= at {
+                s.tokens[token] = nil
+                return .error(401, "Unauthorized: token expired")
+            }
+            return nil
+        }
+    }
+
+    // MARK: Meetings
+
+    private func list(query: String, headers: [String: String]) -> SimResponse {
+        let filter: ListQuery
+        do {
+            filter = try ListQuery(query: query, page: headers["x-page"], per: headers["x-per"])
+        } catch let e as ListQuery.Invalid {
+            return .error(400, "Bad Request: \(e.message)")
+        } catch {
+            return .error(400, "Bad Request")
+        }
+        let at = now
+        let all = state.withLock { $0.meetings }
+        let matching = filter.apply(to: all, now: at)
+        let start = (filter.page - 1) * filter.per
+        let page = start < matching.count ? Array(matching[start..<min(matching.count, start + filter.per)]) : []
+        return .json(200, .array(page.map { $0.listJSON(now: at) }), headers: [
+            ("X-Total", String(matching.count)),
+            ("X-Page", String(filter.page)),
+            ("X-Per", String(filter.per)),
+        ])
+    }
+
+    private func detail(id: String) -> SimResponse {
+        let (meeting, origin) = state.withLock { s in (s.meetings.first { $0.id == id }, s.origin) }
+        guard let meeting else { return .error(404, "Not Found: the specified meeting could not be found") }
+        return .json(200, meeting.detailJSON(now: now, origin: origin))
+    }
+
+    private func create(body: Data) -> SimResponse {
+        guard let json = try? JSONDecoder().decode(JSONValue.self, from: body) else {
+            return .error(400, "Bad Request: the body is not valid JSON")
+        }
+        guard let object = json.objectValue else {
+            return .error(400, "Bad Request: the body must be a JSON object")
+        }
+        let known = state.withLock { s in Set(s.meetings.map { $0.user.lowercased() }) }
+        switch MeetingValidation.validate(object, isKnownUser: { email in
+            let e = email.lowercased()
+            return Simulator.demoUsers.contains(e) || known.contains(e) || e.hasSuffix("@" + Simulator.companyDomain)
+        }) {
+        case .failure(let errors):
+            return .json(422, StoredMeeting.errorJSON(errors.fields))
+        case .success(var meeting):
+            meeting.id = HexIDs.random()
+            let origin = state.withLock { s in
+                s.meetings.append(meeting)
+                return s.origin
+            }
+            return .json(201, meeting.detailJSON(now: now, origin: origin))
+        }
+    }
+
+    // MARK: Rooms
+
+    /// A tiny page behind the room URLs, so a copied link opens something.
+    private func room(method: String, _ path: [String]) -> SimResponse {
+        guard method == "GET", path.count == 2, path[0] == "room" || path[0] == "presenter",
+              state.withLock({ s in s.meetings.contains { $0.id == path[1] } }) else {
+            return .error(404, "Not found")
+        }
+        let who = path[0] == "room" ? "prospect" : "presenter"
+        let html = "<!doctype html><meta charset=utf-8><title>CoClick simulator</title><h1>Simulated \(who) room</h1><p>Meeting \(path[1])</p>\n"
+        return SimResponse(status: 200, headers: [("Content-Type", "text/html; charset=utf-8")], body: Data(html.utf8))
+    }
+
+    // MARK: Admin
+
+    private func admin(method: String, _ path: [String], body: Data) -> SimResponse {
+        switch (method, path) {
+        case ("GET", []), ("GET", ["faults"]):
+            return .json(200, adminState())
+        case ("POST", ["faults"]):
+            guard let json = try? JSONDecoder().decode(JSONValue.self, from: body), let object = json.objectValue else {
+                return .error(400, "Bad Request: expected a JSON object such as {\"maintenance\": true}")
+            }
+            do {
+                try applyFaultUpdate(object)
+            } catch let e as ListQuery.Invalid {
+                return .error(400, "Bad Request: \(e.message)")
+            } catch {
+                return .error(400, "Bad Request")
+            }
+            return .json(200, adminState())
+        case ("POST", ["reset"]):
+            reset()
+            return .json(200, adminState())
+        case ("POST", ["revoke_tokens"]):
+            state.withLock { $0.tokens.removeAll() }
+            return .json(200, adminState())
+        default:
+            return .error(404, "Not found: admin endpoints are GET /_simulator, GET|POST /_simulator/faults, POST /_simulator/reset, POST /_simulator/revoke_tokens")
+        }
+    }
+
+    func adminState() -> WireJSON {
+        state.withLock { s in
+            .object([
+                ("latency_ms", .int(s.faults.latencyMilliseconds)),
+                ("failure_rate", .double(s.faults.failureRate)),
+                ("maintenance", .bool(s.faults.maintenance)),
+                ("garbage", .bool(s.faults.garbage)),
+                ("hang", .bool(s.faults.hang)),
+                ("fail_next", .int(s.faults.failNext)),
+                ("token_ttl", .double(s.tokenTTL)),
+                ("meetings", .int(s.meetings.count)),
+            ])
+        }
+    }
+
+    /// A partial update: only the keys present change. Unknown keys and wrong
+    /// types are refused, so a typo does not silently do nothing.
+    func applyFaultUpdate(_ object: [String: JSONValue]) throws {
+        func number(_ v: JSONValue, _ key: String) throws -> Double {
+            switch v {
+            case .int(let i): return Double(i)
+            case .double(let d): return d
+            default: throw ListQuery.Invalid(message: "\(key) must be a number")
+            }
+        }
+        func flag(_ v: JSONValue, _ key: String) throws -> Bool {
+            guard case .bool(let b) = v else { throw ListQuery.Invalid(message: "\(key) must be true or false") }
+            return b
+        }
+        var faults = state.withLock { $0.faults }
+        var ttl: TimeInterval?
+        for (key, value) in object {
+            switch key {
+            case "latency_ms": faults.latencyMilliseconds = max(0, Int(try number(value, key)))
+            case "failure_rate": faults.failureRate = min(1, max(0, try number(value, key)))
+            case "maintenance": faults.maintenance = try flag(value, key)
+            case "garbage": faults.garbage = try flag(value, key)
+            case "hang": faults.hang = try flag(value, key)
+            case "fail_next": faults.failNext = max(0, Int(try number(value, key)))
+            case "token_ttl": ttl = max(0, try number(value, key))
+            default:
+                throw ListQuery.Invalid(message: "unknown key \(key); known: latency_ms, failure_rate, maintenance, garbage, hang, fail_next, token_ttl")
+            }
+        }
+        state.withLock { s in
+            s.faults = faults
+            if let ttl { s.tokenTTL = ttl }
+        }
+    }
+
+    /// Faults, token lifetime and meetings back to the start options (seeded
+    /// at the current time). Issued tokens stay valid.
+    func reset() {
+        let meetings = options.fixture.meetings(now: now)
+        state.withLock { s in
+            s.faults = options.faults
+            s.tokenTTL = options.tokenTTL
+            s.meetings = meetings
+            s.requests.removeAll()
+        }
+    }
+
+    // MARK: Text
+
+    static func split(_ target: String) -> (path: String, query: String) {
+        var t = Substring(target)
+        // An absolute-form target (`http://host/path`) is possible in HTTP/1.1.
+        if let scheme = t.range(of: "://") {
+            t = t[scheme.upperBound...]
+            t = t.firstIndex(of: "/").map { t[$0...] } ?? "/"
+        }
+        if let q = t.firstIndex(of: "?") {
+            var query = t[t.index(after: q)...]
+            if let hash = query.firstIndex(of: "#") { query = query[..<hash] }
+            return (String(t[..<q]), String(query))
+        }
+        return (String(t), "")
+    }
+
+    /// Percent-decoding; in a query, `+` is a space (form encoding, as Rails reads it).
+    static func percentDecode(_ s: String, plusIsSpace: Bool) -> String {
+        let t = plusIsSpace ? s.replacingOccurrences(of: "+", with: " ") : s
+        return t.removingPercentEncoding ?? t
+    }
+}

@@ -1,0 +1,109 @@
+import CoClickAPI
+import Foundation
+
+/// Faults the simulator injects into API requests (not into `/_simulator/*`
+/// admin requests). Settable at start and changeable at runtime, in process
+/// (`Simulator.setFaults`) or over HTTP (`POST /_simulator/faults`).
+///
+/// Applied in this order to each API request: latency, hang, maintenance,
+/// fail-next, failure rate, garbage.
+public struct SimulatorFaults: Sendable, Hashable, Codable {
+    /// Delay before every API answer, in milliseconds.
+    public var latencyMilliseconds: Int
+    /// Share of API requests (0...1) answered `500`.
+    public var failureRate: Double
+    /// Every API request is answered `503`.
+    public var maintenance: Bool
+    /// Every API request is answered `200` with a body that is not JSON.
+    public var garbage: Bool
+    /// Every API request is accepted and never answered (until the hang is
+    /// lifted, when it proceeds, or the simulator stops).
+    public var hang: Bool
+    /// The next N API requests are answered `500`, then this counts down to 0:
+    /// deterministic failures for retry tests.
+    public var failNext: Int
+
+    public init(latencyMilliseconds: Int = 0, failureRate: Double = 0, maintenance: Bool = false,
+                garbage: Bool = false, hang: Bool = false, failNext: Int = 0) {
+        self.latencyMilliseconds = max(0, latencyMilliseconds)
+        self.failureRate = min(1, max(0, failureRate))
+        self.maintenance = maintenance
+        self.garbage = garbage
+        self.hang = hang
+        self.failNext = max(0, failNext)
+    }
+
+    /// No faults.
+    public static let none = SimulatorFaults()
+
+    /// The admin endpoint's JSON names.
+    enum CodingKeys: String, CodingKey {
+        case latencyMilliseconds = "latency_ms"
+        case failureRate = "failure_rate"
+        case maintenance, garbage, hang
+        case failNext = "fail_next"
+    }
+}
+
+/// How a `Simulator` starts.
+public struct SimulatorOptions: Sendable {
+    /// Address to bind; `127.0.0.1` unless you mean to expose it.
+    public var host: String
+    /// TCP port; `0` picks a free one (read it from `Simulator.baseURL`).
+    public var port: Int
+    /// The only API key `POST /authenticate` accepts.
+    public var credentials: Credentials
+    /// The `company` returned by `POST /authenticate`.
+    public var company: String
+    /// Lifetime of a bearer token, in seconds.
+    public var tokenTTL: TimeInterval
+    /// Faults injected from the first request on.
+    public var faults: SimulatorFaults
+    /// The meetings the simulator starts with.
+    public var fixture: SimulatorFixture
+    /// The clock: seed data, statuses and token expiry all read it. Tests inject one.
+    public var now: @Sendable () -> Date
+    /// Called once for every request received (API and admin), e.g. to print an access log.
+    public var onRequest: (@Sendable (SimulatorRequest) -> Void)?
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 0, credentials: Credentials = Simulator.demoCredentials,
+        company: String = "Demo Company", tokenTTL: TimeInterval = 3600, faults: SimulatorFaults = .none,
+        fixture: SimulatorFixture = .standard, now: @escaping @Sendable () -> Date = { Date() },
+        onRequest: (@Sendable (SimulatorRequest) -> Void)? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.credentials = credentials
+        self.company = company
+        self.tokenTTL = tokenTTL
+        self.faults = faults
+        self.fixture = fixture
+        self.now = now
+        self.onRequest = onRequest
+    }
+
+    // Flat accessors for the individual faults.
+    public var latencyMilliseconds: Int { get { faults.latencyMilliseconds } set { faults.latencyMilliseconds = max(0, newValue) } }
+    public var failureRate: Double { get { faults.failureRate } set { faults.failureRate = min(1, max(0, newValue)) } }
+    public var maintenance: Bool { get { faults.maintenance } set { faults.maintenance = newValue } }
+    public var garbage: Bool { get { faults.garbage } set { faults.garbage = newValue } }
+    public var hang: Bool { get { faults.hang } set { faults.hang = newValue } }
+}
+
+/// One request the simulator received, as recorded for tests and logs.
+public struct SimulatorRequest: Sendable, Hashable {
+    public var method: String
+    /// The path, percent-decoded, without the query.
+    public var path: String
+    /// The raw query string, "" when there is none.
+    public var query: String
+    public var receivedAt: Date
+
+    public init(method: String, path: String, query: String, receivedAt: Date) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.receivedAt = receivedAt
+    }
+}

@@ -1,0 +1,157 @@
+import ArgumentParser
+import CoClickAPI
+import Dashboard
+import Foundation
+import Logging
+
+/// Options every command that talks to the API shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customLong("config"), help: "Config file (TOML). Default: $XDG_CONFIG_HOME/coclick/config.toml; env COCLICK_CONFIG.")
+    var config: String?
+
+    @Option(name: .customLong("api-url"), help: "API base URL. Env COCLICK_API_URL. Default: https://www.coclick.io/api/v1.")
+    var apiURL: String?
+
+    @Flag(name: .customLong("allow-insecure-http"), help: "Allow a plain http:// API URL to a non-loopback host (the secret key would travel unencrypted).")
+    var allowInsecureHTTP = false
+
+    @Option(name: .customLong("log-file"), help: "Append a log of API requests to this file (never headers or secrets).")
+    var logFile: String?
+
+    @Option(name: .customLong("timeout"), help: "Seconds one API request may take.")
+    var timeout: Double = 20
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
+    }
+
+    /// The logger for `--log-file`, or nil.
+    func makeLogger() throws -> Logger? {
+        guard let path = logFile, !path.isEmpty else { return nil }
+        let sink = try FileLogHandler.Sink(path: path)
+        return Logger(label: "coclick") { label in FileLogHandler(label: label, sink: sink) }
+    }
+
+    func client(_ settings: Settings) throws -> CoClickClient {
+        try settings.requireCredentials()
+        let config = ClientConfiguration(
+            baseURL: settings.apiURL, credentials: settings.credentials,
+            requestTimeout: timeout, retry: RetryPolicy(), logger: try makeLogger()
+        )
+        return CoClickClient(configuration: config)
+    }
+}
+
+/// A command whose work is asynchronous; it returns the process exit code.
+protocol AsyncCommand: ParsableCommand {
+    @MainActor func execute() async throws -> Int32
+}
+
+extension AsyncCommand {
+    mutating func run() throws {
+        // Never called: main.swift runs `execute()` on the main queue.
+    }
+}
+
+@main
+struct Coclick: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coclick",
+        abstract: "Terminal dashboard and command-line client for the CoClick co-browsing meeting API.",
+        discussion: """
+        Configuration: flag > environment (COCLICK_API_URL, COCLICK_SECRET_ID, COCLICK_SECRET_KEY, \
+        COCLICK_CONFIG, COCLICK_THEME, COCLICK_CLIPBOARD) > config file (TOML) > default. \
+        The secret key is never accepted on the command line.
+
+        Exit codes: 0 success, 1 network/server error, 2 usage error, 3 authentication failed, \
+        4 not found, 5 validation failed.
+        """,
+        version: "0.1.0",
+        subcommands: [SimulatorCommand.self, MeetingsCommand.self, AuthCommand.self]
+    )
+
+    static func main() {
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exitForParseError(error)
+        }
+        guard let async = command as? AsyncCommand else {
+            do {
+                var c = command
+                try c.run()
+                Foundation.exit(0)
+            } catch {
+                exitForParseError(error)
+            }
+        }
+        Task { @MainActor in
+            let code = await runReportingErrors(async)
+            Foundation.exit(code)
+        }
+        dispatchMain()
+    }
+
+    /// ArgumentParser's usage failures exit 64; our contract says 2.
+    static func exitForParseError(_ error: Error) -> Never {
+        let code = exitCode(for: error)
+        let message = fullMessage(for: error)
+        if code == .success {
+            if !message.isEmpty { Output.line(message) }
+            Foundation.exit(0)
+        }
+        if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+        Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+    }
+
+    @MainActor static func runReportingErrors(_ command: AsyncCommand) async -> Int32 {
+        do {
+            return try await command.execute()
+        } catch {
+            return report(error)
+        }
+    }
+
+    /// Prints an error on stderr and gives its exit code.
+    static func report(_ error: Error) -> Int32 {
+        switch error {
+        case let e as UsageError:
+            Output.warn(e.message)
+            return 2
+        case let e as ValidationError:
+            Output.warn(e.message)
+            return 2
+        case let e as APIError:
+            switch e {
+            case .validation(let errors):
+                Output.warn("the API rejected the meeting:")
+                printValidation(errors)
+                return 5
+            case .unauthorized:
+                Output.warn(e.description)
+                return 3
+            case .notFound:
+                Output.warn(SafeText.escape(e.description))
+                return 4
+            case .configuration(let m):
+                Output.warn(m)
+                return 2
+            default:
+                Output.warn(SafeText.escape(e.description))
+                return 1
+            }
+        default:
+            Output.warn("\(error)")
+            return 1
+        }
+    }
+
+    static func printValidation(_ errors: ValidationErrors) {
+        for (field, messages) in errors.orderedFields {
+            for m in messages {
+                FileHandle.standardError.write(Data("  \(field): \(SafeText.escape(m))\n".utf8))
+            }
+        }
+    }
+}

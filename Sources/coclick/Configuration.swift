@@ -1,0 +1,157 @@
+import CoClickAPI
+import Foundation
+import TOMLKit
+
+/// A problem with how coclick was invoked or configured: exit code 2.
+struct UsageError: Error, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
+/// The config file's keys (all optional).
+struct ConfigFile {
+    var apiURL: String?
+    var secretID: String?
+    var secretKey: String?
+    var theme: String?
+    var refreshInterval: Int?
+    var pageSize: Int?
+    var clipboard: String?
+    var remindBeforeMinutes: Int?
+
+    static let knownKeys: Set<String> = [
+        "api_url", "secret_id", "secret_key", "theme", "refresh_interval", "page_size", "clipboard", "remind_before_minutes",
+    ]
+
+    /// Reads and checks a config file. `required` files must exist.
+    static func load(path: String, required: Bool, warn: (String) -> Void) throws -> ConfigFile {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: path) else {
+            if required { throw UsageError("config file \(path) does not exist") }
+            return ConfigFile()
+        }
+        guard let data = fm.contents(atPath: path) else {
+            throw UsageError("config file \(path) cannot be read (check its permissions)")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let e as TOMLParseError {
+            throw UsageError("config file \(path) is not valid TOML (line \(e.source.begin.line), column \(e.source.begin.column)): \(e.description)")
+        } catch {
+            throw UsageError("config file \(path) is not valid TOML")
+        }
+        var c = ConfigFile()
+        func string(_ key: String) throws -> String? {
+            guard let v = table[key] else { return nil }
+            guard let s = v.string else { throw UsageError("config file \(path): '\(key)' must be a string") }
+            return s
+        }
+        func int(_ key: String) throws -> Int? {
+            guard let v = table[key] else { return nil }
+            guard let i = v.int else { throw UsageError("config file \(path): '\(key)' must be an integer") }
+            return i
+        }
+        c.apiURL = try string("api_url")
+        c.secretID = try string("secret_id")
+        c.secretKey = try string("secret_key")
+        c.theme = try string("theme")
+        c.refreshInterval = try int("refresh_interval")
+        c.pageSize = try int("page_size")
+        c.clipboard = try string("clipboard")
+        c.remindBeforeMinutes = try int("remind_before_minutes")
+        for key in table.keys where !knownKeys.contains(key) {
+            warn("config file \(path): unknown key '\(key)' ignored")
+        }
+        if c.secretKey != nil {
+            // Like ssh with private keys: a secret others can read is refused.
+            let attrs = try? fm.attributesOfItem(atPath: path)
+            let mode = (attrs?[.posixPermissions] as? NSNumber)?.intValue ?? 0
+            if mode & 0o077 != 0 {
+                throw UsageError("config file \(path) holds secret_key but is readable by group or others (mode \(String(mode & 0o777, radix: 8))); fix it with: chmod 600 \(path)")
+            }
+        }
+        return c
+    }
+}
+
+enum ClipboardSetting: String, CaseIterable {
+    case auto, osc52, tmux, off
+}
+
+/// Every setting, resolved: flag > environment > config file > default.
+struct Settings {
+    var apiURL: URL
+    var credentials: Credentials
+    var theme: String
+    var refreshInterval: Int
+    var pageSize: Int
+    var clipboard: ClipboardSetting
+    var remindBeforeMinutes: Int
+    var configPath: String
+
+    static let defaultAPIURL = "https://www.coclick.io/api/v1"
+
+    static func defaultConfigPath(env: [String: String]) -> String {
+        let base: String
+        if let xdg = env["XDG_CONFIG_HOME"], !xdg.isEmpty {
+            base = xdg
+        } else {
+            base = (env["HOME"] ?? NSHomeDirectory()) + "/.config"
+        }
+        return base + "/coclick/config.toml"
+    }
+
+    static func resolve(
+        _ g: GlobalOptions, theme: String? = nil, refresh: Int? = nil, per: Int? = nil,
+        env: [String: String] = ProcessInfo.processInfo.environment,
+        warn: (String) -> Void = { Output.warn($0) }
+    ) throws -> Settings {
+        func nonEmpty(_ s: String?) -> String? { s.flatMap { $0.isEmpty ? nil : $0 } }
+        let explicitConfig = nonEmpty(g.config) ?? nonEmpty(env["COCLICK_CONFIG"])
+        let path = explicitConfig ?? defaultConfigPath(env: env)
+        let file = try ConfigFile.load(path: path, required: explicitConfig != nil, warn: warn)
+
+        let urlText = nonEmpty(g.apiURL) ?? nonEmpty(env["COCLICK_API_URL"]) ?? nonEmpty(file.apiURL) ?? defaultAPIURL
+        let url: URL
+        do {
+            url = try APIEndpoint.baseURL(urlText, allowInsecureHTTP: g.allowInsecureHTTP)
+        } catch let e as APIError {
+            throw UsageError(e.description)
+        }
+        let id = nonEmpty(env["COCLICK_SECRET_ID"]) ?? nonEmpty(file.secretID) ?? ""
+        let key = nonEmpty(env["COCLICK_SECRET_KEY"]) ?? nonEmpty(file.secretKey) ?? ""
+
+        let themeName = nonEmpty(theme) ?? nonEmpty(env["COCLICK_THEME"]) ?? nonEmpty(file.theme) ?? "default"
+        let refreshInterval = refresh ?? file.refreshInterval ?? 15
+        guard (1...3600).contains(refreshInterval) else {
+            throw UsageError("refresh interval must be between 1 and 3600 seconds (got \(refreshInterval))")
+        }
+        let pageSize = per ?? file.pageSize ?? 20
+        guard (1...100).contains(pageSize) else {
+            throw UsageError("page size must be between 1 and 100 (got \(pageSize))")
+        }
+        let clipText = nonEmpty(env["COCLICK_CLIPBOARD"]) ?? nonEmpty(file.clipboard) ?? "auto"
+        guard let clip = ClipboardSetting(rawValue: clipText.lowercased()) else {
+            throw UsageError("clipboard mode '\(clipText)' is not one of auto, osc52, tmux, off")
+        }
+        let remind = file.remindBeforeMinutes ?? 5
+        guard (0...1440).contains(remind) else {
+            throw UsageError("remind_before_minutes must be between 0 and 1440 (got \(remind))")
+        }
+        return Settings(
+            apiURL: url, credentials: Credentials(secretID: id, secretKey: key), theme: themeName,
+            refreshInterval: refreshInterval, pageSize: pageSize, clipboard: clip,
+            remindBeforeMinutes: remind, configPath: path
+        )
+    }
+
+    /// Commands that talk to the API need both halves of the key.
+    func requireCredentials() throws {
+        if credentials.secretID.isEmpty || credentials.secretKey.isEmpty {
+            throw UsageError("no API key configured: set COCLICK_SECRET_ID and COCLICK_SECRET_KEY, or secret_id and secret_key in \(configPath) (chmod 600). Try 'coclick demo' to see the dashboard without an account.")
+        }
+    }
+}

@@ -1,0 +1,247 @@
+import ArgumentParser
+import CoClickAPI
+import Dashboard
+import Foundation
+
+struct MeetingsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "meetings",
+        abstract: "List, show and create meetings.",
+        subcommands: [ListMeetings.self, ShowMeeting.self, CreateMeeting.self]
+    )
+}
+
+extension MeetingStatus: ExpressibleByArgument {
+    public init?(argument: String) {
+        let s = MeetingStatus(rawValue: argument.lowercased().replacingOccurrences(of: "-", with: "_"))
+        guard MeetingStatus.documented.contains(s) else { return nil }
+        self = s
+    }
+
+    public static var allValueStrings: [String] { documented.map(\.rawValue) }
+}
+
+/// Reads a date option the way the create form does.
+func parseDateOption(_ text: String, option: String) throws -> APIDate {
+    switch DateInput.parse(text) {
+    case .success(let d): return d
+    case .failure(let f): throw UsageError("\(option) '\(SafeText.escape(text))' \(f.message)")
+    }
+}
+
+struct ListMeetings: AsyncCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List meetings (a table, or --json).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Only meetings whose owner email contains TEXT (q[user_email_cont]).")
+    var user: String?
+
+    @Option(help: "Only this status (repeat for several): scheduled, in_progress, closed, cancelled.")
+    var status: [MeetingStatus] = []
+
+    @Option(help: "Only meetings starting at or after DATE (ISO 8601, '2026-12-01 14:30', 'tomorrow 9:00', 'in 2h').")
+    var from: String?
+
+    @Option(help: "Only meetings starting at or before DATE.")
+    var to: String?
+
+    @Option(help: "Page number (X-Page).")
+    var page: Int = 1
+
+    @Option(help: "Page size (X-Per). Default: page_size from the config file, else 20.")
+    var per: Int?
+
+    @Flag(help: "Fetch every page.")
+    var all = false
+
+    @Option(help: "Sort, ransack style: 'starts_at asc', 'starts_at desc', 'user asc', ... (q[s]).")
+    var sort: String?
+
+    @Flag(help: "Print the API's JSON.")
+    var json = false
+
+    func validate() throws {
+        guard page >= 1 else { throw ValidationError("--page must be 1 or more") }
+        if let per, !(1...100).contains(per) { throw ValidationError("--per must be between 1 and 100") }
+        if let user, user.utf8.count > 256 { throw ValidationError("--user is too long (at most 256 bytes)") }
+        if all && page != 1 { throw ValidationError("--all fetches from page 1; do not combine it with --page") }
+    }
+
+    func execute() async throws -> Int32 {
+        let settings = try Settings.resolve(global, per: per)
+        var query = MeetingQuery(userEmailContains: user, statuses: status, sort: sort, page: page, per: settings.pageSize)
+        if let from { query.startsFrom = try parseDateOption(from, option: "--from").date }
+        if let to { query.startsTo = try parseDateOption(to, option: "--to").date }
+        let client = try global.client(settings)
+        let meetings = all ? try await client.allMeetings(query) : try await client.meetings(query).meetings
+        if json {
+            try Output.json(meetings)
+            return 0
+        }
+        if meetings.isEmpty {
+            Output.line("No meetings.")
+            return 0
+        }
+        var table = TextTable(header: ["ID", "STATUS", "STARTS", "OWNER"])
+        for m in meetings {
+            table.rows.append([
+                SafeText.escape(m.shortID), Output.safe(m.status.rawValue), LocalTime.full(m.startsAt), Output.safe(m.user),
+            ])
+        }
+        Output.line(table.render())
+        return 0
+    }
+}
+
+struct ShowMeeting: AsyncCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one meeting, every field.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The meeting's id (or a unique prefix, like the short id the list shows).")
+    var id: String
+
+    @Flag(help: "Print the API's JSON.")
+    var json = false
+
+    func validate() throws {
+        let t = id.trimmingCharacters(in: .whitespaces)
+        guard !t.isEmpty else { throw ValidationError("the meeting id is empty") }
+        guard t.utf8.count <= 256, t.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw ValidationError("'\(SafeText.escape(String(t.prefix(80))))' is not a meeting id")
+        }
+    }
+
+    func execute() async throws -> Int32 {
+        let settings = try Settings.resolve(global)
+        let client = try global.client(settings)
+        let meeting = try await Self.fetch(id.trimmingCharacters(in: .whitespaces), client: client, per: settings.pageSize)
+        if json {
+            try Output.json(meeting)
+        } else {
+            Output.line(MeetingText.detail(meeting))
+        }
+        return 0
+    }
+
+    /// Fetches by id; a short id that is not found is matched as a unique prefix of the list's ids.
+    static func fetch(_ id: String, client: CoClickClient, per: Int) async throws -> Meeting {
+        do {
+            return try await client.meeting(id: id)
+        } catch APIError.notFound(let message) {
+            guard id.count < 64 else { throw APIError.notFound(message) }
+            let all = try await client.allMeetings(MeetingQuery(per: 100))
+            let matches = all.filter { $0.id.hasPrefix(id) }
+            if matches.count == 1 { return try await client.meeting(id: matches[0].id) }
+            if matches.count > 1 { throw UsageError("'\(id)' matches \(matches.count) meetings; give more of the id") }
+            throw APIError.notFound(message)
+        }
+    }
+}
+
+struct CreateMeeting: AsyncCommand {
+    static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a meeting.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Owner email (required).")
+    var user: String
+
+    @Option(name: .customLong("starts-at"), help: "Start (required): ISO 8601, '2026-12-01 14:30', 'tomorrow 9:00', 'in 2h'.")
+    var startsAt: String
+
+    @Option(name: .customLong("cobrowsing-url"), help: "The website to co-browse (required).")
+    var cobrowsingURL: String
+
+    @Option(name: .customLong("cookie"), help: "A cookie for the session, DOMAIN:NAME=VALUE (repeatable).")
+    var cookies: [String] = []
+
+    @Option(name: .customLong("custom-data"), help: "Free data as a JSON object, e.g. '{\"user_id\": 17}'.")
+    var customData: String?
+
+    @Option(name: .customLong("presenter-waiting-room-iframe-url"), help: "Iframe URL of the presenter waiting room.")
+    var presenterIframe: String?
+
+    @Option(name: .customLong("prospect-waiting-room-iframe-url"), help: "Iframe URL of the prospect waiting room.")
+    var prospectIframe: String?
+
+    @Flag(help: "Print the API's JSON.")
+    var json = false
+
+    @Flag(name: .customLong("allow-past"), help: "Allow a start time in the past.")
+    var allowPast = false
+
+    /// `DOMAIN:NAME=VALUE`; the value may contain ':' and '='.
+    static func parseCookie(_ text: String) throws -> Cookie {
+        guard let colon = text.firstIndex(of: ":") else {
+            throw UsageError("--cookie '\(SafeText.escape(text))' is not DOMAIN:NAME=VALUE")
+        }
+        let domain = String(text[..<colon])
+        let rest = text[text.index(after: colon)...]
+        guard let eq = rest.firstIndex(of: "=") else {
+            throw UsageError("--cookie '\(SafeText.escape(text))' is not DOMAIN:NAME=VALUE (missing '=')")
+        }
+        let name = String(rest[..<eq])
+        let value = String(rest[rest.index(after: eq)...])
+        guard !domain.isEmpty, !name.isEmpty else {
+            throw UsageError("--cookie '\(SafeText.escape(text))': domain and name are required (DOMAIN:NAME=VALUE)")
+        }
+        return Cookie(domain: domain, name: name, value: value)
+    }
+
+    static func parseCustomData(_ text: String) throws -> [String: JSONValue] {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(text)
+        } catch let e as JSONTextError {
+            throw UsageError("--custom-data is not valid JSON: \(e.message)")
+        }
+        guard let object = value.objectValue else {
+            throw UsageError("--custom-data must be a JSON object ({...}), not \(value.kindName)")
+        }
+        return object
+    }
+
+    func newMeeting() throws -> NewMeeting {
+        let date = try parseDateOption(startsAt, option: "--starts-at")
+        if !allowPast, date.date < Date().addingTimeInterval(-60) {
+            throw UsageError("--starts-at \(date.text) is in the past (pass --allow-past to create it anyway)")
+        }
+        func optional(_ s: String?) -> String? { s.flatMap { $0.isEmpty ? nil : $0 } }
+        return NewMeeting(
+            user: user.trimmingCharacters(in: .whitespaces), startsAt: date,
+            cobrowsingURL: cobrowsingURL.trimmingCharacters(in: .whitespaces),
+            cookies: try cookies.map(Self.parseCookie),
+            customData: try customData.map(Self.parseCustomData),
+            presenterWaitingRoomIframeURL: optional(presenterIframe),
+            prospectWaitingRoomIframeURL: optional(prospectIframe)
+        )
+    }
+
+    func execute() async throws -> Int32 {
+        let settings = try Settings.resolve(global)
+        let meeting = try newMeeting()
+        let problems = meeting.validate()
+        if !problems.isEmpty {
+            Output.warn("the meeting is not valid (nothing was sent):")
+            Coclick.printValidation(problems)
+            return 5
+        }
+        let client = try global.client(settings)
+        let created: Meeting
+        do {
+            created = try await client.createMeeting(meeting)
+        } catch APIError.timeout {
+            Output.warn("the API did not answer in time: the meeting may have been created; check with 'coclick meetings list --user \(SafeText.escape(meeting.user))' before retrying")
+            return 1
+        }
+        if json {
+            try Output.json(created)
+        } else {
+            Output.line("Created meeting \(SafeText.escape(created.id))")
+            Output.line(MeetingText.detail(created))
+        }
+        return 0
+    }
+}

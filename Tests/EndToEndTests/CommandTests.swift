@@ -1,0 +1,328 @@
+import CoClickAPI
+import CoClickSimulator
+import Foundation
+import Testing
+
+/// The real `coclick` binary against a simulator on 127.0.0.1: output, --json and exit codes.
+@Suite("coclick commands end to end", .serialized)
+struct CommandTests {
+    /// Starts a simulator, runs `body` with the env that points coclick at it, stops it.
+    func withSimulator(
+        _ options: SimulatorOptions = SimulatorOptions(),
+        _ body: (Simulator, [String: String]) async throws -> Void
+    ) async throws {
+        let sim = Simulator(options: options)
+        let url = try await sim.start()
+        do {
+            try await body(sim, [
+                "COCLICK_API_URL": url.absoluteString,
+                "COCLICK_SECRET_ID": Simulator.demoCredentials.secretID,
+                "COCLICK_SECRET_KEY": Simulator.demoCredentials.secretKey,
+            ])
+        } catch {
+            await sim.stop()
+            throw error
+        }
+        await sim.stop()
+    }
+
+    func json(_ text: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(text.utf8))
+    }
+
+    @Test func authCheckPrintsCompanyAndExpiryButNeverTheToken() async throws {
+        try await withSimulator { sim, env in
+            let r = try runCoclick(["auth", "check"], env: env)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout.contains("Company: Demo Company"))
+            #expect(r.stdout.contains("Token expires:"))
+            #expect(!r.stdout.contains(Simulator.demoCredentials.secretKey))
+            #expect(!r.stdout.contains("eyJ") && !r.stdout.lowercased().contains("bearer"))
+
+            let j = try runCoclick(["auth", "check", "--json"], env: env)
+            #expect(j.status == 0)
+            let obj = try #require(try json(j.stdout) as? [String: Any])
+            #expect(obj["company"] as? String == "Demo Company")
+            #expect((obj["expires_at"] as? String).flatMap(APIDate.parse) != nil)
+            #expect(obj["token"] == nil)
+        }
+    }
+
+    @Test func wrongCredentialsExit3() async throws {
+        try await withSimulator { _, env in
+            var bad = env
+            bad["COCLICK_SECRET_KEY"] = "not-the-key"
+            let r = try runCoclick(["meetings", "list"], env: bad)
+            #expect(r.status == 3)
+            #expect(r.stderr.contains("authentication failed"))
+            #expect(!r.stderr.contains("not-the-key"))
+        }
+    }
+
+    @Test func missingCredentialsIsAUsageError() async throws {
+        let r = try runCoclick(["meetings", "list"], env: ["COCLICK_API_URL": "http://127.0.0.1:9/api/v1"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("COCLICK_SECRET_ID"))
+    }
+
+    @Test func listAsTableAndJSON() async throws {
+        try await withSimulator { sim, env in
+            let r = try runCoclick(["meetings", "list", "--per", "100"], env: env)
+            #expect(r.status == 0, "\(r.stderr)")
+            let lines = r.stdout.split(separator: "\n")
+            #expect(lines.first?.hasPrefix("ID") == true)
+            #expect(lines.count == sim.meetings.count + 1)
+            for status in ["scheduled", "in_progress", "closed", "cancelled"] {
+                #expect(r.stdout.contains(status), "table lacks \(status)")
+            }
+
+            let j = try runCoclick(["meetings", "list", "--json", "--per", "5"], env: env)
+            #expect(j.status == 0)
+            let items = try #require(try json(j.stdout) as? [[String: Any]])
+            #expect(items.count == 5)
+            for item in items {
+                #expect(Set(item.keys) == ["id", "user", "status", "starts_at"])
+            }
+        }
+    }
+
+    @Test func listFiltersAndAllPages() async throws {
+        try await withSimulator(SimulatorOptions(fixture: .count(45))) { _, env in
+            let all = try runCoclick(["meetings", "list", "--all", "--per", "20", "--json"], env: env)
+            #expect(all.status == 0, "\(all.stderr)")
+            #expect((try json(all.stdout) as? [Any])?.count == 45)
+
+            let page3 = try runCoclick(["meetings", "list", "--page", "3", "--per", "20", "--json"], env: env)
+            #expect((try json(page3.stdout) as? [Any])?.count == 5)
+
+            let hugh = try runCoclick(["meetings", "list", "--all", "--user", "hugh", "--json"], env: env)
+            let items = try #require(try json(hugh.stdout) as? [[String: Any]])
+            #expect(!items.isEmpty)
+            #expect(items.allSatisfy { ($0["user"] as? String)?.contains("hugh") == true })
+        }
+        try await withSimulator { _, env in
+            let r = try runCoclick(["meetings", "list", "--status", "cancelled", "--status", "closed", "--json", "--per", "100"], env: env)
+            let items = try #require(try json(r.stdout) as? [[String: Any]])
+            #expect(!items.isEmpty)
+            #expect(items.allSatisfy { ["cancelled", "closed"].contains($0["status"] as? String ?? "") })
+
+            let future = try runCoclick(["meetings", "list", "--from", "now", "--json", "--per", "100"], env: env)
+            let upcoming = try #require(try json(future.stdout) as? [[String: Any]])
+            let now = Date().addingTimeInterval(-5)
+            #expect(!upcoming.isEmpty)
+            #expect(upcoming.allSatisfy { (($0["starts_at"] as? String).flatMap(APIDate.parse)?.date ?? .distantPast) >= now })
+
+            let badStatus = try runCoclick(["meetings", "list", "--status", "bogus"], env: env)
+            #expect(badStatus.status == 2)
+            let badDate = try runCoclick(["meetings", "list", "--from", "next blursday"], env: env)
+            #expect(badDate.status == 2)
+            #expect(badDate.stderr.contains("--from"))
+        }
+    }
+
+    @Test func showEveryFieldAndNotFound() async throws {
+        try await withSimulator { sim, env in
+            let id = try #require(sim.meetings.first?.id)
+            let r = try runCoclick(["meetings", "show", id], env: env)
+            #expect(r.status == 0, "\(r.stderr)")
+            for field in ["status", "starts_at", "duration", "cobrowsing_url", "prospect_room_url", "presenter_room_url", "custom_data"] {
+                #expect(r.stdout.contains(field))
+            }
+            let j = try runCoclick(["meetings", "show", id, "--json"], env: env)
+            let obj = try #require(try json(j.stdout) as? [String: Any])
+            #expect(obj["token"] as? String == id)
+            #expect(obj.keys.contains("prospect_room_url"))
+
+            let short = try runCoclick(["meetings", "show", String(id.prefix(8)), "--json"], env: env)
+            #expect(short.status == 0, "\(short.stderr)")
+            #expect((try json(short.stdout) as? [String: Any])?["token"] as? String == id)
+
+            let missing = try runCoclick(["meetings", "show", String(repeating: "0", count: 64)], env: env)
+            #expect(missing.status == 4)
+            #expect(missing.stderr.contains("not found"))
+        }
+    }
+
+    @Test func createValidMeeting() async throws {
+        try await withSimulator { sim, env in
+            let before = sim.meetings.count
+            let r = try runCoclick([
+                "meetings", "create", "--user", "ada@example.com", "--starts-at", "in 2h",
+                "--cobrowsing-url", "https://shop.example.com/cart",
+                "--cookie", "shop.example.com:session=abc=def:1", "--custom-data", #"{"user_id": 17, "username": "Phil"}"#,
+                "--presenter-waiting-room-iframe-url", "https://www.youtube.com/embed/x", "--json",
+            ], env: env)
+            #expect(r.status == 0, "\(r.stderr)")
+            let obj = try #require(try json(r.stdout) as? [String: Any])
+            let id = try #require(obj["token"] as? String)
+            #expect(sim.meetings.count == before + 1)
+            let made = try #require(sim.meetings.first { $0.id == id })
+            #expect(made.user == "ada@example.com")
+            #expect(made.cookies == [Cookie(domain: "shop.example.com", name: "session", value: "abc=def:1")])
+            #expect(made.customData == .object(["user_id": .int(17), "username": .string("Phil")]))
+        }
+    }
+
+    @Test func createRejectedByTheServerExits5WithEachField() async throws {
+        try await withSimulator { _, env in
+            let r = try runCoclick([
+                "meetings", "create", "--user", "nobody@elsewhere.org", "--starts-at", "tomorrow 9:00",
+                "--cobrowsing-url", "https://shop.example.com",
+            ], env: env)
+            #expect(r.status == 5)
+            #expect(r.stderr.contains("user: User must exist"))
+        }
+    }
+
+    @Test func createBadInputNeverReachesTheServer() async throws {
+        try await withSimulator { sim, env in
+            sim.clearRequests()
+            let base = ["meetings", "create", "--user", "ada@example.com", "--starts-at", "in 1h", "--cobrowsing-url", "https://x.example.com"]
+            let cases: [([String], Int32, String)] = [
+                (base + ["--cookie", "no-separator"], 2, "DOMAIN:NAME=VALUE"),
+                (base + ["--cookie", ":name=v"], 2, "domain and name"),
+                (base + ["--custom-data", "[1,2]"], 2, "JSON object"),
+                (base + ["--custom-data", "{nope"], 2, "not valid JSON"),
+                (["meetings", "create", "--user", "ada@example.com", "--starts-at", "someday", "--cobrowsing-url", "https://x.example.com"], 2, "--starts-at"),
+                (["meetings", "create", "--user", "ada@example.com", "--starts-at", "2020-01-01 10:00", "--cobrowsing-url", "https://x.example.com"], 2, "in the past"),
+                (["meetings", "create", "--user", "not-an-email", "--starts-at", "in 1h", "--cobrowsing-url", "ftp://x"], 5, "cobrowsing_url"),
+                (["meetings", "create", "--user", String(repeating: "a", count: 10_000) + "@example.com", "--starts-at", "in 1h", "--cobrowsing-url", "https://x.example.com"], 5, "too long"),
+            ]
+            for (args, code, message) in cases {
+                let r = try runCoclick(args, env: env)
+                #expect(r.status == code, "\(args.suffix(2)): \(r.stderr)")
+                #expect(r.stderr.contains(message), "\(args.suffix(2)): \(r.stderr)")
+            }
+            #expect(!sim.requests.contains { $0.method == "POST" && $0.path.hasSuffix("/meetings") })
+        }
+    }
+
+    @Test func serverErrorsExit1() async throws {
+        try await withSimulator { sim, env in
+            sim.setMaintenance(true)
+            let r = try runCoclick(["meetings", "list", "--timeout", "5"], env: env)
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("maintenance"))
+            sim.setMaintenance(false)
+            sim.setGarbage(true)
+            let g = try runCoclick(["meetings", "list"], env: env)
+            #expect(g.status == 1)
+            #expect(g.stderr.contains("not the expected JSON"))
+        }
+    }
+
+    @Test func hostileDataIsEscapedInTextOutput() async throws {
+        try await withSimulator(SimulatorOptions(fixture: .hostile)) { sim, env in
+            let r = try runCoclick(["meetings", "list", "--per", "100"], env: env)
+            #expect(r.status == 0)
+            #expect(!r.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B || $0.value == 0x202E })
+            #expect(r.stdout.contains("\\x1b"))
+            for m in sim.meetings where m.user?.unicodeScalars.contains(where: { $0.value < 0x20 }) == true {
+                let s = try runCoclick(["meetings", "show", m.id], env: env)
+                #expect(s.status == 0)
+                #expect(!s.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+            }
+        }
+    }
+
+    @Test func configFileHoldingSecretMustBePrivate() async throws {
+        try await withSimulator { _, env in
+            let dir = try makeTempDirectory()
+            let path = dir.appendingPathComponent("config.toml").path
+            let toml = """
+            api_url = "\(env["COCLICK_API_URL"]!)"
+            secret_id = "demo-secret-id"
+            secret_key = "demo-secret-key"
+            """
+            FileManager.default.createFile(atPath: path, contents: Data(toml.utf8), attributes: [.posixPermissions: 0o644])
+            let refused = try runCoclick(["auth", "check", "--config", path])
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains(path))
+            #expect(refused.stderr.contains("chmod 600"))
+            #expect(!refused.stderr.contains("demo-secret-key"))
+
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+            let ok = try runCoclick(["auth", "check", "--config", path])
+            #expect(ok.status == 0, "\(ok.stderr)")
+
+            // Environment beats the file; the flag beats the environment.
+            let envWins = try runCoclick(["auth", "check", "--config", path], env: ["COCLICK_API_URL": "http://127.0.0.1:9/api/v1"])
+            #expect(envWins.status == 1)
+            let flagWins = try runCoclick(["auth", "check", "--config", path, "--api-url", env["COCLICK_API_URL"]!], env: ["COCLICK_API_URL": "http://127.0.0.1:9/api/v1"])
+            #expect(flagWins.status == 0)
+
+            // The default location is used when nothing else is given.
+            let xdg = dir.appendingPathComponent("xdg")
+            try FileManager.default.createDirectory(at: xdg.appendingPathComponent("coclick"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: path, toPath: xdg.appendingPathComponent("coclick/config.toml").path)
+            let viaXDG = try runCoclick(["auth", "check"], env: ["XDG_CONFIG_HOME": xdg.path])
+            #expect(viaXDG.status == 0, "\(viaXDG.stderr)")
+
+            let broken = dir.appendingPathComponent("broken.toml").path
+            FileManager.default.createFile(atPath: broken, contents: Data("refresh_interval = \"soon\"\n".utf8))
+            let bad = try runCoclick(["auth", "check", "--config", broken], env: env)
+            #expect(bad.status == 2)
+            #expect(bad.stderr.contains("refresh_interval"))
+
+            let missing = try runCoclick(["auth", "check", "--config", dir.appendingPathComponent("nope.toml").path], env: env)
+            #expect(missing.status == 2)
+        }
+    }
+
+    @Test func insecureHTTPIsRefusedUnlessLoopbackOrAllowed() throws {
+        let env = ["COCLICK_SECRET_ID": "id", "COCLICK_SECRET_KEY": "key"]
+        let r = try runCoclick(["auth", "check", "--api-url", "http://coclick.invalid/api/v1"], env: env)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("--allow-insecure-http"))
+        let allowed = try runCoclick(["auth", "check", "--api-url", "http://coclick.invalid/api/v1", "--allow-insecure-http", "--timeout", "3"], env: env)
+        #expect(allowed.status == 1)
+    }
+
+    @Test func secretKeyIsNotAnArgumentAndNeverLogged() async throws {
+        let r = try runCoclick(["auth", "check", "--secret-key", "x"])
+        #expect(r.status == 2)
+        try await withSimulator { _, env in
+            let dir = try makeTempDirectory()
+            let log = dir.appendingPathComponent("coclick.log").path
+            let ok = try runCoclick(["meetings", "list", "--log-file", log], env: env)
+            #expect(ok.status == 0)
+            let text = try String(contentsOfFile: log, encoding: .utf8)
+            #expect(text.contains("GET /meetings"))
+            #expect(text.contains("POST /authenticate"))
+            #expect(!text.contains("demo-secret-key"))
+            #expect(!text.lowercased().contains("bearer"))
+            let attrs = try FileManager.default.attributesOfItem(atPath: log)
+            #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        }
+    }
+
+    @Test func simulatorCommandServesTheAPI() async throws {
+        let p = Process()
+        p.executableURL = CoclickBinary.url
+        p.arguments = ["simulator", "--port", "0"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+        // The first line names the base URL.
+        var buffer = Data()
+        let handle = out.fileHandleForReading
+        while !buffer.contains(UInt8(ascii: "\n")) {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+        }
+        let text = String(decoding: buffer, as: UTF8.self)
+        let url = try #require(text.split(separator: " ").map(String.init).first { $0.hasPrefix("http://127.0.0.1:") }?
+            .trimmingCharacters(in: .whitespacesAndNewlines))
+        let r = try runCoclick(["meetings", "list", "--json"], env: [
+            "COCLICK_API_URL": url, "COCLICK_SECRET_ID": "demo-secret-id", "COCLICK_SECRET_KEY": "demo-secret-key",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(((try json(r.stdout)) as? [Any])?.isEmpty == false)
+        p.terminate()
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit, "SIGTERM should stop the simulator cleanly")
+    }
+}
