@@ -54,6 +54,8 @@ public struct AppState: Sendable {
     public var page = 1
     public var hasMorePages = false
     public var company: String?
+    /// A just-created meeting to find and select, page by page.
+    public var seekID: String?
 
     // Polling and connection
     public var connection: ConnectionState = .connecting

@@ -28,7 +28,7 @@ public enum DetailView {
                        Span("  " + Countdown.text(status: m.status, startsAt: m.startsAt?.date, now: now), .dim)])
         if let s = m.startsAt {
             row("starts at (local)", [Span(APIDate.inZone(s.date, zone).text)])
-            row("starts at (sent)", [Span(s.text)])
+            row("starts at (API)", [Span(s.text)])
         } else {
             row("starts at", [Span("—")])
         }

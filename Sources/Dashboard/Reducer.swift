@@ -29,6 +29,18 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.consecutiveFailures = 0
         state.lastSuccess = at
         state.lastError = nil
+        if let seek = state.seekID {
+            if state.meetings.contains(where: { $0.id == seek }) {
+                state.seekID = nil
+                state.selectedID = seek
+            } else if page.hasMore, state.page < 100 {
+                // The new meeting sorts onto a later page: look there.
+                state.page += 1
+                return Reducer.startPoll(&state)
+            } else {
+                state.seekID = nil
+            }
+        }
         if let id = state.selectedID, let i = state.meetings.firstIndex(where: { $0.id == id }) {
             state.selected = i
         }
@@ -68,13 +80,21 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .created(let m):
         state.form = nil
         state.screen = .list
-        state.selectedID = m.id
-        if !state.meetings.contains(where: { $0.id == m.id }) { state.meetings.insert(m, at: 0) }
-        state.details[m.id] = m.isDetail ? m : state.details[m.id]
-        state.selected = state.meetings.firstIndex(where: { $0.id == m.id }) ?? 0
-        Reducer.clampList(&state)
-        Reducer.say(&state, "Created meeting \(m.shortID) for \(SafeText.escape(m.user ?? "?"))")
-        return Reducer.startPoll(&state)
+        if m.isDetail { state.details[m.id] = m }
+        Reducer.say(&state, "Created meeting \(SafeText.escape(m.shortID)) for \(SafeText.escape(m.user ?? "?"))")
+        if let i = state.meetings.firstIndex(where: { $0.id == m.id }) {
+            state.selected = i
+            Reducer.clampList(&state)
+            return Reducer.startPoll(&state)
+        }
+        // Show it wherever it sorts: all statuses and owners, from page 1 on.
+        state.seekID = m.id
+        state.userFilter = ""
+        state.statusFilter = nil
+        state.page = 1
+        let effects = Reducer.queryChanged(&state)
+        state.seekID = m.id
+        return effects
     case .createFailed(let error):
         guard var form = state.form else { return [] }
         form.inFlight = false
@@ -112,6 +132,7 @@ enum Reducer {
         state.selected = 0
         state.listScroll = 0
         state.selectedID = nil
+        state.seekID = nil
         state.hasMorePages = false
         // An in-flight poll for the old query is discarded when it lands, and the new one starts then.
         return startPoll(&state)
