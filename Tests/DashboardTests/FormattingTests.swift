@@ -1,0 +1,97 @@
+import CoClickAPI
+@testable import Dashboard
+import Foundation
+import Testing
+
+@Suite("Countdown")
+struct CountdownTests {
+    func text(_ status: MeetingStatus, _ offset: TimeInterval) -> String {
+        Countdown.text(status: status, startsAt: fixedNow.addingTimeInterval(offset), now: fixedNow)
+    }
+
+    @Test func scheduledRanges() {
+        #expect(text(.scheduled, 4 * 60 + 12) == "in 4m 12s")
+        #expect(text(.scheduled, 5) == "in 0m 05s")
+        #expect(text(.scheduled, 3599) == "in 59m 59s")
+        #expect(text(.scheduled, 3600) == "in 1h 00m")
+        #expect(text(.scheduled, 2 * 3600 + 5 * 60 + 30) == "in 2h 05m")
+        #expect(text(.scheduled, 86_399) == "in 23h 59m")
+        #expect(text(.scheduled, 86_400) == "in 1d 00h")
+        #expect(text(.scheduled, 3 * 86_400 + 4 * 3600) == "in 3d 04h")
+        #expect(text(.scheduled, -30) == "due now")
+        #expect(text(.scheduled, -300) == "late 5m")
+    }
+
+    @Test func otherStatuses() {
+        #expect(text(.inProgress, -12 * 60) == "live 12m")
+        #expect(text(.inProgress, -(3600 + 5 * 60)) == "live 1h 05m")
+        #expect(text(.closed, -600) == "ended")
+        #expect(text(.cancelled, 600) == "cancelled")
+        #expect(Countdown.text(status: .scheduled, startsAt: nil, now: fixedNow) == "—")
+    }
+
+    @Test func ticksOncePerSecond() {
+        let a = Countdown.text(status: .scheduled, startsAt: fixedNow.addingTimeInterval(100), now: fixedNow.addingTimeInterval(0.2))
+        let b = Countdown.text(status: .scheduled, startsAt: fixedNow.addingTimeInterval(100), now: fixedNow.addingTimeInterval(0.9))
+        #expect(a == b)
+    }
+
+    @Test func reminderLead() {
+        #expect(Countdown.isWithinReminder(status: .scheduled, startsAt: fixedNow.addingTimeInterval(240), now: fixedNow, minutes: 5))
+        #expect(!Countdown.isWithinReminder(status: .scheduled, startsAt: fixedNow.addingTimeInterval(301), now: fixedNow, minutes: 5))
+        #expect(!Countdown.isWithinReminder(status: .cancelled, startsAt: fixedNow.addingTimeInterval(60), now: fixedNow, minutes: 5))
+    }
+
+    @Test func startTimeInLocalZone() {
+        #expect(Countdown.startText(fixedNow, zone: utc) == "2027-01-15 08:00")
+        #expect(Countdown.startText(fixedNow, zone: TimeZone(identifier: "Asia/Tokyo")!) == "2027-01-15 17:00")
+        #expect(Countdown.age(12) == "12s ago")
+        #expect(Countdown.age(180) == "3m ago")
+    }
+}
+
+@Suite("OSC 52")
+struct OSC52Tests {
+    @Test func plainForAutoAndOSC52() {
+        let expected = "\u{1B}]52;c;aGk=\u{07}"
+        #expect(OSC52.sequence(for: "hi", mode: .auto) == expected)
+        #expect(OSC52.sequence(for: "hi", mode: .osc52) == expected)
+    }
+
+    @Test func tmuxPassthroughDoublesEscapes() {
+        #expect(OSC52.sequence(for: "hi", mode: .tmux) == "\u{1B}Ptmux;\u{1B}\u{1B}]52;c;aGk=\u{07}\u{1B}\\")
+    }
+
+    @Test func offSendsNothing() {
+        #expect(OSC52.sequence(for: "hi", mode: .off) == nil)
+    }
+
+    @Test func longTextIsOneLineOfBase64() {
+        let s = OSC52.sequence(for: String(repeating: "https://x/", count: 200), mode: .auto)!
+        #expect(!s.contains("\n") && !s.contains("\r"))
+    }
+}
+
+@Suite("Keymap")
+struct KeymapTests {
+    @Test func defaultsMatchTheProductTable() {
+        let k = Keymap.standard
+        #expect(k.command(for: .char("j"), in: .list) == .moveDown)
+        #expect(k.command(for: .down, in: .list) == .moveDown)
+        #expect(k.command(for: .char("Y"), in: .detail) == .copyPresenter)
+        #expect(k.command(for: .ctrl("s"), in: .form) == .submit)
+        #expect(k.command(for: .char("?"), in: .form) == nil)
+        #expect(k.command(for: .function(1), in: .form) == .help)
+        #expect(k.command(for: .escape, in: .detail) == .back)
+    }
+
+    @Test func helpListsEveryBinding() {
+        let lines = HelpView.lines(.standard).map { $0.map(\.text).joined() }
+        let all = lines.joined(separator: "\n")
+        for k in ["Ctrl-S", "Ctrl-A", "Ctrl-D", "Shift-Tab", "PgUp", "F1", "Esc", "/", "y", "Y"] {
+            #expect(all.contains(k), "\(k)")
+        }
+        let bindings = Keymap.standard.bindings.values.reduce(0) { $0 + $1.count }
+        #expect(lines.filter { $0.hasPrefix("  ") }.count >= bindings)
+    }
+}

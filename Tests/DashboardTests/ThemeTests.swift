@@ -1,0 +1,82 @@
+@testable import Dashboard
+import Foundation
+import Testing
+
+@Suite("Themes")
+struct ThemeTests {
+    @Test func allFourShippedThemesParse() {
+        let c = ThemeCatalog.load(userDirectory: nil)
+        #expect(c.warnings.isEmpty, "\(c.warnings)")
+        #expect(Array(c.names.prefix(4)) == ["default", "light", "high-contrast", "mono"])
+        for t in c.themes {
+            #expect(t.roles[.selection] != nil, "\(t.name)")
+            for s in [StyleRole.scheduled, .inProgress, .closed, .cancelled, .header, .footer, .warning, .error] {
+                #expect(t.roles[s] != nil, "\(t.name) \(s)")
+            }
+        }
+    }
+
+    @Test func resolvesFor256And8AndNoColour() throws {
+        let t = try Theme.parse("""
+            [roles]
+            header = { fg = 231, bg = 24, bold = true }
+            selection = { fg = "black", bg = 117, bg8 = "cyan" }
+            """, name: "t")
+        let full = t.resolved(for: .full256)
+        #expect(full[.header] == ResolvedStyle(fg: 231, bg: 24, bold: true))
+        let eight = t.resolved(for: .eight)
+        #expect(eight[.header] == ResolvedStyle(fg: 7, bg: 0, bold: true))
+        #expect(eight[.selection]?.bg == 6)
+        let none = t.resolved(for: .none)
+        #expect(none[.selection] == ResolvedStyle(fg: -1, bg: -1, bold: true, reverse: true))
+        #expect(none.values.allSatisfy { $0.fg == -1 && $0.bg == -1 })
+        #expect(ColorDepth.detect(colors: 256, noColor: true) == .none)
+        #expect(ColorDepth.detect(colors: 8, noColor: false) == .eight)
+        #expect(ColorDepth.detect(colors: 256, noColor: false) == .full256)
+    }
+
+    @Test func noColorEnvironment() {
+        #expect(DashboardSettings.noColorRequested(environment: ["NO_COLOR": "1"]))
+        #expect(!DashboardSettings.noColorRequested(environment: ["NO_COLOR": ""]))
+    }
+
+    @Test func brokenThemesGiveClearErrors() {
+        func error(_ text: String) -> String {
+            do { _ = try Theme.parse(text, name: "bad"); return "parsed" } catch { return "\(error)" }
+        }
+        #expect(error("[roles\nx=1").contains("not valid TOML"))
+        #expect(error("[roles]\nheadr = { fg = \"red\" }").contains("unknown role 'headr'"))
+        #expect(error("[roles]\nheader = { fg = \"purpleish\" }").contains("unknown colour 'purpleish'"))
+        #expect(error("[roles]\nheader = { fg = 300 }").contains("0-255"))
+        #expect(error("name = 1").contains("no [roles]"))
+    }
+
+    @Test func userThemesLoadAndBadOnesBecomeWarnings() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("coclick-themes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "[roles]\nheader = { fg = \"red\" }\n".write(to: dir.appendingPathComponent("mine.toml"), atomically: true, encoding: .utf8)
+        try "[roles]\nheader = { fg = \"nope\" }\n".write(to: dir.appendingPathComponent("broken.toml"), atomically: true, encoding: .utf8)
+        let c = ThemeCatalog.load(userDirectory: dir)
+        #expect(c.names.contains("mine"))
+        #expect(!c.names.contains("broken"))
+        #expect(c.warnings.count == 1)
+        #expect(c.warnings.first?.contains("broken.toml") == true)
+        #expect(c.warnings.first?.contains("unknown colour 'nope'") == true)
+    }
+
+    @Test func missingShippedDirectoryFallsBack() {
+        let c = ThemeCatalog.load(userDirectory: nil, shippedDirectory: nil)
+        #expect(c.names == ["default"])
+        #expect(!c.warnings.isEmpty)
+    }
+
+    @Test func approximates256To8() {
+        #expect(Theme.to8(196) == 1)
+        #expect(Theme.to8(46) == 2)
+        #expect(Theme.to8(21) == 4)
+        #expect(Theme.to8(231) == 7)
+        #expect(Theme.to8(9) == 1)
+        #expect(Theme.to8(236) == 0)
+    }
+}
