@@ -111,7 +111,7 @@ final class NcursesBackend {
     /// What to send for a cluster so the terminal's columns match ours: the
     /// base plus its combining marks; emoji sequences (ZWJ, VS16, flags) are
     /// cut to their first picture, since terminals disagree on their width.
-    static func drawable(_ text: String) -> [Unicode.Scalar] {
+    nonisolated static func drawable(_ text: String) -> [Unicode.Scalar] {
         let scalars = Array(text.unicodeScalars)
         guard let first = scalars.first else { return [" "] }
         if scalars.contains(where: { $0.value == 0x200D || $0.value == 0xFE0F }) || (0x1F1E6...0x1F1FF).contains(first.value) {
@@ -139,7 +139,7 @@ final class NcursesBackend {
         return out
     }
 
-    static func functionKey(_ code: Int32) -> Key? {
+    nonisolated static func functionKey(_ code: Int32) -> Key? {
         switch code {
         case KEY_UP: return .up
         case KEY_DOWN: return .down
@@ -161,7 +161,7 @@ final class NcursesBackend {
         }
     }
 
-    static func charKey(_ v: UInt32) -> Key? {
+    nonisolated static func charKey(_ v: UInt32) -> Key? {
         switch v {
         case 10, 13: return .enter
         case 9: return .tab

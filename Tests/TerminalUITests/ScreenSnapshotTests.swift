@@ -1,0 +1,177 @@
+import CoClickAPI
+import Dashboard
+import Foundation
+import Testing
+@testable import TerminalUI
+
+/// 2027-01-15 08:00:00 UTC.
+let now = Date(timeIntervalSince1970: 1_800_000_000)
+let utc = TimeZone(identifier: "UTC")!
+
+/// Compares a screen with `Snapshots/<name>.txt`. A missing or different file
+/// fails; `COCLICK_RECORD_SNAPSHOTS=1` writes the current output instead.
+func assertSnapshot(_ buf: CellBuffer, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+    let file = dir.appendingPathComponent(name + ".txt")
+    let actual = buf.text + "\n"
+    if ProcessInfo.processInfo.environment["COCLICK_RECORD_SNAPSHOTS"] == "1" {
+        try? actual.write(to: file, atomically: true, encoding: .utf8)
+        return
+    }
+    guard let expected = try? String(contentsOf: file, encoding: .utf8) else {
+        Issue.record("missing snapshot \(file.path); run with COCLICK_RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
+        return
+    }
+    #expect(actual == expected, "snapshot \(name) differs:\n\(actual)", sourceLocation: sourceLocation)
+}
+
+func m(_ id: String, _ user: String, _ status: MeetingStatus, _ minutes: Double) -> Meeting {
+    Meeting(id: id + String(repeating: "0", count: 56), user: user, status: status,
+            startsAt: APIDate(date: now.addingTimeInterval(minutes * 60), offsetSeconds: 7200))
+}
+
+let sampleMeetings: [Meeting] = [
+    m("a1b2c3d4", "ada@example.com", .inProgress, -12),
+    m("b2c3d4e5", "山田太郎@例え.jp", .scheduled, 3),
+    m("c3d4e5f6", "👩‍💻dev@example.com", .scheduled, 4 * 60 + 0.2),
+    m("d4e5f6a7", "❤️love@example.com", .scheduled, 3 * 24 * 60 + 4 * 60),
+    m("e5f6a7b8", "evil\u{1B}[31m@example.com", .closed, -600),
+    m("f6a7b8c9", "grace@example.com", .cancelled, 90),
+    m("a7b8c9d0", "x@example.com", .other("archived"), 30),
+]
+
+func listState(width: Int, height: Int) -> AppState {
+    var s = AppState(settings: DashboardSettings(apiDescription: "demo", keymap: .standard), themeNames: ["default"],
+                     now: now, timeZone: utc, width: width, height: height)
+    s.pollInFlight = s.query
+    _ = reduce(&s, .listLoaded(query: s.query, page: MeetingPage(meetings: sampleMeetings, page: 1, per: 20), company: "Acme 株式会社", at: now))
+    _ = reduce(&s, .tick(now.addingTimeInterval(12)))
+    _ = reduce(&s, .key(.char("j")))
+    return s
+}
+
+func detailMeeting() -> Meeting {
+    var d = sampleMeetings[1]
+    d.isDetail = true
+    d.duration = 45
+    d.cobrowsingURL = "https://shop.example.com/cart?session=\u{7}bell"
+    d.cookies = [Cookie(domain: "example.com", name: "sid", value: "abc"), Cookie(domain: "例え.jp", name: "言語", value: "日本語")]
+    d.customData = .object(["user_id": .int(17), "username": .string("Phil 🙂")])
+    d.prospectRoomURL = "http://127.0.0.1:8080/essai/room/" + d.id
+    d.presenterRoomURL = "http://127.0.0.1:8080/essai/presenter/" + d.id
+    d.presenterWaitingRoomIframeURL = "https://www.youtube.com/embed/dQw4w9WgXcQ"
+    return d
+}
+
+func detailState(width: Int, height: Int) -> AppState {
+    var s = listState(width: width, height: height)
+    _ = reduce(&s, .key(.enter))
+    _ = reduce(&s, .detailLoaded(detailMeeting(), purpose: .show))
+    return s
+}
+
+func formState(width: Int, height: Int) -> AppState {
+    var s = listState(width: width, height: height)
+    _ = reduce(&s, .key(.char("n")))
+    for c in "not-an-email" { _ = reduce(&s, .key(.char(c))) }
+    _ = reduce(&s, .key(.tab))
+    for c in "tomorrow 9:00" { _ = reduce(&s, .key(.char(c))) }
+    _ = reduce(&s, .key(.ctrl("s")))
+    _ = reduce(&s, .key(.ctrl("a")))
+    for c in "example.com" { _ = reduce(&s, .key(.char(c))) }
+    return s
+}
+
+@Suite("Screen snapshots")
+struct ScreenSnapshotTests {
+    static let sizes = [(80, 24), (120, 40), (40, 12)]
+
+    @Test(arguments: sizes) func list(_ w: Int, _ h: Int) {
+        assertSnapshot(Screens.render(listState(width: w, height: h)), "list-\(w)x\(h)")
+    }
+
+    @Test(arguments: sizes) func detail(_ w: Int, _ h: Int) {
+        assertSnapshot(Screens.render(detailState(width: w, height: h)), "detail-\(w)x\(h)")
+    }
+
+    @Test(arguments: sizes) func form(_ w: Int, _ h: Int) {
+        assertSnapshot(Screens.render(formState(width: w, height: h)), "form-\(w)x\(h)")
+    }
+
+    @Test(arguments: sizes) func help(_ w: Int, _ h: Int) {
+        var s = listState(width: w, height: h)
+        _ = reduce(&s, .key(.char("?")))
+        assertSnapshot(Screens.render(s), "help-\(w)x\(h)")
+    }
+
+    @Test func tooSmall() {
+        let text = Screens.render(listState(width: 30, height: 8)).text
+        #expect(text.contains("terminal too small"))
+        #expect(text.contains("need 40x10"))
+    }
+
+    @Test func serverErrorsInTheForm() {
+        var s = formState(width: 80, height: 24)
+        _ = reduce(&s, .key(.ctrl("d")))
+        _ = reduce(&s, .createFailed(.validation(ValidationErrors(["user": ["User must exist"], "starts_at": ["please specify a start date"]]))))
+        let text = Screens.render(s).text
+        #expect(text.contains("✗ server: User must exist"))
+        #expect(text.contains("✗ server: please specify a start date"))
+        #expect(text.contains("not-an-email"))
+    }
+
+    @Test func columnsStayAlignedWithWideCharacters() {
+        let buf = Screens.render(listState(width: 100, height: 20))
+        // Every meeting row has its short id starting in the same column.
+        var columns: Set<Int> = []
+        for y in 3..<(3 + sampleMeetings.count) {
+            let line = buf.line(y)
+            let ids = sampleMeetings.map { String($0.id.prefix(8)) }
+            guard let id = ids.first(where: { line.contains($0) }), let r = line.range(of: id) else {
+                Issue.record("no id on row \(y): \(line)"); continue
+            }
+            columns.insert(TextWidth.width(String(line[..<r.lowerBound])))
+        }
+        #expect(columns.count == 1, "\(columns)")
+    }
+
+    @Test func controlCharactersAreShownEscaped() {
+        let text = Screens.render(listState(width: 120, height: 20)).text
+        #expect(text.contains("evil\\x1b[31m@example.com"))
+        #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        let detail = Screens.render(detailState(width: 120, height: 40)).text
+        #expect(detail.contains("session=\\x07bell"))
+    }
+
+    @Test func statusIsAWordAndColouredByRole() {
+        let buf = Screens.render(listState(width: 80, height: 24))
+        let line = buf.line(3)
+        #expect(line.contains("in progress"))
+        // Row 3 is not selected (j moved to row 4): its status word has the in_progress role.
+        #expect(buf[1, 3].role == .inProgress)
+        #expect(buf[1, 4].role == .selection)
+        // The reminder (starts in 3 minutes) is marked without colour too.
+        #expect(buf.line(4).hasPrefix("!"))
+    }
+
+    @Test func longFieldScrollsAroundTheCursor() {
+        var s = listState(width: 60, height: 20)
+        _ = reduce(&s, .key(.char("n")))
+        for _ in 0..<10_000 { _ = reduce(&s, .key(.char("x"))) }
+        _ = reduce(&s, .key(.char("Z")))
+        let buf = Screens.render(s)
+        let line = buf.line(1)
+        #expect(line.hasSuffix("xZ") || line.contains("xZ"))
+        #expect(line.contains("…"))
+        #expect(TextWidth.width(line) <= 60)
+    }
+
+    @Test func footerShowsAgeAndConnectionInWords() {
+        var s = listState(width: 100, height: 24)
+        _ = reduce(&s, .pollDue)
+        _ = reduce(&s, .listFailed(query: s.query, error: .maintenance, at: now.addingTimeInterval(20)))
+        let last = Screens.render(s).line(23)
+        #expect(last.contains("maintenance"))
+        #expect(last.contains("updated 20s ago"))
+    }
+}
