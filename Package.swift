@@ -35,7 +35,8 @@ let package = Package(
             dependencies: [
                 "CoClickAPI",
                 .product(name: "TOMLKit", package: "TOMLKit"),
-            ]
+            ],
+            resources: [.copy("Resources/themes")]
         ),
         .target(
             name: "TerminalUI",

@@ -19,4 +19,38 @@ static inline int coclick_color_pairs(void) { return COLOR_PAIRS; }
 static inline int coclick_key_resize(void) { return KEY_RESIZE; }
 static inline int coclick_wcwidth(wchar_t c) { return wcwidth(c); }
 
+
+// Attribute and colour-pair macros are not imported into Swift.
+static inline attr_t coclick_a_normal(void) { return A_NORMAL; }
+static inline attr_t coclick_a_bold(void) { return A_BOLD; }
+static inline attr_t coclick_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t coclick_a_reverse(void) { return A_REVERSE; }
+static inline int coclick_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int coclick_key_f0(void) { return KEY_F0; }
+
+// newterm instead of initscr: initscr exits the process on an unknown TERM.
+static inline SCREEN *coclick_newterm(void) { return newterm(NULL, stdout, stdin); }
+
+// Sets a cell from a NUL-terminated wide string (base + combining marks).
+static inline int coclick_put_cell(int y, int x, const wchar_t *wch, attr_t attrs, short pair) {
+    cchar_t cc;
+    if (setcchar(&cc, wch, attrs, pair, NULL) == ERR) return ERR;
+    return mvwadd_wch(stdscr, y, x, &cc);
+}
+
+// Turns off XON/XOFF so Ctrl-S reaches the program (cbreak leaves it on).
+#include <termios.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+static inline void coclick_disable_flow_control(void) {
+    struct termios t;
+    if (tcgetattr(0, &t) == 0) { t.c_iflag &= ~(IXON | IXOFF); tcsetattr(0, TCSANOW, &t); }
+}
+static inline int coclick_window_size(int *rows, int *cols) {
+    struct winsize ws;
+    if (ioctl(1, TIOCGWINSZ, &ws) != 0 || ws.ws_row == 0) return -1;
+    *rows = ws.ws_row; *cols = ws.ws_col;
+    return 0;
+}
+
 #endif

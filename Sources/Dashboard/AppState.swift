@@ -1,0 +1,145 @@
+import CoClickAPI
+import Foundation
+
+public enum Screen: Sendable, Hashable { case list, detail, form }
+
+/// Which room URL a copy is for.
+public enum RoomLink: Sendable, Hashable {
+    case prospect, presenter
+
+    public var label: String { self == .prospect ? "prospect room URL" : "presenter room URL" }
+
+    public func url(in meeting: Meeting) -> String? {
+        let u = self == .prospect ? meeting.prospectRoomURL : meeting.presenterRoomURL
+        guard let u, !u.isEmpty else { return nil }
+        return u
+    }
+}
+
+/// Why a detail is fetched: to show it, or to copy one of its room URLs.
+public enum DetailPurpose: Sendable, Hashable {
+    case show
+    case copy(RoomLink)
+}
+
+/// A short line in the footer: a confirmation or an error.
+public struct TransientMessage: Sendable, Hashable {
+    public var text: String
+    public var isError: Bool
+    public var expires: Date
+
+    public init(text: String, isError: Bool, expires: Date) {
+        self.text = text
+        self.isError = isError
+        self.expires = expires
+    }
+}
+
+/// Everything the screen shows, as one value. Changed only by `reduce`.
+public struct AppState: Sendable {
+    public var screen: Screen = .list
+    public var showHelp = false
+    public var helpScroll = 0
+
+    // List
+    public var meetings: [Meeting] = []
+    public var selected = 0
+    public var listScroll = 0
+    /// The selected meeting's id, so a refresh keeps the selection on it.
+    public var selectedID: String?
+    public var userFilter = ""
+    /// Non-nil while the owner-email filter is being typed.
+    public var filterInput: TextField?
+    public var statusFilter: MeetingStatus?
+    public var page = 1
+    public var hasMorePages = false
+    public var company: String?
+    /// A just-created meeting to find and select, page by page.
+    public var seekID: String?
+
+    // Polling and connection
+    public var connection: ConnectionState = .connecting
+    public var lastSuccess: Date?
+    public var lastError: String?
+    public var consecutiveFailures = 0
+    /// The query of the poll in flight; nil when none (never two at once).
+    public var pollInFlight: MeetingQuery?
+    /// The delay the last `schedulePoll` asked for (shown as "next try in").
+    public var nextPollDelay: TimeInterval = 0
+
+    // Detail
+    public var detailID: String?
+    public var details: [String: Meeting] = [:]
+    public var detailScroll = 0
+    public var detailLoading = false
+    public var detailError: String?
+
+    // Form: nil when no form or draft exists; kept on Esc so `n` restores it.
+    public var form: MeetingForm?
+
+    public var message: TransientMessage?
+    public var themeNames: [String]
+    public var themeIndex: Int
+
+    public var width: Int
+    public var height: Int
+    public var now: Date
+    public var timeZone: TimeZone
+
+    // Settings the reducer needs.
+    public var refreshInterval: TimeInterval
+    public var pageSize: Int
+    public var clipboardMode: ClipboardMode
+    public var remindBeforeMinutes: Int
+    public var keymap: Keymap
+    public var apiDescription: String
+
+    public init(
+        settings: DashboardSettings = DashboardSettings(), themeNames: [String] = ["default"],
+        now: Date = Date(), timeZone: TimeZone = .current, width: Int = 80, height: Int = 24
+    ) {
+        self.themeNames = themeNames.isEmpty ? ["default"] : themeNames
+        self.themeIndex = self.themeNames.firstIndex(of: settings.themeName) ?? 0
+        self.now = now
+        self.timeZone = timeZone
+        self.width = width
+        self.height = height
+        refreshInterval = settings.refreshInterval
+        pageSize = settings.pageSize
+        clipboardMode = settings.clipboardMode
+        remindBeforeMinutes = settings.remindBeforeMinutes
+        keymap = settings.keymap
+        apiDescription = settings.apiDescription
+    }
+
+    /// The query the list shows now.
+    public var query: MeetingQuery {
+        MeetingQuery(
+            userEmailContains: userFilter.isEmpty ? nil : userFilter,
+            statuses: statusFilter.map { [$0] } ?? [], page: page, per: pageSize)
+    }
+
+    public var themeName: String { themeNames[min(max(0, themeIndex), themeNames.count - 1)] }
+
+    public var selectedMeeting: Meeting? { meetings.indices.contains(selected) ? meetings[selected] : nil }
+
+    /// The meeting the detail screen shows: the loaded detail, else the list row.
+    public var detailMeeting: Meeting? {
+        guard let id = detailID else { return nil }
+        return details[id] ?? meetings.first(where: { $0.id == id })
+    }
+
+    /// Rows of meetings that fit between header and footer.
+    public var listVisibleRows: Int { max(1, height - Layout.listChromeRows) }
+    /// Lines of detail text that fit between header and footer.
+    public var detailVisibleRows: Int { max(1, height - Layout.detailChromeRows) }
+}
+
+/// Row counts shared by the reducer (scrolling) and the screens (drawing).
+public enum Layout {
+    /// Header (title, filter line, column titles) and footer (message/hints, status).
+    public static let listChromeRows = 5
+    public static let detailChromeRows = 4
+    public static let minWidth = 40
+    public static let minHeight = 10
+}

@@ -1,0 +1,42 @@
+import CoClickAPI
+import Foundation
+
+/// Polling after failures: capped exponential backoff, so a broken or
+/// maintained server is not hammered and the screen says what is going on.
+public enum Backoff {
+    public static let base: TimeInterval = 2
+    public static let cap: TimeInterval = 120
+
+    /// The wait before the next poll after `failures` consecutive failures (>= 1).
+    public static func delay(afterFailures failures: Int) -> TimeInterval {
+        guard failures > 0 else { return 0 }
+        let exp = min(failures - 1, 20)
+        return min(cap, base * pow(2, Double(exp)))
+    }
+}
+
+/// The connection as shown in the footer, in words.
+public enum ConnectionState: Sendable, Hashable {
+    case connecting, ok, retrying, offline, maintenance, keyRejected
+
+    public var words: String {
+        switch self {
+        case .connecting: return "connecting"
+        case .ok: return "ok"
+        case .retrying: return "retrying"
+        case .offline: return "offline"
+        case .maintenance: return "maintenance"
+        case .keyRejected: return "API key rejected"
+        }
+    }
+
+    /// The state after a failed poll; `failures` counts this one.
+    public static func after(_ error: APIError, failures: Int) -> ConnectionState {
+        switch error {
+        case .unauthorized, .configuration: return .keyRejected
+        case .maintenance: return .maintenance
+        case .offline, .timeout: return failures >= 3 ? .offline : .retrying
+        default: return .retrying
+        }
+    }
+}

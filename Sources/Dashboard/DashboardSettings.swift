@@ -1,0 +1,66 @@
+import Foundation
+
+/// How copies reach the clipboard. See `OSC52`.
+public enum ClipboardMode: String, Sendable, Hashable, CaseIterable {
+    /// Plain OSC 52 (tmux passes it on with `set-clipboard on`).
+    case auto
+    /// Plain OSC 52, never wrapped.
+    case osc52
+    /// OSC 52 wrapped in tmux passthrough (`ESC Ptmux; ... ESC \`).
+    case tmux
+    /// No escape sequence: the URL is only shown.
+    case off
+}
+
+/// Everything the dashboard needs from the configuration. The CLI builds it
+/// from flags, environment and config file.
+public struct DashboardSettings: Sendable, Hashable {
+    /// Theme to start with (a shipped theme or a user theme's file name without `.toml`).
+    public var themeName: String
+    /// Seconds between polls of the list.
+    public var refreshInterval: TimeInterval
+    /// `X-Per` of the list.
+    public var pageSize: Int
+    public var clipboardMode: ClipboardMode
+    /// Scheduled meetings starting within this many minutes stand out.
+    public var remindBeforeMinutes: Int
+    /// True when colour is off (`NO_COLOR` non-empty).
+    public var noColor: Bool
+    /// Where user themes live (`$XDG_CONFIG_HOME/coclick/themes`); nil for none.
+    public var userThemeDirectory: URL?
+    /// Shown in the header, e.g. the API base URL or "demo".
+    public var apiDescription: String
+    /// Key bindings.
+    public var keymap: Keymap
+
+    public init(
+        themeName: String = "default", refreshInterval: TimeInterval = 15, pageSize: Int = 20,
+        clipboardMode: ClipboardMode = .auto, remindBeforeMinutes: Int = 5, noColor: Bool = false,
+        userThemeDirectory: URL? = DashboardSettings.defaultUserThemeDirectory(), apiDescription: String = "",
+        keymap: Keymap = .standard
+    ) {
+        self.themeName = themeName
+        self.refreshInterval = max(1, refreshInterval)
+        self.pageSize = min(max(1, pageSize), 500)
+        self.clipboardMode = clipboardMode
+        self.remindBeforeMinutes = max(0, remindBeforeMinutes)
+        self.noColor = noColor
+        self.userThemeDirectory = userThemeDirectory
+        self.apiDescription = apiDescription
+        self.keymap = keymap
+    }
+
+    /// `$XDG_CONFIG_HOME/coclick/themes`, or `~/.config/coclick/themes`.
+    public static func defaultUserThemeDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty, xdg.hasPrefix("/") {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("coclick/themes")
+        }
+        guard let home = environment["HOME"], !home.isEmpty else { return nil }
+        return URL(fileURLWithPath: home).appendingPathComponent(".config/coclick/themes")
+    }
+
+    /// True when `NO_COLOR` is set to a non-empty value.
+    public static func noColorRequested(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        !(environment["NO_COLOR"] ?? "").isEmpty
+    }
+}

@@ -1,0 +1,37 @@
+/// A key press, decoded by the terminal backend. Pure data so the reducer
+/// and the keymap can be tested without a terminal.
+public enum Key: Sendable, Hashable, CustomStringConvertible {
+    case char(Character)
+    case up, down, left, right
+    case pageUp, pageDown, home, end
+    case enter, escape, tab, backTab, backspace, delete
+    /// Ctrl plus a lowercase letter, e.g. `.ctrl("s")`.
+    case ctrl(Character)
+    case function(Int)
+    case resize
+
+    /// How the key is written in help text and the footer.
+    public var description: String {
+        switch self {
+        case .char(" "): return "Space"
+        case .char(let c): return String(c)
+        case .up: return "↑"
+        case .down: return "↓"
+        case .left: return "←"
+        case .right: return "→"
+        case .pageUp: return "PgUp"
+        case .pageDown: return "PgDn"
+        case .home: return "Home"
+        case .end: return "End"
+        case .enter: return "Enter"
+        case .escape: return "Esc"
+        case .tab: return "Tab"
+        case .backTab: return "Shift-Tab"
+        case .backspace: return "Backspace"
+        case .delete: return "Delete"
+        case .ctrl(let c): return "Ctrl-" + String(c).uppercased()
+        case .function(let n): return "F\(n)"
+        case .resize: return "resize"
+        }
+    }
+}

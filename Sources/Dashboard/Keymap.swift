@@ -1,0 +1,131 @@
+/// What a key does. One command may be bound to several keys.
+public enum Command: String, Sendable, Hashable, CaseIterable {
+    case moveUp, moveDown, pageUp, pageDown, top, bottom
+    case open, quit, back, clearFilter, newMeeting, refresh, filter, cycleStatus
+    case copyProspect, copyPresenter, nextTheme, help, nextPage, previousPage
+    case nextField, previousField, activate, submit, cancel, addCookie, deleteCookie
+    case cursorLeft, cursorRight, cursorHome, cursorEnd, deleteBackward, deleteForward, clearField
+
+    /// Shown in the help overlay.
+    public var summary: String {
+        switch self {
+        case .moveUp: return "move up"
+        case .moveDown: return "move down"
+        case .pageUp: return "page up"
+        case .pageDown: return "page down"
+        case .top: return "first"
+        case .bottom: return "last"
+        case .open: return "open detail"
+        case .quit: return "quit"
+        case .back: return "back to the list"
+        case .clearFilter: return "clear filters"
+        case .newMeeting: return "new meeting"
+        case .refresh: return "refresh now"
+        case .filter: return "filter by owner email"
+        case .cycleStatus: return "cycle status filter"
+        case .copyProspect: return "copy prospect room URL"
+        case .copyPresenter: return "copy presenter room URL"
+        case .nextTheme: return "next theme"
+        case .help: return "help"
+        case .nextPage: return "next page"
+        case .previousPage: return "previous page"
+        case .nextField: return "next field"
+        case .previousField: return "previous field"
+        case .activate: return "next field / press button"
+        case .submit: return "submit"
+        case .cancel: return "cancel (draft kept, n restores it)"
+        case .addCookie: return "add cookie row"
+        case .deleteCookie: return "delete cookie row"
+        case .cursorLeft: return "cursor left"
+        case .cursorRight: return "cursor right"
+        case .cursorHome: return "start of field"
+        case .cursorEnd: return "end of field"
+        case .deleteBackward: return "delete before cursor"
+        case .deleteForward: return "delete at cursor"
+        case .clearField: return "clear field"
+        }
+    }
+}
+
+/// Which key table applies.
+public enum KeyContext: String, Sendable, Hashable, CaseIterable {
+    case list, detail, form
+
+    public var title: String {
+        switch self {
+        case .list: return "List"
+        case .detail: return "Detail"
+        case .form: return "New meeting form"
+        }
+    }
+}
+
+/// The one place that says which key does what on which screen. The help
+/// overlay and the footer hints are produced from it.
+public struct Keymap: Sendable, Hashable {
+    public struct Binding: Sendable, Hashable {
+        public var keys: [Key]
+        public var command: Command
+        public init(_ keys: [Key], _ command: Command) {
+            self.keys = keys
+            self.command = command
+        }
+    }
+
+    public var bindings: [KeyContext: [Binding]]
+
+    public init(bindings: [KeyContext: [Binding]]) { self.bindings = bindings }
+
+    public func command(for key: Key, in context: KeyContext) -> Command? {
+        bindings[context]?.first(where: { $0.keys.contains(key) })?.command
+    }
+
+    /// The keys bound to a command, written for people ("j/↓").
+    public func keysText(_ command: Command, in context: KeyContext) -> String {
+        let keys = bindings[context]?.filter { $0.command == command }.flatMap(\.keys) ?? []
+        return keys.map(\.description).joined(separator: "/")
+    }
+
+    /// Help overlay text: one section per screen, `(keys, what)` lines.
+    public func helpSections() -> [(title: String, lines: [(keys: String, summary: String)])] {
+        KeyContext.allCases.map { ctx in
+            let lines = (bindings[ctx] ?? []).map { b in
+                (keys: b.keys.map(\.description).joined(separator: " "), summary: b.command.summary)
+            }
+            let extra: [(keys: String, summary: String)] = ctx == .form ? [("other keys", "type text into the field")] : []
+            return (title: ctx.title, lines: lines + extra)
+        }
+    }
+
+    /// The defaults documented in PRODUCT.md.
+    public static let standard: Keymap = {
+        typealias B = Binding
+        let moves: [B] = [
+            B([.char("k"), .up], .moveUp), B([.char("j"), .down], .moveDown),
+            B([.pageUp], .pageUp), B([.pageDown], .pageDown),
+            B([.char("g"), .home], .top), B([.char("G"), .end], .bottom),
+        ]
+        let list: [B] = moves + [
+            B([.enter], .open), B([.char("q")], .quit), B([.escape], .clearFilter),
+            B([.char("n")], .newMeeting), B([.char("r")], .refresh), B([.char("/")], .filter),
+            B([.char("s")], .cycleStatus), B([.char("y")], .copyProspect), B([.char("Y")], .copyPresenter),
+            B([.char("]")], .nextPage), B([.char("[")], .previousPage),
+            B([.char("t")], .nextTheme), B([.char("?"), .function(1)], .help),
+        ]
+        let detail: [B] = moves + [
+            B([.char("q"), .escape], .back), B([.char("r")], .refresh),
+            B([.char("y")], .copyProspect), B([.char("Y")], .copyPresenter),
+            B([.char("t")], .nextTheme), B([.char("?"), .function(1)], .help),
+        ]
+        let form: [B] = [
+            B([.down, .tab], .nextField), B([.up, .backTab], .previousField),
+            B([.enter], .activate), B([.ctrl("s")], .submit), B([.escape], .cancel),
+            B([.ctrl("a")], .addCookie), B([.ctrl("d")], .deleteCookie),
+            B([.left], .cursorLeft), B([.right], .cursorRight),
+            B([.home], .cursorHome), B([.end, .ctrl("e")], .cursorEnd),
+            B([.backspace], .deleteBackward), B([.delete], .deleteForward),
+            B([.ctrl("u")], .clearField), B([.function(1)], .help),
+        ]
+        return Keymap(bindings: [.list: list, .detail: detail, .form: form])
+    }()
+}

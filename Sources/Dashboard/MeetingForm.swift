@@ -1,0 +1,222 @@
+import CoClickAPI
+import Foundation
+
+public enum CookieColumn: Int, Sendable, Hashable, CaseIterable {
+    case domain, name, value
+    public var label: String { ["domain", "name", "value"][rawValue] }
+}
+
+/// A focusable place in the create form, in the documentation's order.
+public enum FormField: Sendable, Hashable {
+    case user, startsAt, cobrowsingURL
+    case cookie(row: Int, column: CookieColumn)
+    case customData, presenterIframe, prospectIframe
+    case submit
+
+    /// The API's field name, where errors for this field are filed.
+    public var apiName: String {
+        switch self {
+        case .user: return "user"
+        case .startsAt: return "starts_at"
+        case .cobrowsingURL: return "cobrowsing_url"
+        case .cookie: return "cobrowsing_cookies_data"
+        case .customData: return "custom_data"
+        case .presenterIframe: return "presenter_waiting_room_iframe_url"
+        case .prospectIframe: return "prospect_waiting_room_iframe_url"
+        case .submit: return ""
+        }
+    }
+}
+
+public struct CookieRow: Sendable, Hashable {
+    public var domain = TextField()
+    public var name = TextField()
+    public var value = TextField()
+    public init() {}
+
+    public subscript(column: CookieColumn) -> TextField {
+        get {
+            switch column {
+            case .domain: return domain
+            case .name: return name
+            case .value: return value
+            }
+        }
+        set {
+            switch column {
+            case .domain: domain = newValue
+            case .name: name = newValue
+            case .value: value = newValue
+            }
+        }
+    }
+}
+
+/// The create form: what was typed, where the cursor is, and the errors
+/// from the client's checks and from the server.
+public struct MeetingForm: Sendable, Hashable {
+    public var user = TextField()
+    public var startsAt = TextField()
+    public var cobrowsingURL = TextField()
+    public var cookies: [CookieRow] = []
+    public var customData = TextField()
+    public var presenterIframe = TextField()
+    public var prospectIframe = TextField()
+    public var focus: FormField = .user
+    /// Client checks are shown for every field once a submit was tried.
+    public var submitAttempted = false
+    public var inFlight = false
+    /// The API's `errors` object from the last refused submit, by API field name.
+    public var serverErrors: [String: [String]] = [:]
+    /// A failure that belongs to no field (network, 401...).
+    public var failure: String?
+
+    public init() {}
+
+    /// Every focusable field, top to bottom.
+    public var focusOrder: [FormField] {
+        var out: [FormField] = [.user, .startsAt, .cobrowsingURL]
+        for row in cookies.indices {
+            for col in CookieColumn.allCases { out.append(.cookie(row: row, column: col)) }
+        }
+        out += [.customData, .presenterIframe, .prospectIframe, .submit]
+        return out
+    }
+
+    public mutating func moveFocus(by delta: Int) {
+        let order = focusOrder
+        let i = order.firstIndex(of: focus) ?? 0
+        focus = order[max(0, min(order.count - 1, i + delta))]
+    }
+
+    public subscript(field: FormField) -> TextField? {
+        get {
+            switch field {
+            case .user: return user
+            case .startsAt: return startsAt
+            case .cobrowsingURL: return cobrowsingURL
+            case .cookie(let r, let c): return cookies.indices.contains(r) ? cookies[r][c] : nil
+            case .customData: return customData
+            case .presenterIframe: return presenterIframe
+            case .prospectIframe: return prospectIframe
+            case .submit: return nil
+            }
+        }
+        set {
+            guard let v = newValue else { return }
+            switch field {
+            case .user: user = v
+            case .startsAt: startsAt = v
+            case .cobrowsingURL: cobrowsingURL = v
+            case .cookie(let r, let c): if cookies.indices.contains(r) { cookies[r][c] = v }
+            case .customData: customData = v
+            case .presenterIframe: presenterIframe = v
+            case .prospectIframe: prospectIframe = v
+            case .submit: break
+            }
+        }
+    }
+
+    /// Edits the focused field; a server error about it goes away once it changes.
+    public mutating func editFocused(_ body: (inout TextField) -> Void) {
+        guard var f = self[focus] else { return }
+        let before = f
+        body(&f)
+        self[focus] = f
+        if f != before { serverErrors[focus.apiName] = nil }
+    }
+
+    /// Adds a cookie row below the focused one (or at the end) and focuses its domain.
+    public mutating func addCookieRow() {
+        var at = cookies.count
+        if case .cookie(let r, _) = focus { at = r + 1 }
+        cookies.insert(CookieRow(), at: at)
+        focus = .cookie(row: at, column: .domain)
+        serverErrors["cobrowsing_cookies_data"] = nil
+    }
+
+    /// Deletes the focused cookie row (or the last one).
+    public mutating func deleteCookieRow() {
+        guard !cookies.isEmpty else { return }
+        var at = cookies.count - 1
+        if case .cookie(let r, _) = focus { at = r }
+        cookies.remove(at: at)
+        serverErrors["cobrowsing_cookies_data"] = nil
+        if cookies.isEmpty {
+            if case .cookie = focus { focus = .cobrowsingURL }
+        } else if case .cookie(_, let c) = focus {
+            focus = .cookie(row: min(at, cookies.count - 1), column: c)
+        }
+    }
+
+    /// The starts_at preview: what will be sent, or why it cannot be read.
+    public func startsAtPreview(now: Date, zone: TimeZone) -> Result<APIDate, FieldProblem>? {
+        startsAt.isEmpty ? nil : DateInput.parse(startsAt.text, now: now, zone: zone).mapError { FieldProblem($0.message) }
+    }
+
+    /// The custom data object, nil when empty, or why it is refused.
+    public func customDataValue() -> Result<[String: JSONValue]?, FieldProblem> {
+        let t = customData.text.trimmingCharacters(in: .whitespaces)
+        guard !t.isEmpty else { return .success(nil) }
+        do {
+            let v = try JSONValue.parse(t)
+            guard let o = v.objectValue else {
+                return .failure(FieldProblem("must be a JSON object {…}, not \(v.kindName)"))
+            }
+            return .success(o)
+        } catch {
+            return .failure(FieldProblem("\(error)"))
+        }
+    }
+
+    /// The meeting to send, or the client's complaints by API field name.
+    public func build(now: Date, zone: TimeZone) -> Result<NewMeeting, FormProblems> {
+        var problems: [String: [String]] = [:]
+        func add(_ f: String, _ m: String) { problems[f, default: []].append(m) }
+        var date = APIDate.inZone(now, zone)
+        switch DateInput.parse(startsAt.text, now: now, zone: zone) {
+        case .success(let d):
+            date = d
+            if d.date < now.addingTimeInterval(-60) { add("starts_at", "is in the past (\(Countdown.startText(d.date, zone: zone)))") }
+        case .failure(let p): add("starts_at", p.message)
+        }
+        var custom: [String: JSONValue]?
+        switch customDataValue() {
+        case .success(let o): custom = o
+        case .failure(let p): add("custom_data", p.message)
+        }
+        var cookieValues: [Cookie] = []
+        for (i, row) in cookies.enumerated() {
+            let missing = CookieColumn.allCases.filter { row[$0].text.isEmpty }.map(\.label)
+            if !missing.isEmpty {
+                add("cobrowsing_cookies_data", "row \(i + 1): \(missing.joined(separator: ", ")) required")
+            }
+            cookieValues.append(Cookie(domain: row.domain.text, name: row.name.text, value: row.value.text))
+        }
+        func optional(_ f: TextField) -> String? {
+            let t = f.text.trimmingCharacters(in: .whitespaces)
+            return t.isEmpty ? nil : t
+        }
+        let meeting = NewMeeting(
+            user: user.text.trimmingCharacters(in: .whitespaces), startsAt: date,
+            cobrowsingURL: cobrowsingURL.text.trimmingCharacters(in: .whitespaces), cookies: cookieValues,
+            customData: custom, presenterWaitingRoomIframeURL: optional(presenterIframe),
+            prospectWaitingRoomIframeURL: optional(prospectIframe))
+        // The cookie rows were checked above, more strictly (value too).
+        for (f, ms) in meeting.validate(now: now).fields where f != "cobrowsing_cookies_data" {
+            for m in ms { add(f, m) }
+        }
+        return problems.isEmpty ? .success(meeting) : .failure(FormProblems(fields: problems))
+    }
+}
+
+/// The client's complaints about a form, by API field name.
+public struct FormProblems: Error, Sendable, Hashable {
+    public var fields: [String: [String]]
+}
+
+/// A message shown next to a form field.
+public struct FieldProblem: Error, Sendable, Hashable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}

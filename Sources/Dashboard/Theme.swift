@@ -1,0 +1,252 @@
+import Foundation
+import TOMLKit
+
+/// A colour as a theme writes it: a name or a 0-255 index; nil means the terminal's default.
+public typealias ColorIndex = Int
+
+/// How one role looks, as written in a theme file.
+public struct RoleStyle: Sendable, Hashable {
+    public var fg: ColorIndex?
+    public var bg: ColorIndex?
+    /// Explicit colours for 8-colour terminals; derived from fg/bg when absent.
+    public var fg8: ColorIndex?
+    public var bg8: ColorIndex?
+    public var bold = false
+    public var underline = false
+    public var reverse = false
+
+    public init(fg: ColorIndex? = nil, bg: ColorIndex? = nil, fg8: ColorIndex? = nil, bg8: ColorIndex? = nil,
+                bold: Bool = false, underline: Bool = false, reverse: Bool = false) {
+        self.fg = fg; self.bg = bg; self.fg8 = fg8; self.bg8 = bg8
+        self.bold = bold; self.underline = underline; self.reverse = reverse
+    }
+}
+
+/// A role's look on this terminal: colour indexes (-1 = default) and attributes.
+public struct ResolvedStyle: Sendable, Hashable {
+    public var fg: Int
+    public var bg: Int
+    public var bold: Bool
+    public var underline: Bool
+    public var reverse: Bool
+
+    public init(fg: Int = -1, bg: Int = -1, bold: Bool = false, underline: Bool = false, reverse: Bool = false) {
+        self.fg = fg; self.bg = bg; self.bold = bold; self.underline = underline; self.reverse = reverse
+    }
+}
+
+/// How many colours the terminal has, after `NO_COLOR`.
+public enum ColorDepth: Sendable, Hashable {
+    case none, eight, full256
+
+    public static func detect(colors: Int, noColor: Bool) -> ColorDepth {
+        if noColor || colors < 8 { return .none }
+        return colors >= 256 ? .full256 : .eight
+    }
+}
+
+public struct Theme: Sendable, Hashable {
+    public var name: String
+    public var roles: [StyleRole: RoleStyle]
+
+    public init(name: String, roles: [StyleRole: RoleStyle]) {
+        self.name = name
+        self.roles = roles
+    }
+
+    /// Attributes only: used for roles a theme leaves out, for `NO_COLOR`, and when no theme loads.
+    public static let fallback = Theme(name: "fallback", roles: [
+        .header: RoleStyle(bold: true, reverse: true), .footer: RoleStyle(reverse: true),
+        .selection: RoleStyle(bold: true, reverse: true), .title: RoleStyle(bold: true),
+        .label: RoleStyle(bold: true), .key: RoleStyle(bold: true),
+        .inProgress: RoleStyle(bold: true), .reminder: RoleStyle(bold: true, underline: true),
+        .warning: RoleStyle(bold: true), .error: RoleStyle(bold: true, underline: true),
+        .message: RoleStyle(bold: true), .fieldFocus: RoleStyle(underline: true),
+        .field: RoleStyle(underline: true), .cursor: RoleStyle(reverse: true),
+        .button: RoleStyle(bold: true), .buttonFocus: RoleStyle(bold: true, reverse: true),
+        .connectionBad: RoleStyle(bold: true, reverse: true),
+    ])
+
+    /// Every role resolved for the terminal's colour depth.
+    public func resolved(for depth: ColorDepth) -> [StyleRole: ResolvedStyle] {
+        var out: [StyleRole: ResolvedStyle] = [:]
+        for role in StyleRole.allCases {
+            let s = roles[role] ?? Theme.fallback.roles[role] ?? RoleStyle()
+            switch depth {
+            case .none:
+                // Without colour, a role that relied on a background keeps standing out by reversing.
+                let fb = Theme.fallback.roles[role] ?? RoleStyle()
+                out[role] = ResolvedStyle(fg: -1, bg: -1, bold: s.bold || fb.bold, underline: s.underline || fb.underline,
+                                          reverse: s.reverse || fb.reverse || (s.bg != nil && role != .normal))
+            case .eight:
+                out[role] = ResolvedStyle(fg: s.fg8 ?? s.fg.map(Theme.to8) ?? -1, bg: s.bg8 ?? s.bg.map(Theme.to8) ?? -1,
+                                          bold: s.bold, underline: s.underline, reverse: s.reverse)
+            case .full256:
+                out[role] = ResolvedStyle(fg: s.fg ?? -1, bg: s.bg ?? -1, bold: s.bold, underline: s.underline, reverse: s.reverse)
+            }
+        }
+        return out
+    }
+
+    /// The nearest of the 8 basic colours for a 256-colour index.
+    public static func to8(_ c: ColorIndex) -> ColorIndex {
+        switch c {
+        case ..<0: return -1
+        case 0..<8: return c
+        case 8..<16: return c - 8
+        case 16..<232:
+            let v = c - 16
+            let r = v / 36, g = (v / 6) % 6, b = v % 6
+            return (r >= 3 ? 1 : 0) | (g >= 3 ? 2 : 0) | (b >= 3 ? 4 : 0)
+        default:
+            return c < 244 ? 0 : 7
+        }
+    }
+
+    static let colorNames: [String: Int] = [
+        "black": 0, "red": 1, "green": 2, "yellow": 3, "blue": 4, "magenta": 5, "cyan": 6, "white": 7,
+        "bright-black": 8, "gray": 8, "grey": 8, "bright-red": 9, "bright-green": 10, "bright-yellow": 11,
+        "bright-blue": 12, "bright-magenta": 13, "bright-cyan": 14, "bright-white": 15,
+    ]
+
+    /// Reads a theme file. Errors name the file, the key and what was wrong.
+    public static func parse(_ text: String, name: String) throws -> Theme {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let e as TOMLParseError {
+            throw ThemeError(theme: name, message: "not valid TOML: \(e.description) (line \(e.source.begin.line))")
+        } catch {
+            throw ThemeError(theme: name, message: "not valid TOML")
+        }
+        guard let rolesValue = table["roles"] else {
+            throw ThemeError(theme: name, message: "no [roles] table")
+        }
+        guard let roles = rolesValue.table else {
+            throw ThemeError(theme: name, message: "'roles' must be a table")
+        }
+        var out: [StyleRole: RoleStyle] = [:]
+        for key in roles.keys {
+            guard let role = StyleRole(rawValue: key) else {
+                let known = StyleRole.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ThemeError(theme: name, message: "unknown role '\(key)' (known roles: \(known))")
+            }
+            guard let t = roles[key]?.table else {
+                throw ThemeError(theme: name, message: "roles.\(key) must be a table like { fg = \"red\", bold = true }")
+            }
+            var style = RoleStyle()
+            for attr in t.keys {
+                let v = t[attr]
+                switch attr {
+                case "fg": style.fg = try color(v, at: "roles.\(key).fg", theme: name)
+                case "bg": style.bg = try color(v, at: "roles.\(key).bg", theme: name)
+                case "fg8": style.fg8 = try color(v, at: "roles.\(key).fg8", theme: name)
+                case "bg8": style.bg8 = try color(v, at: "roles.\(key).bg8", theme: name)
+                case "bold", "underline", "reverse":
+                    guard let b = v?.bool else {
+                        throw ThemeError(theme: name, message: "roles.\(key).\(attr) must be true or false")
+                    }
+                    if attr == "bold" { style.bold = b } else if attr == "underline" { style.underline = b } else { style.reverse = b }
+                default:
+                    throw ThemeError(theme: name, message: "roles.\(key): unknown setting '\(attr)' (use fg, bg, fg8, bg8, bold, underline, reverse)")
+                }
+            }
+            out[role] = style
+        }
+        return Theme(name: name, roles: out)
+    }
+
+    static func color(_ v: TOMLValueConvertible?, at path: String, theme: String) throws -> ColorIndex? {
+        if let i = v?.int {
+            guard (0...255).contains(i) else { throw ThemeError(theme: theme, message: "\(path): \(i) is not a colour number 0-255") }
+            return i
+        }
+        if let s = v?.string?.lowercased() {
+            if s == "default" || s == "none" { return nil }
+            if let c = colorNames[s] { return c }
+            throw ThemeError(theme: theme, message: "\(path): unknown colour '\(s)' (use black, red, green, yellow, blue, magenta, cyan, white, bright-*, default or 0-255)")
+        }
+        throw ThemeError(theme: theme, message: "\(path) must be a colour name or a number 0-255")
+    }
+}
+
+public struct ThemeError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var theme: String
+    public var message: String
+    public var description: String { "theme '\(theme)': \(message)" }
+}
+
+/// The shipped themes plus the user's, and what went wrong loading any of them.
+public struct ThemeCatalog: Sendable {
+    public var themes: [Theme]
+    /// One clear sentence per file that could not be used.
+    public var warnings: [String]
+
+    public static let shippedOrder = ["default", "light", "high-contrast", "mono"]
+
+    public var names: [String] { themes.map(\.name) }
+
+    public func theme(named name: String) -> Theme? { themes.first(where: { $0.name == name }) }
+
+    /// Loads every theme; a bad file becomes a warning, never a crash.
+    public static func load(userDirectory: URL?, shippedDirectory: URL? = ThemeCatalog.shippedDirectory()) -> ThemeCatalog {
+        var themes: [Theme] = []
+        var warnings: [String] = []
+        func loadDirectory(_ dir: URL) -> [Theme] {
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
+                .filter { $0.hasSuffix(".toml") }.sorted()
+            var out: [Theme] = []
+            for f in files {
+                let name = String(f.dropLast(5))
+                let url = dir.appendingPathComponent(f)
+                do {
+                    let data = try Data(contentsOf: url)
+                    guard data.count < 1_000_000 else { throw ThemeError(theme: name, message: "file is too large") }
+                    out.append(try Theme.parse(String(decoding: data, as: UTF8.self), name: name))
+                } catch let e as ThemeError {
+                    warnings.append("\(e.description) in \(url.path); using another theme")
+                } catch {
+                    warnings.append("theme '\(name)': cannot read \(url.path): \(error.localizedDescription)")
+                }
+            }
+            return out
+        }
+        if let dir = shippedDirectory {
+            let shipped = loadDirectory(dir)
+            themes = shipped.sorted { a, b in
+                let ia = shippedOrder.firstIndex(of: a.name) ?? Int.max, ib = shippedOrder.firstIndex(of: b.name) ?? Int.max
+                return ia != ib ? ia < ib : a.name < b.name
+            }
+        } else {
+            warnings.append("the shipped themes were not found next to the executable; using a plain theme")
+        }
+        if let dir = userDirectory, FileManager.default.fileExists(atPath: dir.path) {
+            for t in loadDirectory(dir) {
+                if let i = themes.firstIndex(where: { $0.name == t.name }) { themes[i] = t } else { themes.append(t) }
+            }
+        }
+        if themes.isEmpty { themes = [Theme(name: "default", roles: Theme.fallback.roles)] }
+        return ThemeCatalog(themes: themes, warnings: warnings)
+    }
+
+    /// Finds the shipped `themes` folder without `Bundle.module`, which aborts
+    /// the process when the bundle is missing: next to the executable (as
+    /// SwiftPM lays it out), then the source tree for development builds.
+    public static func shippedDirectory() -> URL? {
+        let bundleName = "coclick_Dashboard.resources"
+        var candidates: [URL] = []
+        if let exe = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+            let dir = exe.deletingLastPathComponent()
+            candidates.append(dir.appendingPathComponent(bundleName))
+            candidates.append(dir.deletingLastPathComponent().appendingPathComponent(bundleName))
+            candidates.append(dir.deletingLastPathComponent().appendingPathComponent("share/coclick"))
+        }
+        candidates.append(Bundle.main.bundleURL.appendingPathComponent(bundleName))
+        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources"))
+        for c in candidates {
+            let themes = c.appendingPathComponent("themes")
+            if FileManager.default.fileExists(atPath: themes.appendingPathComponent("default.toml").path) { return themes }
+        }
+        return nil
+    }
+}

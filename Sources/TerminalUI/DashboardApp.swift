@@ -1,0 +1,231 @@
+import CoClickAPI
+import Dashboard
+import Dispatch
+import Foundation
+
+/// The dashboard's entry points for the CLI.
+public enum DashboardApp {
+    /// Takes over the terminal until the user quits, restores it, and returns
+    /// the process exit code: 0 after `q`, 2 when stdin/stdout is not a
+    /// terminal, 1 when the terminal cannot be used. For async callers
+    /// (`AsyncParsableCommand`): the main queue keeps running while this waits.
+    /// SIGINT/SIGTERM/SIGHUP/SIGQUIT restore the terminal and exit the process
+    /// directly with 128+signal.
+    @MainActor
+    public static func run(client: CoClickClient, settings: DashboardSettings) async -> Int32 {
+        await withCheckedContinuation { (done: CheckedContinuation<Int32, Never>) in
+            start(client: client, settings: settings) { code in done.resume(returning: code) }
+        }
+    }
+
+    /// The same for synchronous callers on the main thread: blocks in
+    /// `dispatchMain()` and exits the process with the code `run` would return.
+    @MainActor
+    public static func runAndExit(client: CoClickClient, settings: DashboardSettings) -> Never {
+        start(client: client, settings: settings) { code in exit(code) }
+        dispatchMain()
+    }
+
+    @MainActor private static var current: DashboardRuntime?
+
+    @MainActor
+    private static func start(client: CoClickClient, settings: DashboardSettings, finish: @escaping @MainActor (Int32) -> Void) {
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            FileHandle.standardError.write(Data("coclick: the dashboard needs a terminal on stdin and stdout; for scripts use `coclick meetings list` or `coclick next`\n".utf8))
+            finish(2)
+            return
+        }
+        let catalog = ThemeCatalog.load(userDirectory: settings.userThemeDirectory)
+        switch NcursesBackend.start() {
+        case .failure(let f):
+            FileHandle.standardError.write(Data("coclick: \(f.message)\n".utf8))
+            finish(1)
+        case .success(let backend):
+            let runtime = DashboardRuntime(client: client, settings: settings, catalog: catalog, backend: backend) { code in
+                current = nil
+                finish(code)
+            }
+            current = runtime
+            runtime.start()
+        }
+    }
+}
+
+/// Runs effects, owns the Dispatch sources, and draws after each batch of actions.
+@MainActor
+final class DashboardRuntime {
+    private(set) var state: AppState
+    private let client: CoClickClient
+    private let catalog: ThemeCatalog
+    private let backend: NcursesBackend
+    private let depth: ColorDepth
+    private let finish: @MainActor (Int32) -> Void
+    private var sources: [any DispatchSourceProtocol] = []
+    private var pollTimer: DispatchSourceTimer?
+    private var appliedTheme = -1
+    private var pendingRaw: [String] = []
+    private var emptyReads = 0
+    private var finished = false
+
+    init(client: CoClickClient, settings: DashboardSettings, catalog: ThemeCatalog, backend: NcursesBackend,
+         finish: @escaping @MainActor (Int32) -> Void) {
+        self.client = client
+        self.catalog = catalog
+        self.backend = backend
+        self.finish = finish
+        depth = ColorDepth.detect(colors: backend.colorCount, noColor: settings.noColor)
+        let size = backend.size
+        state = AppState(settings: settings, themeNames: catalog.names, now: Date(), width: size.width, height: size.height)
+        var warnings = catalog.warnings
+        if catalog.theme(named: settings.themeName) == nil {
+            warnings.insert("theme '\(settings.themeName)' not found (have: \(catalog.names.joined(separator: ", "))); using \(state.themeName)", at: 0)
+        }
+        if let w = warnings.first {
+            state.message = TransientMessage(text: w, isError: true, expires: Date().addingTimeInterval(10))
+        }
+    }
+
+    func start() {
+        let main = DispatchQueue.main
+        let input = DispatchSource.makeReadSource(fileDescriptor: 0, queue: main)
+        input.setEventHandler { MainActor.assumeIsolated { self.readInput() } }
+        sources.append(input)
+
+        let winch = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: main)
+        winch.setEventHandler {
+            MainActor.assumeIsolated {
+                let s = self.backend.updateSize()
+                self.send([.resize(width: s.width, height: s.height)])
+            }
+        }
+        sources.append(winch)
+
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
+            let src = DispatchSource.makeSignalSource(signal: sig, queue: main)
+            src.setEventHandler { MainActor.assumeIsolated { self.stop(code: 128 + sig, exitNow: true) } }
+            sources.append(src)
+        }
+        let tstp = DispatchSource.makeSignalSource(signal: SIGTSTP, queue: main)
+        tstp.setEventHandler {
+            MainActor.assumeIsolated {
+                self.backend.suspend()
+                let s = self.backend.size
+                self.send([.resize(width: s.width, height: s.height), .tick(Date())])
+            }
+        }
+        sources.append(tstp)
+
+        // Countdowns: a tick each second, on the second, so all of them change together.
+        let tick = DispatchSource.makeTimerSource(queue: main)
+        let frac = Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 1)
+        tick.schedule(deadline: .now() + (1 - frac) + 0.01, repeating: 1, leeway: .milliseconds(50))
+        tick.setEventHandler { MainActor.assumeIsolated { self.send([.tick(Date())]) } }
+        sources.append(tick)
+
+        for s in sources { s.resume() }
+        send([.tick(Date()), .pollDue])
+    }
+
+    /// Reduces each action, runs the effects, then draws once.
+    func send(_ actions: [Action]) {
+        guard !finished else { return }
+        for a in actions {
+            let effects = reduce(&state, a)
+            for e in effects { run(e) }
+            if finished { return }
+        }
+        render()
+    }
+
+    private func render() {
+        if appliedTheme != state.themeIndex {
+            appliedTheme = state.themeIndex
+            backend.apply(theme: catalog.theme(named: state.themeName) ?? .fallback, depth: depth)
+        }
+        backend.draw(Screens.render(state))
+        for raw in pendingRaw { backend.writeRaw(raw) }
+        pendingRaw.removeAll()
+    }
+
+    private func readInput() {
+        let keys = backend.readKeys()
+        if keys.isEmpty {
+            // Readable but nothing to read, again and again: the terminal is gone.
+            emptyReads += 1
+            if emptyReads > 100 { stop(code: 1, exitNow: false) }
+            return
+        }
+        emptyReads = 0
+        var actions: [Action] = []
+        for k in keys {
+            if k == .resize {
+                let s = backend.size
+                actions.append(.resize(width: s.width, height: s.height))
+            } else {
+                actions.append(.key(k))
+            }
+        }
+        send(actions)
+    }
+
+    private func run(_ effect: Effect) {
+        let client = self.client
+        switch effect {
+        case .fetchList(let q):
+            Task { @MainActor in
+                do {
+                    let page = try await client.meetings(q)
+                    let company = await client.company
+                    self.send([.listLoaded(query: q, page: page, company: company, at: Date())])
+                } catch {
+                    self.send([.listFailed(query: q, error: Self.apiError(error), at: Date())])
+                }
+            }
+        case .fetchDetail(let id, let purpose):
+            Task { @MainActor in
+                do {
+                    let m = try await client.meeting(id: id)
+                    self.send([.detailLoaded(m, purpose: purpose)])
+                } catch {
+                    self.send([.detailFailed(id: id, error: Self.apiError(error), purpose: purpose)])
+                }
+            }
+        case .create(let new):
+            Task { @MainActor in
+                do {
+                    let m = try await client.createMeeting(new)
+                    self.send([.created(m)])
+                } catch {
+                    self.send([.createFailed(Self.apiError(error))])
+                }
+            }
+        case .copy(let text, _):
+            if let seq = OSC52.sequence(for: text, mode: state.clipboardMode) { pendingRaw.append(seq) }
+        case .schedulePoll(let after):
+            pollTimer?.cancel()
+            let t = DispatchSource.makeTimerSource(queue: .main)
+            t.schedule(deadline: .now() + after, leeway: .milliseconds(200))
+            t.setEventHandler { MainActor.assumeIsolated { self.send([.pollDue]) } }
+            t.resume()
+            pollTimer = t
+        case .quit:
+            stop(code: 0, exitNow: false)
+        }
+    }
+
+    static func apiError(_ error: Error) -> APIError {
+        (error as? APIError) ?? .offline(String(describing: error))
+    }
+
+    /// Restores the terminal first, whatever happens next.
+    private func stop(code: Int32, exitNow: Bool) {
+        guard !finished else { return }
+        finished = true
+        backend.end()
+        for s in sources { s.cancel() }
+        pollTimer?.cancel()
+        sources.removeAll()
+        if exitNow { exit(code) }
+        finish(code)
+    }
+}

@@ -1,0 +1,227 @@
+import CNcurses
+import Dashboard
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The only code that talks to ncurses: terminal setup and restore, colour
+/// pairs, drawing a `CellBuffer` (only cells that changed), and key decoding.
+@MainActor
+final class NcursesBackend {
+    private var previous: CellBuffer?
+    private var looks: [StyleRole: (attrs: attr_t, pair: Int16)] = [:]
+    private(set) var colorCount = 0
+    private var active = false
+
+    /// Sets up the terminal; nil (with a reason) when it cannot be used.
+    static func start() -> Result<NcursesBackend, TerminalFailure> {
+        setlocale(LC_ALL, "")
+        // Our own handlers: ncurses only installs its handlers when these are SIG_DFL.
+        for s in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGWINCH] { signal(s, SIG_IGN) }
+        installCrashHandlers()
+        guard coclick_newterm() != nil else {
+            let term = getenv("TERM").map { String(cString: $0) } ?? ""
+            return .failure(TerminalFailure(message: "cannot use the terminal (TERM='\(term)'): set TERM to a known type such as xterm-256color"))
+        }
+        let b = NcursesBackend()
+        b.active = true
+        cbreak()
+        noecho()
+        nonl()
+        keypad(coclick_stdscr(), true)
+        nodelay(coclick_stdscr(), true)
+        set_escdelay(25)
+        curs_set(0)
+        coclick_disable_flow_control()
+        def_prog_mode()
+        if has_colors() {
+            start_color()
+            use_default_colors()
+            b.colorCount = Int(coclick_colors())
+        }
+        atexit { restoreTerminalAtExit() }
+        return .success(b)
+    }
+
+    var size: (width: Int, height: Int) { (Int(coclick_cols()), Int(coclick_lines())) }
+
+    /// After SIGWINCH: ask the kernel for the size and tell ncurses.
+    func updateSize() -> (width: Int, height: Int) {
+        var rows: Int32 = 0, cols: Int32 = 0
+        if coclick_window_size(&rows, &cols) == 0 { resizeterm(rows, cols) }
+        previous = nil
+        clearok(coclick_stdscr(), true)
+        return size
+    }
+
+    func apply(theme: Theme, depth: ColorDepth) {
+        let resolved = theme.resolved(for: depth)
+        looks = [:]
+        for (i, role) in StyleRole.allCases.enumerated() {
+            let s = resolved[role] ?? ResolvedStyle(fg: -1, bg: -1, bold: false, underline: false, reverse: false)
+            var attrs = coclick_a_normal()
+            if s.bold { attrs |= coclick_a_bold() }
+            if s.underline { attrs |= coclick_a_underline() }
+            if s.reverse { attrs |= coclick_a_reverse() }
+            var pair: Int16 = 0
+            if depth != .none, i + 1 < Int(coclick_color_pairs()) {
+                pair = Int16(i + 1)
+                init_pair(pair, Int16(clamping: s.fg), Int16(clamping: s.bg))
+            }
+            looks[role] = (attrs, pair)
+        }
+        previous = nil
+    }
+
+    /// Draws what changed since the last frame; nothing at all when nothing did.
+    func draw(_ buf: CellBuffer) {
+        guard active else { return }
+        if let previous, previous == buf { return }
+        let full = previous == nil || previous?.width != buf.width || previous?.height != buf.height
+        if full { werase(coclick_stdscr()) }
+        for y in 0..<buf.height {
+            for x in 0..<buf.width {
+                let cell = buf[x, y]
+                if cell.isContinuation { continue }
+                if !full, let p = previous, p[x, y] == cell,
+                   x + 1 >= buf.width || p[x + 1, y] == buf[x + 1, y] { continue }
+                put(cell, x: x, y: y)
+            }
+        }
+        previous = buf
+        wnoutrefresh(coclick_stdscr())
+        doupdate()
+    }
+
+    private func put(_ cell: Cell, x: Int, y: Int) {
+        let look = looks[cell.role] ?? (coclick_a_normal(), 0)
+        var scalars = Self.drawable(cell.text)
+        var shown = Int(TextWidth.scalarWidth(scalars[0]))
+        if shown < 1 { scalars = [" "]; shown = 1 }
+        var w = scalars.map { wchar_t(bitPattern: $0.value) }
+        w.append(0)
+        _ = coclick_put_cell(Int32(y), Int32(x), w, look.attrs, look.pair)
+        // The cell is wider than what the terminal will draw (VS16 on a narrow base): pad it.
+        if Int(cell.width) > shown {
+            var pad: [wchar_t] = [32, 0]
+            _ = coclick_put_cell(Int32(y), Int32(x + 1), &pad, look.attrs, look.pair)
+        }
+    }
+
+    /// What to send for a cluster so the terminal's columns match ours: the
+    /// base plus its combining marks; emoji sequences (ZWJ, VS16, flags) are
+    /// cut to their first picture, since terminals disagree on their width.
+    static func drawable(_ text: String) -> [Unicode.Scalar] {
+        let scalars = Array(text.unicodeScalars)
+        guard let first = scalars.first else { return [" "] }
+        if scalars.contains(where: { $0.value == 0x200D || $0.value == 0xFE0F }) || (0x1F1E6...0x1F1FF).contains(first.value) {
+            return [first]
+        }
+        var out = [first]
+        for s in scalars.dropFirst() where TextWidth.scalarWidth(s) == 0 && out.count < 5 { out.append(s) }
+        return out
+    }
+
+    /// Every key waiting on stdin.
+    func readKeys() -> [Key] {
+        var out: [Key] = []
+        var ch: wint_t = 0
+        while true {
+            let r = get_wch(&ch)
+            if r == ERR { break }
+            if r == coclick_key_code_yes() {
+                if let k = Self.functionKey(Int32(bitPattern: ch)) { out.append(k) }
+            } else if let k = Self.charKey(UInt32(ch)) {
+                out.append(k)
+            }
+            if out.count > 4096 { break }
+        }
+        return out
+    }
+
+    static func functionKey(_ code: Int32) -> Key? {
+        switch code {
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_PPAGE: return .pageUp
+        case KEY_NPAGE: return .pageDown
+        case KEY_HOME: return .home
+        case KEY_END: return .end
+        case KEY_ENTER: return .enter
+        case KEY_BACKSPACE: return .backspace
+        case KEY_DC: return .delete
+        case KEY_BTAB: return .backTab
+        case coclick_key_resize(): return .resize
+        default:
+            let f = code - coclick_key_f0()
+            if (1...24).contains(f) { return .function(Int(f)) }
+            return nil
+        }
+    }
+
+    static func charKey(_ v: UInt32) -> Key? {
+        switch v {
+        case 10, 13: return .enter
+        case 9: return .tab
+        case 27: return .escape
+        case 8, 127: return .backspace
+        case 1...26: return .ctrl(Character(Unicode.Scalar(v + 96)!))
+        case 0, 28...31: return nil
+        default:
+            guard let u = Unicode.Scalar(v) else { return nil }
+            return .char(Character(u))
+        }
+    }
+
+    /// Writes bytes straight to the terminal (OSC 52), after ncurses has flushed.
+    func writeRaw(_ s: String) {
+        var bytes = Array(s.utf8)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { write(1, $0.baseAddress! + off, $0.count - off) }
+            if n <= 0 { break }
+            off += n
+        }
+    }
+
+    /// Ctrl-Z: give the terminal back, stop, and take it again on SIGCONT.
+    func suspend() {
+        endwin()
+        signal(SIGTSTP, SIG_DFL)
+        raise(SIGTSTP)
+        // Continued.
+        signal(SIGTSTP, SIG_IGN)
+        coclick_disable_flow_control()
+        previous = nil
+        clearok(coclick_stdscr(), true)
+        _ = updateSize()
+    }
+
+    func end() {
+        guard active else { return }
+        active = false
+        endwin()
+    }
+
+    /// SIGSEGV and friends: give the terminal back, then die the normal way.
+    static func installCrashHandlers() {
+        for s in [SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL] {
+            signal(s) { sig in
+                restoreTerminalAtExit()
+                signal(sig, SIG_DFL)
+                raise(sig)
+            }
+        }
+    }
+}
+
+/// Safe to call more than once and from a signal or atexit handler.
+private func restoreTerminalAtExit() {
+    if !isendwin() { endwin() }
+}
+
+struct TerminalFailure: Error {
+    var message: String
+}

@@ -1,0 +1,388 @@
+import CoClickAPI
+import Dashboard
+import Foundation
+
+/// Draws the state into a buffer: pure, so every screen is snapshot-tested.
+public enum Screens {
+    public static func render(_ state: AppState) -> CellBuffer {
+        var buf = CellBuffer(width: state.width, height: state.height)
+        let need = minimumSize(state)
+        if state.width < need.width || state.height < need.height {
+            tooSmall(&buf, need: need)
+            return buf
+        }
+        switch state.screen {
+        case .list: list(&buf, state)
+        case .detail: detail(&buf, state)
+        case .form: form(&buf, state)
+        }
+        if state.showHelp { help(&buf, state) }
+        return buf
+    }
+
+    public static func minimumSize(_ state: AppState) -> (width: Int, height: Int) {
+        (Layout.minWidth, Layout.minHeight)
+    }
+
+    static func tooSmall(_ buf: inout CellBuffer, need: (width: Int, height: Int)) {
+        let lines = ["terminal too small", "(need \(need.width)x\(need.height),", "have \(buf.width)x\(buf.height))", "q quits"]
+        let top = max(0, (buf.height - lines.count) / 2)
+        for (i, l) in lines.enumerated() {
+            let x = max(0, (buf.width - TextWidth.width(l)) / 2)
+            buf.write(l, x: x, y: top + i, role: i == 0 ? .warning : .normal)
+        }
+    }
+
+    // MARK: Shared pieces
+
+    static func header(_ buf: inout CellBuffer, _ left: String, right: String) {
+        buf.fill(y: 0, role: .header)
+        let rw = TextWidth.width(right)
+        let room = buf.width - 1
+        if rw + 2 < room - 10 {
+            buf.write(right, x: buf.width - rw - 1, y: 0, role: .header)
+            buf.write(left, x: 1, y: 0, maxWidth: room - rw - 2, role: .header)
+        } else {
+            buf.write(left, x: 1, y: 0, maxWidth: room, role: .header)
+        }
+    }
+
+    /// The bottom two rows: a message or key hints, then the connection line.
+    static func footer(_ buf: inout CellBuffer, _ state: AppState, hints: [(String, String)]) {
+        let hintY = buf.height - 2
+        buf.fill(y: hintY, role: .normal)
+        if let m = state.message {
+            buf.write(m.text, x: 1, y: hintY, maxWidth: buf.width - 2, role: m.isError ? .error : .message)
+        } else {
+            var spans: [Span] = []
+            for (k, what) in hints where !k.isEmpty {
+                spans += [Span(k, .key), Span(" " + what + "  ", .dim)]
+            }
+            buf.write(spans, x: 1, y: hintY, maxWidth: buf.width - 2)
+        }
+        let y = buf.height - 1
+        buf.fill(y: y, role: .footer)
+        let conn = " " + state.connection.words + " "
+        var x = buf.write(conn, x: 0, y: y, role: state.connection == .ok ? .connectionOK : .connectionBad)
+        var text = " "
+        if let last = state.lastSuccess {
+            text += "updated " + Countdown.age(state.now.timeIntervalSince(last))
+        } else {
+            text += state.pollInFlight != nil ? "loading…" : "no data yet"
+        }
+        if state.connection != .ok, state.connection != .connecting {
+            text += " · next try in \(Int(state.nextPollDelay.rounded()))s"
+            if let e = state.lastError { text += " · " + SafeText.escape(e) }
+        }
+        x += buf.write(text, x: x, y: y, maxWidth: buf.width - x, role: .footer)
+        let right = "theme \(state.themeName) "
+        if buf.width - x > TextWidth.width(right) + 2 {
+            buf.write(right, x: buf.width - TextWidth.width(right), y: y, role: .footer)
+        }
+    }
+
+    static func hints(_ state: AppState, _ ctx: KeyContext, _ commands: [(Command, String)]) -> [(String, String)] {
+        commands.map { (state.keymap.keysText($0.0, in: ctx), $0.1) }
+    }
+
+    // MARK: List
+
+    struct Columns {
+        var status = 11, start = 16, countdown = 11, id = 8
+        var showStart = true, showID = true
+        var owner = 10
+
+        init(width: Int) {
+            showStart = width >= 72
+            showID = width >= 56
+            var used = 1 + status + 2 + countdown + 2
+            if showStart { used += start + 2 }
+            if showID { used += id + 2 }
+            owner = max(6, width - used - 1)
+        }
+    }
+
+    static func statusWord(_ s: MeetingStatus) -> String {
+        s == .inProgress ? "in progress" : SafeText.escape(s.rawValue)
+    }
+
+    static func list(_ buf: inout CellBuffer, _ state: AppState) {
+        let company = state.company.map(SafeText.escape) ?? "…"
+        var title = "CoClick · \(company)"
+        if !state.apiDescription.isEmpty { title += " · " + SafeText.escape(state.apiDescription) }
+        header(&buf, title, right: "page \(state.page)\(state.hasMorePages ? "+" : "")")
+
+        // Filter line.
+        if let input = state.filterInput {
+            let label = "owner email contains: "
+            let x = buf.write(label, x: 1, y: 1, role: .label)
+            fieldLine(&buf, input, x: 1 + x, y: 1, width: buf.width - x - 2, focused: true)
+        } else {
+            let statusText = state.statusFilter.map { $0.rawValue } ?? "all"
+            let owner = state.userFilter.isEmpty ? "any" : "\"" + SafeText.escape(state.userFilter) + "\""
+            buf.write([Span("status: ", .label), Span(statusText, state.statusFilter.map(StyleRole.status) ?? .normal),
+                       Span("   owner: ", .label), Span(owner),
+                       Span("   \(state.meetings.count) shown", .dim)], x: 1, y: 1, maxWidth: buf.width - 2)
+        }
+
+        let cols = Columns(width: buf.width)
+        func cellsFor(_ m: Meeting) -> [(String, Int, StyleRole)] {
+            var out: [(String, Int, StyleRole)] = [(statusWord(m.status), cols.status, StyleRole.status(m.status))]
+            if cols.showStart {
+                out.append((m.startsAt.map { Countdown.startText($0.date, zone: state.timeZone) } ?? "—", cols.start, .normal))
+            }
+            let remind = Countdown.isWithinReminder(status: m.status, startsAt: m.startsAt?.date, now: state.now, minutes: state.remindBeforeMinutes)
+            out.append((Countdown.text(status: m.status, startsAt: m.startsAt?.date, now: state.now), cols.countdown, remind ? .reminder : .normal))
+            out.append((SafeText.escape(m.user ?? "—"), cols.owner, .normal))
+            if cols.showID { out.append((SafeText.escape(m.shortID), cols.id, .dim)) }
+            return out
+        }
+        var titles: [(String, Int)] = [("STATUS", cols.status)]
+        if cols.showStart { titles.append(("STARTS", cols.start)) }
+        titles += [("COUNTDOWN", cols.countdown), ("OWNER", cols.owner)]
+        if cols.showID { titles.append(("ID", cols.id)) }
+        var x = 1
+        for (t, w) in titles {
+            buf.write(t, x: x, y: 2, maxWidth: w, role: .label)
+            x += w + 2
+        }
+
+        let top = 3
+        let rows = state.listVisibleRows
+        if state.meetings.isEmpty {
+            let text = state.pollInFlight != nil ? "loading meetings…"
+                : state.lastSuccess == nil ? "no data yet" : "no meetings match (Esc clears filters, n creates one)"
+            buf.write(text, x: 2, y: top + 1, maxWidth: buf.width - 4, role: .dim)
+        }
+        for i in 0..<rows {
+            let index = state.listScroll + i
+            guard index < state.meetings.count else { break }
+            let m = state.meetings[index]
+            let y = top + i
+            let selected = index == state.selected
+            let remind = Countdown.isWithinReminder(status: m.status, startsAt: m.startsAt?.date, now: state.now, minutes: state.remindBeforeMinutes)
+            if selected { buf.fill(y: y, role: .selection) }
+            // A marker column, so the reminder shows without colour too.
+            buf.write(remind ? "!" : " ", x: 0, y: y, role: selected ? .selection : (remind ? .reminder : .normal))
+            var cx = 1
+            for (text, w, role) in cellsFor(m) {
+                buf.write(text, x: cx, y: y, maxWidth: w, role: selected ? .selection : role)
+                cx += w + 2
+            }
+        }
+        // Scroll position when the list is longer than the screen.
+        if state.meetings.count > rows {
+            let s = "\(state.listScroll + 1)-\(min(state.meetings.count, state.listScroll + rows))/\(state.meetings.count)"
+            buf.write(s, x: buf.width - TextWidth.width(s) - 1, y: 1, role: .dim)
+        }
+        footer(&buf, state, hints: hints(state, .list, [
+            (.moveDown, "move"), (.open, "open"), (.newMeeting, "new"), (.filter, "filter"), (.cycleStatus, "status"),
+            (.copyProspect, "copy"), (.refresh, "refresh"), (.help, "help"), (.quit, "quit"),
+        ]))
+    }
+
+    // MARK: Detail
+
+    static func detail(_ buf: inout CellBuffer, _ state: AppState) {
+        guard let m = state.detailMeeting else {
+            header(&buf, "Meeting", right: "")
+            buf.write("No meeting selected", x: 1, y: 2, role: .dim)
+            footer(&buf, state, hints: hints(state, .detail, [(.back, "back")]))
+            return
+        }
+        header(&buf, "Meeting \(SafeText.escape(m.shortID)) · \(SafeText.escape(m.user ?? "—"))",
+               right: state.detailLoading ? "loading…" : "")
+        let lines = DetailView.lines(for: m, loading: state.detailLoading, error: state.detailError,
+                                     now: state.now, zone: state.timeZone, width: buf.width - 2)
+        let rows = state.detailVisibleRows
+        let scroll = max(0, min(state.detailScroll, lines.count - rows))
+        for i in 0..<rows where scroll + i < lines.count {
+            buf.write(lines[scroll + i], x: 1, y: 1 + i, maxWidth: buf.width - 2)
+        }
+        if lines.count > rows {
+            let s = "lines \(scroll + 1)-\(min(lines.count, scroll + rows)) of \(lines.count) (j/k scroll)"
+            buf.write(s, x: 1, y: buf.height - 3, maxWidth: buf.width - 2, role: .dim)
+        }
+        footer(&buf, state, hints: hints(state, .detail, [
+            (.back, "back"), (.moveDown, "scroll"), (.copyProspect, "copy prospect"), (.copyPresenter, "copy presenter"),
+            (.refresh, "refresh"), (.help, "help"),
+        ]))
+    }
+
+    // MARK: Help
+
+    static func help(_ buf: inout CellBuffer, _ state: AppState) {
+        let lines = HelpView.lines(state.keymap)
+        let w = min(buf.width - 2, 64)
+        let h = min(buf.height - 2, lines.count + 3)
+        let x0 = (buf.width - w) / 2, y0 = (buf.height - h) / 2
+        for y in y0..<(y0 + h) { buf.fill(x: x0, y: y, width: w, role: .normal) }
+        buf.write("┌" + String(repeating: "─", count: w - 2) + "┐", x: x0, y: y0, role: .title)
+        buf.write("└" + String(repeating: "─", count: w - 2) + "┘", x: x0, y: y0 + h - 1, role: .title)
+        for y in (y0 + 1)..<(y0 + h - 1) {
+            buf.write("│", x: x0, y: y, role: .title)
+            buf.write("│", x: x0 + w - 1, y: y, role: .title)
+        }
+        buf.write(" Keys ", x: x0 + 2, y: y0, role: .title)
+        let rows = h - 3
+        let scroll = max(0, min(state.helpScroll, lines.count - rows))
+        for i in 0..<rows where scroll + i < lines.count {
+            buf.write(lines[scroll + i], x: x0 + 2, y: y0 + 1 + i, maxWidth: w - 4)
+        }
+        let more = lines.count > rows ? "j/k scroll · " : ""
+        buf.write(more + "any other key closes", x: x0 + 2, y: y0 + h - 2, maxWidth: w - 4, role: .dim)
+    }
+
+    // MARK: Form
+
+    /// Draws one line of a text field, scrolled so the cursor is visible.
+    static func fieldLine(_ buf: inout CellBuffer, _ field: TextField, x: Int, y: Int, width: Int, focused: Bool) {
+        guard width > 0 else { return }
+        let role: StyleRole = focused ? .fieldFocus : .field
+        buf.fill(x: x, y: y, width: width, role: role)
+        let chars = field.characters
+        let cursor = field.cursor
+        if !focused {
+            buf.write(SafeText.escape(String(chars.prefix(width * 4))), x: x, y: y, maxWidth: width, role: role)
+            return
+        }
+        // Walk back from the cursor until the field is full: O(width), even for 10 KB of text.
+        var start = cursor
+        var used = 1  // the cursor cell
+        while start > 0 {
+            let w = TextWidth.width(SafeText.escape(String(chars[start - 1])))
+            if used + w > width { break }
+            used += w
+            start -= 1
+        }
+        var cx = x
+        if start > 0 { buf.write("…", x: cx, y: y, role: .dim); cx += 1 }
+        var i = start + (start > 0 ? 1 : 0)
+        while i < chars.count, cx < x + width {
+            let piece = SafeText.escape(String(chars[i]))
+            let w = TextWidth.width(piece)
+            if cx + w > x + width { break }
+            if i == cursor {
+                buf.write(piece, x: cx, y: y, role: .cursor)
+            } else {
+                buf.write(piece, x: cx, y: y, role: role)
+            }
+            cx += w
+            i += 1
+        }
+        if cursor >= chars.count, cx < x + width { buf.write(" ", x: cx, y: y, role: .cursor) }
+    }
+
+    struct FormLine {
+        var field: FormField?
+        var draw: (inout CellBuffer, Int) -> Void
+    }
+
+    static func form(_ buf: inout CellBuffer, _ state: AppState) {
+        guard let form = state.form else { return }
+        header(&buf, "New meeting", right: form.inFlight ? "creating…" : "* required")
+        let labelW = min(20, max(10, buf.width / 3))
+        let fieldX = 1 + labelW
+        let fieldW = buf.width - fieldX - 1
+        let built = form.build(now: state.now, zone: state.timeZone)
+        var client: [String: [String]] = [:]
+        if form.submitAttempted, case .failure(let p) = built { client = p.fields }
+        var lines: [FormLine] = []
+
+        func messages(_ api: String, into lines: inout [FormLine]) {
+            for m in form.serverErrors[api] ?? [] {
+                lines.append(FormLine(field: nil) { b, y in
+                    b.write("✗ server: " + SafeText.escape(m), x: fieldX, y: y, maxWidth: fieldW, role: .error)
+                })
+            }
+            for m in client[api] ?? [] {
+                lines.append(FormLine(field: nil) { b, y in
+                    b.write("✗ " + m, x: fieldX, y: y, maxWidth: fieldW, role: .warning)
+                })
+            }
+        }
+        func input(_ label: String, _ f: FormField, _ tf: TextField) {
+            lines.append(FormLine(field: f) { b, y in
+                b.write(label, x: 1, y: y, maxWidth: labelW - 1, role: form.focus == f ? .title : .label)
+                fieldLine(&b, tf, x: fieldX, y: y, width: fieldW, focused: form.focus == f)
+            })
+        }
+
+        input("User *", .user, form.user)
+        messages("user", into: &lines)
+        input("Starts at *", .startsAt, form.startsAt)
+        switch form.startsAtPreview(now: state.now, zone: state.timeZone) {
+        case .success(let d)?:
+            let when = Countdown.text(status: .scheduled, startsAt: d.date, now: state.now)
+            lines.append(FormLine(field: nil) { b, y in
+                b.write("→ sends \(d.text) (\(when))", x: fieldX, y: y, maxWidth: fieldW, role: .dim)
+            })
+        case .failure(let p)? where client["starts_at"] == nil:
+            lines.append(FormLine(field: nil) { b, y in
+                b.write("? " + p.message, x: fieldX, y: y, maxWidth: fieldW, role: .warning)
+            })
+        case nil:
+            lines.append(FormLine(field: nil) { b, y in
+                b.write("e.g. 2026-12-01 14:30, tomorrow 9:00, in 2h", x: fieldX, y: y, maxWidth: fieldW, role: .dim)
+            })
+        default: break
+        }
+        messages("starts_at", into: &lines)
+        input("Cobrowsing URL *", .cobrowsingURL, form.cobrowsingURL)
+        messages("cobrowsing_url", into: &lines)
+        let addKey = state.keymap.keysText(.addCookie, in: .form), delKey = state.keymap.keysText(.deleteCookie, in: .form)
+        lines.append(FormLine(field: nil) { b, y in
+            b.write("Cookies", x: 1, y: y, maxWidth: labelW - 1, role: .label)
+            b.write("\(form.cookies.count) row\(form.cookies.count == 1 ? "" : "s") · \(addKey) add · \(delKey) delete",
+                    x: fieldX, y: y, maxWidth: fieldW, role: .dim)
+        })
+        for (r, row) in form.cookies.enumerated() {
+            for c in CookieColumn.allCases {
+                input("  #\(r + 1) \(c.label)", .cookie(row: r, column: c), row[c])
+            }
+        }
+        messages("cobrowsing_cookies_data", into: &lines)
+        input("Custom data", .customData, form.customData)
+        if case .failure(let p) = form.customDataValue(), client["custom_data"] == nil {
+            lines.append(FormLine(field: nil) { b, y in
+                b.write("? " + p.message, x: fieldX, y: y, maxWidth: fieldW, role: .warning)
+            })
+        }
+        messages("custom_data", into: &lines)
+        input("Presenter iframe", .presenterIframe, form.presenterIframe)
+        messages("presenter_waiting_room_iframe_url", into: &lines)
+        input("Prospect iframe", .prospectIframe, form.prospectIframe)
+        messages("prospect_waiting_room_iframe_url", into: &lines)
+        // Errors the server sent for fields the form does not have.
+        for (f, ms) in form.serverErrors where !NewMeeting.fieldOrder.contains(f) {
+            for m in ms {
+                lines.append(FormLine(field: nil) { b, y in
+                    b.write("✗ server: \(SafeText.escape(f)): \(SafeText.escape(m))", x: 1, y: y, maxWidth: b.width - 2, role: .error)
+                })
+            }
+        }
+        lines.append(FormLine(field: .submit) { b, y in
+            let label = form.inFlight ? "[ Creating… ]" : "[ Create meeting ]"
+            b.write(label, x: fieldX, y: y, role: form.focus == .submit ? .buttonFocus : .button)
+            let key = state.keymap.keysText(.submit, in: .form)
+            b.write("  or \(key) from any field", x: fieldX + TextWidth.width(label), y: y, maxWidth: max(0, fieldW - TextWidth.width(label)), role: .dim)
+        })
+        if let failure = form.failure {
+            lines.append(FormLine(field: nil) { b, y in
+                b.write(SafeText.escape(failure), x: 1, y: y, maxWidth: b.width - 2, role: .error)
+            })
+        }
+
+        // Scroll so the focused field (and the line under it) is visible.
+        let rows = buf.height - 3
+        let focusLine = lines.firstIndex(where: { $0.field == form.focus }) ?? 0
+        var top = 0
+        if focusLine + 2 > rows { top = min(focusLine + 2 - rows, max(0, lines.count - rows)) }
+        for i in 0..<rows where top + i < lines.count {
+            lines[top + i].draw(&buf, 1 + i)
+        }
+        footer(&buf, state, hints: hints(state, .form, [
+            (.nextField, "next"), (.submit, "submit"), (.addCookie, "cookie+"), (.cancel, "cancel"), (.help, "help"),
+        ]))
+    }
+}
