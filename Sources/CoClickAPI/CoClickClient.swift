@@ -116,9 +116,14 @@ public actor CoClickClient {
         let headers = ["X-Page": String(query.page), "X-Per": String(query.per)]
         let (data, response) = try await send(method: "GET", path: "meetings", query: query.queryString, headers: headers, retryable: true)
         let list = try decode([Meeting].self, from: data, what: "a list of meetings")
-        let total = (response.value(forHTTPHeaderField: "X-Total")).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        func number(_ header: String) -> Int? {
+            response.value(forHTTPHeaderField: header).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        }
+        let total = number("X-Total")
         let link = response.value(forHTTPHeaderField: "Link").map { $0.contains("rel=\"next\"") || $0.contains("rel=next") }
-        return MeetingPage(meetings: list, page: query.page, per: query.per, total: total, linkHasNext: link)
+        // A server may clamp the page size (e.g. X-Per 500 -> 100): count with what it used.
+        let per = number("X-Per").flatMap { $0 > 0 ? $0 : nil } ?? query.per
+        return MeetingPage(meetings: list, page: query.page, per: per, total: total, linkHasNext: link)
     }
 
     /// Every page from `query.page` on, until a short page (or the totals say the end).
