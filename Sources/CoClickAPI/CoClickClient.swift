@@ -51,9 +51,11 @@ public actor CoClickClient {
     private let session: URLSession
     private let now: @Sendable () -> Date
     private var current: AuthSession?
+    /// When `current` was obtained: short-lived tokens renew at half their life, not a minute before.
+    private var currentIssuedAt = Date.distantPast
     private var pendingAuth: Task<AuthSession, Error>?
 
-    /// Renew the token this long before `expires_at`.
+    /// Renew the token this long before `expires_at` (or at half its life, if that is shorter).
     public static let renewalMargin: TimeInterval = 60
 
     public init(configuration: ClientConfiguration, now: @escaping @Sendable () -> Date = { Date() }) {
@@ -84,14 +86,20 @@ public actor CoClickClient {
         let task = Task { try await self.requestToken() }
         pendingAuth = task
         defer { pendingAuth = nil }
+        let issued = now()
         let session = try await task.value
         current = session
+        currentIssuedAt = issued
         return session
     }
 
     /// A token that is valid for at least the renewal margin, authenticating if needed.
     public func validSession() async throws -> AuthSession {
-        if let s = current, s.expiresAt.date.timeIntervalSince(now()) > Self.renewalMargin { return s }
+        if let s = current {
+            let lifetime = s.expiresAt.date.timeIntervalSince(currentIssuedAt)
+            let margin = min(Self.renewalMargin, max(0, lifetime / 2))
+            if s.expiresAt.date.timeIntervalSince(now()) > margin { return s }
+        }
         return try await authenticate()
     }
 
@@ -116,9 +124,14 @@ public actor CoClickClient {
         let headers = ["X-Page": String(query.page), "X-Per": String(query.per)]
         let (data, response) = try await send(method: "GET", path: "meetings", query: query.queryString, headers: headers, retryable: true)
         let list = try decode([Meeting].self, from: data, what: "a list of meetings")
-        let total = (response.value(forHTTPHeaderField: "X-Total")).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        func number(_ header: String) -> Int? {
+            response.value(forHTTPHeaderField: header).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        }
+        let total = number("X-Total")
         let link = response.value(forHTTPHeaderField: "Link").map { $0.contains("rel=\"next\"") || $0.contains("rel=next") }
-        return MeetingPage(meetings: list, page: query.page, per: query.per, total: total, linkHasNext: link)
+        // A server may clamp the page size (e.g. X-Per 500 -> 100): count with what it used.
+        let per = number("X-Per").flatMap { $0 > 0 ? $0 : nil } ?? query.per
+        return MeetingPage(meetings: list, page: query.page, per: per, total: total, linkHasNext: link)
     }
 
     /// Every page from `query.page` on, until a short page (or the totals say the end).

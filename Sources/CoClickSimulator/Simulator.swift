@@ -2,6 +2,10 @@ import CoClickAPI
 import Foundation
 import Hummingbird
 import Logging
+// Part of Hummingbird's own dependency graph; needed to stop the server
+// gracefully (cancelling it instead can drop accepted connections and trap in
+// NIOAsyncWriter's deinit).
+import ServiceLifecycle
 
 /// The CoClick API, simulated in memory over real HTTP (Hummingbird 2).
 ///
@@ -48,6 +52,7 @@ public final class Simulator: Sendable {
 
     private struct ServerState {
         var task: Task<Void, Never>?
+        var group: ServiceGroup?
         var baseURL: URL?
         var port: Int?
     }
@@ -73,6 +78,7 @@ public final class Simulator: Sendable {
                 c = nil
             }
         }
+        let logger = Logger(label: "coclick.simulator", factory: { _ in SwiftLogNoOpLogHandler() })
         let app = Application(
             responder: SimulatorResponder(core: core),
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "coclick-simulator"),
@@ -83,19 +89,23 @@ public final class Simulator: Sendable {
                     finish(.failure(SimulatorError.noPort))
                 }
             },
-            logger: Logger(label: "coclick.simulator", factory: { _ in SwiftLogNoOpLogHandler() })
+            logger: logger
         )
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         let port = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, Error>) in
             started.withLock { $0 = continuation }
             let task = Task.detached {
                 do {
-                    try await app.run()
+                    try await group.run()
                     finish(.failure(SimulatorError.stoppedBeforeStart))
                 } catch {
                     finish(.failure(error))
                 }
             }
-            server.withLock { $0.task = task }
+            server.withLock { s in
+                s.task = task
+                s.group = group
+            }
         }
         let host = Self.urlHost(options.host)
         let origin = "http://\(host):\(port)"
@@ -108,16 +118,25 @@ public final class Simulator: Sendable {
         return url
     }
 
-    /// Stops serving: hung requests are released, connections closed. Safe to call twice.
+    /// Stops serving: hung requests are released, idle connections closed,
+    /// in-flight answers finished. Safe to call twice.
     public func stop() async {
         core.state.withLock { $0.stopping = true }
-        let task = server.withLock { s -> Task<Void, Never>? in
-            let t = s.task
+        let (task, group) = server.withLock { s -> (Task<Void, Never>?, ServiceGroup?) in
+            let t = (s.task, s.group)
             s = ServerState()
             return t
         }
-        task?.cancel()
-        await task?.value
+        guard let task else { return }
+        await group?.triggerGracefulShutdown()
+        // Graceful shutdown waits for open connections; a client that keeps
+        // one open and silent would hold it up, so cancel after a while.
+        let watchdog = Task {
+            try await Task.sleep(nanoseconds: 5_000_000_000)
+            task.cancel()
+        }
+        await task.value
+        watchdog.cancel()
     }
 
     /// Returns when the server has stopped (after `stop()`), for a foreground `coclick simulator`.

@@ -67,7 +67,8 @@ struct Coclick: ParsableCommand {
         4 not found, 5 validation failed.
         """,
         version: "0.1.0",
-        subcommands: [SimulatorCommand.self, MeetingsCommand.self, AuthCommand.self]
+        subcommands: [DashboardCommand.self, DemoCommand.self, SimulatorCommand.self, MeetingsCommand.self, NextCommand.self, AuthCommand.self],
+        defaultSubcommand: DashboardCommand.self
     )
 
     static func main() {

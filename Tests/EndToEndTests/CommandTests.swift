@@ -234,7 +234,7 @@ struct CommandTests {
             secret_id = "demo-secret-id"
             secret_key = "demo-secret-key"
             """
-            FileManager.default.createFile(atPath: path, contents: Data(toml.utf8), attributes: [.posixPermissions: 0o644])
+            _ = FileManager.default.createFile(atPath: path, contents: Data(toml.utf8), attributes: [.posixPermissions: 0o644])
             let refused = try runCoclick(["auth", "check", "--config", path])
             #expect(refused.status == 2)
             #expect(refused.stderr.contains(path))
@@ -259,7 +259,7 @@ struct CommandTests {
             #expect(viaXDG.status == 0, "\(viaXDG.stderr)")
 
             let broken = dir.appendingPathComponent("broken.toml").path
-            FileManager.default.createFile(atPath: broken, contents: Data("refresh_interval = \"soon\"\n".utf8))
+            _ = FileManager.default.createFile(atPath: broken, contents: Data("refresh_interval = \"soon\"\n".utf8))
             let bad = try runCoclick(["auth", "check", "--config", broken], env: env)
             #expect(bad.status == 2)
             #expect(bad.stderr.contains("refresh_interval"))
@@ -313,8 +313,8 @@ struct CommandTests {
             if chunk.isEmpty { break }
             buffer.append(chunk)
         }
-        let text = String(decoding: buffer, as: UTF8.self)
-        let url = try #require(text.split(separator: " ").map(String.init).first { $0.hasPrefix("http://127.0.0.1:") }?
+        let firstLine = String(decoding: buffer, as: UTF8.self).split(separator: "\n").first ?? ""
+        let url = try #require(firstLine.split(separator: " ").map(String.init).first { $0.hasPrefix("http://127.0.0.1:") }?
             .trimmingCharacters(in: .whitespacesAndNewlines))
         let r = try runCoclick(["meetings", "list", "--json"], env: [
             "COCLICK_API_URL": url, "COCLICK_SECRET_ID": "demo-secret-id", "COCLICK_SECRET_KEY": "demo-secret-key",

@@ -1,0 +1,124 @@
+import ArgumentParser
+import CoClickAPI
+import Dashboard
+import Foundation
+
+struct NextCommand: AsyncCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "next",
+        abstract: "One line about the current or next meeting, for tmux and status bars.",
+        discussion: """
+        Placeholders for --format: \(NextLine.placeholders.map { "{\($0)}" }.joined(separator: " ")). \
+        Default: "\(NextLine.defaultFormat)". Prints "no upcoming meetings" when there is none.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The line's format, with {placeholders}.")
+    var format: String = NextLine.defaultFormat
+
+    @Option(help: "Only meetings whose owner email contains TEXT.")
+    var user: String?
+
+    @Flag(help: "Print the meeting's JSON instead (the list shape, or the detail shape when a room URL is asked for).")
+    var json = false
+
+    func validate() throws {
+        if let bad = NextLine.unknownPlaceholder(in: format) {
+            throw ValidationError("unknown placeholder {\(bad)} in --format; known: \(NextLine.placeholders.joined(separator: ", "))")
+        }
+    }
+
+    func execute() async throws -> Int32 {
+        let settings = try Settings.resolve(global)
+        let client = try global.client(settings)
+        let now = Date()
+        // Anything live, and anything scheduled from an hour ago on (a presenter may start late).
+        let query = MeetingQuery(
+            userEmailContains: user, statuses: [.scheduled, .inProgress],
+            startsFrom: now.addingTimeInterval(-86_400), sort: "starts_at asc", per: 100
+        )
+        let meetings = try await client.allMeetings(query, maxPages: 10)
+        guard var meeting = NextLine.pick(meetings, now: now) else {
+            if json { Output.line("null") } else { Output.line("no upcoming meetings") }
+            return 0
+        }
+        if NextLine.needsDetail(format) {
+            meeting = try await client.meeting(id: meeting.id)
+        }
+        if json {
+            try Output.json(meeting)
+        } else {
+            Output.line(NextLine.render(format, meeting, now: now))
+        }
+        return 0
+    }
+}
+
+/// The `coclick next` line.
+enum NextLine {
+    static let defaultFormat = "{countdown} · {time} · {user} ({short_id})"
+    static let placeholders = ["countdown", "status", "time", "date", "starts_at", "user", "id", "short_id", "prospect_room_url", "presenter_room_url"]
+
+    static func unknownPlaceholder(in format: String) -> String? {
+        var rest = Substring(format)
+        while let open = rest.firstIndex(of: "{") {
+            guard let close = rest[open...].firstIndex(of: "}") else { return nil }
+            let name = String(rest[rest.index(after: open)..<close])
+            if !placeholders.contains(name) { return name }
+            rest = rest[rest.index(after: close)...]
+        }
+        return nil
+    }
+
+    static func needsDetail(_ format: String) -> Bool {
+        format.contains("{prospect_room_url}") || format.contains("{presenter_room_url}")
+    }
+
+    /// The live meeting if any, else the next scheduled one (the most recent late one counts).
+    static func pick(_ meetings: [Meeting], now: Date) -> Meeting? {
+        if let live = meetings.first(where: { $0.status == .inProgress }) { return live }
+        let scheduled = meetings.filter { $0.status == .scheduled && $0.startsAt != nil }
+            .sorted { $0.startsAt!.date < $1.startsAt!.date }
+        return scheduled.first { $0.startsAt!.date >= now.addingTimeInterval(-3600) }
+    }
+
+    static func render(_ format: String, _ m: Meeting, now: Date) -> String {
+        let time: String
+        let date: String
+        if let s = m.startsAt {
+            let f = DateFormatter()
+            f.locale = Locale(identifier: "en_US_POSIX")
+            f.dateFormat = "HH:mm"
+            time = f.string(from: s.date)
+            f.dateFormat = "yyyy-MM-dd"
+            date = f.string(from: s.date)
+        } else {
+            time = "—"
+            date = "—"
+        }
+        let values: [String: String] = [
+            "countdown": Countdown.text(status: m.status, startsAt: m.startsAt?.date, now: now),
+            "status": m.status.rawValue,
+            "time": time,
+            "date": date,
+            "starts_at": m.startsAt?.text ?? "—",
+            "user": m.user ?? "—",
+            "id": m.id,
+            "short_id": m.shortID,
+            "prospect_room_url": m.prospectRoomURL ?? "—",
+            "presenter_room_url": m.presenterRoomURL ?? "—",
+        ]
+        // One pass, so a value that contains "{user}" is never expanded again.
+        var out = ""
+        var rest = Substring(format)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out += rest[..<open]
+            let name = String(rest[rest.index(after: open)..<close])
+            out += values[name].map(SafeText.escape) ?? "{\(name)}"
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+}
