@@ -44,8 +44,22 @@ final class Tmux: @unchecked Sendable {
             cArgs.forEach { free($0) }
             cEnv.forEach { free($0) }
         }
+        // The test runner's threads block signals; a tmux server inheriting that
+        // mask can neither reap its panes nor exit, so start it with a clean one.
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        sigdelset(&defaults, SIGKILL)
+        sigdelset(&defaults, SIGSTOP)
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, "tmux", &actions, nil, &cArgs, &cEnv)
+        let rc = posix_spawnp(&pid, "tmux", &actions, &attr, &cArgs, &cEnv)
         guard rc == 0 else { throw TmuxError(message: "cannot run tmux: error \(rc)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
@@ -75,7 +89,11 @@ final class Tmux: @unchecked Sendable {
         try wait(timeout: timeout) { $0.contains(text) }
     }
 
-    func kill() { _ = try? run(["kill-server"]) }
+    func kill() {
+        _ = try? run(["kill-server"])
+        let dir = ProcessInfo.processInfo.environment["TMUX_TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        try? FileManager.default.removeItem(atPath: "\(dir)/tmux-\(getuid())/\(socket)")
+    }
 }
 
 /// The shell line that runs `coclick demo` in a clean environment, then
