@@ -3,8 +3,13 @@ import Testing
 
 /// The real `coclick demo` in tmux: keys in with `send-keys`, the screen out
 /// with `capture-pane`, the clipboard with `show-buffer`.
-@Suite("Dashboard in tmux", .serialized, .enabled(if: Tmux.available))
+@Suite("Dashboard in tmux", .serialized)
 struct DashboardTmuxTests {
+    /// These tests need tmux; without it they fail (never skip): `apt-get install tmux`.
+    @Test func tmuxIsInstalled() {
+        #expect(Tmux.available, "tmux is not installed: apt-get install tmux (README, .ci/run)")
+    }
+
     func started() throws -> Tmux {
         let t = try Tmux(command: demoCommand())
         let r = try t.wait(timeout: 30) { $0.contains("STATUS") && $0.contains("updated") && $0.contains("scheduled") }
