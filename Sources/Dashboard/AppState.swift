@@ -64,8 +64,10 @@ public struct AppState: Sendable {
     public var consecutiveFailures = 0
     /// The query of the poll in flight; nil when none (never two at once).
     public var pollInFlight: MeetingQuery?
-    /// The delay the last `schedulePoll` asked for (shown as "next try in").
+    /// The delay the last `schedulePoll` asked for.
     public var nextPollDelay: TimeInterval = 0
+    /// When the armed poll timer fires (shown as "next try in"); nil when none is armed.
+    public var nextPollAt: Date?
 
     // Detail
     public var detailID: String?

@@ -3,7 +3,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case open, quit, back, clearFilter, newMeeting, refresh, filter, cycleStatus
     case copyProspect, copyPresenter, nextTheme, help, nextPage, previousPage
-    case nextField, previousField, activate, submit, cancel, addCookie, deleteCookie
+    case nextField, previousField, activate, submit, cancel, addCookie, deleteCookie, lookForCreated
     case cursorLeft, cursorRight, cursorHome, cursorEnd, deleteBackward, deleteForward, clearField
 
     /// Shown in the help overlay.
@@ -36,6 +36,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .cancel: return "cancel (draft kept, n restores it)"
         case .addCookie: return "add cookie row"
         case .deleteCookie: return "delete cookie row"
+        case .lookForCreated: return "look for the meeting in the list (after no answer)"
         case .cursorLeft: return "cursor left"
         case .cursorRight: return "cursor right"
         case .cursorHome: return "start of field"
@@ -120,7 +121,7 @@ public struct Keymap: Sendable, Hashable {
         let form: [B] = [
             B([.down, .tab], .nextField), B([.up, .backTab], .previousField),
             B([.enter], .activate), B([.ctrl("s")], .submit), B([.escape], .cancel),
-            B([.ctrl("a")], .addCookie), B([.ctrl("d")], .deleteCookie),
+            B([.ctrl("a")], .addCookie), B([.ctrl("d")], .deleteCookie), B([.ctrl("l")], .lookForCreated),
             B([.left], .cursorLeft), B([.right], .cursorRight),
             B([.home], .cursorHome), B([.end, .ctrl("e")], .cursorEnd),
             B([.backspace], .deleteBackward), B([.delete], .deleteForward),
