@@ -113,6 +113,7 @@ public enum Screens {
             let owner = state.userFilter.isEmpty ? "any" : "\"" + SafeText.escape(state.userFilter) + "\""
             buf.write([Span("status: ", .label), Span(statusText, state.statusFilter.map(StyleRole.status) ?? .normal),
                        Span("   owner: ", .label), Span(owner),
+                       Span("   dates: ", .label), Span(state.showHistory ? "all" : "from today"),
                        Span(state.meetings.count > state.listVisibleRows ? "" : "   \(state.meetings.count) shown", .dim)],
                       x: 1, y: 1, maxWidth: buf.width - 2)
         }
