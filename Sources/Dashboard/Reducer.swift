@@ -44,6 +44,14 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
                 state.seekID = nil
             }
         }
+        if !state.placedInitialSelection, state.selectedID == nil, !state.meetings.isEmpty {
+            // Start on what matters now: the first live or upcoming meeting, not the oldest row.
+            state.placedInitialSelection = true
+            if let i = state.meetings.firstIndex(where: { $0.status == .inProgress || $0.status == .scheduled }) {
+                state.selected = i
+                state.selectedID = state.meetings[i].id
+            }
+        }
         if let id = state.selectedID, let i = state.meetings.firstIndex(where: { $0.id == id }) {
             state.selected = i
         }
@@ -153,6 +161,11 @@ enum Reducer {
 
     static func startPoll(_ state: inout AppState) -> [Effect] {
         guard state.pollInFlight == nil else { return [] }
+        if !state.showHistory {
+            var cal = Calendar(identifier: .gregorian)
+            cal.timeZone = state.timeZone
+            state.windowStart = cal.startOfDay(for: state.now)
+        }
         let q = state.query
         state.pollInFlight = q
         return [.fetchList(q)]
@@ -253,9 +266,10 @@ enum Reducer {
             return [.fetchDetail(id: m.id, purpose: .show)]
         case .quit: return [.quit]
         case .clearFilter:
-            guard !state.userFilter.isEmpty || state.statusFilter != nil || state.page != 1 else { return [] }
+            guard !state.userFilter.isEmpty || state.statusFilter != nil || state.page != 1 || state.showHistory else { return [] }
             state.userFilter = ""
             state.statusFilter = nil
+            state.showHistory = false
             state.page = 1
             say(&state, "Filters cleared")
             return queryChanged(&state)
@@ -274,6 +288,11 @@ enum Reducer {
             return effects
         case .filter:
             state.filterInput = TextField(state.userFilter)
+        case .toggleHistory:
+            state.showHistory.toggle()
+            state.page = 1
+            say(&state, state.showHistory ? "Showing every date, past included" : "Showing from today on")
+            return queryChanged(&state)
         case .cycleStatus:
             let cycle: [MeetingStatus?] = [nil] + MeetingStatus.documented.map { Optional($0) }
             let i = cycle.firstIndex(where: { $0 == state.statusFilter }) ?? 0

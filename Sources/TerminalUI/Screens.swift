@@ -113,7 +113,9 @@ public enum Screens {
             let owner = state.userFilter.isEmpty ? "any" : "\"" + SafeText.escape(state.userFilter) + "\""
             buf.write([Span("status: ", .label), Span(statusText, state.statusFilter.map(StyleRole.status) ?? .normal),
                        Span("   owner: ", .label), Span(owner),
-                       Span("   \(state.meetings.count) shown", .dim)], x: 1, y: 1, maxWidth: buf.width - 2)
+                       Span("   dates: ", .label), Span(state.showHistory ? "all" : "from today"),
+                       Span(state.meetings.count > state.listVisibleRows ? "" : "   \(state.meetings.count) shown", .dim)],
+                      x: 1, y: 1, maxWidth: buf.width - 2)
         }
 
         let cols = Columns(width: buf.width)
@@ -163,7 +165,7 @@ public enum Screens {
         }
         // Scroll position when the list is longer than the screen.
         if state.meetings.count > rows {
-            let s = "\(state.listScroll + 1)-\(min(state.meetings.count, state.listScroll + rows))/\(state.meetings.count)"
+            let s = " \(state.listScroll + 1)-\(min(state.meetings.count, state.listScroll + rows)) of \(state.meetings.count)"
             buf.write(s, x: buf.width - TextWidth.width(s) - 1, y: 1, role: .dim)
         }
         footer(&buf, state, hints: hints(state, .list, [
