@@ -57,15 +57,15 @@ struct NetworkFaultTmuxTests {
             let home = try makeTempDirectory()
             let tmux = try NetTmux(args: ["--refresh", "1"], env: environment(url, home: home))
             defer { tmux.kill() }
-            let first = try tmux.waitUntil("the list, ok", timeout: Self.patience) { Self.isOK($0) && Self.rows($0) > 0 }
+            let first = try await tmux.waitUntil("the list, ok", timeout: Self.patience) { Self.isOK($0) && Self.rows($0) > 0 }
             let rows = Self.rows(first)
             sim.setMaintenance(true)
-            let down = try tmux.waitUntil("maintenance in the footer", timeout: Self.patience) { Self.footer($0).hasPrefix(" maintenance · data ") }
+            let down = try await tmux.waitUntil("maintenance in the footer", timeout: Self.patience) { Self.footer($0).hasPrefix(" maintenance · data ") }
             #expect(Self.footer(down).contains("old · next try in"))
             #expect(Self.footer(down).contains("maintenance (503)"))
             #expect(Self.rows(down) == rows, "the last good data stays on screen")
             sim.setMaintenance(false)
-            let up = try tmux.waitUntil("ok again, untouched", timeout: Self.patience) { Self.isOK($0) }
+            let up = try await tmux.waitUntil("ok again, untouched", timeout: Self.patience) { Self.isOK($0) }
             #expect(Self.rows(up) == rows)
         }
     }
@@ -77,17 +77,17 @@ struct NetworkFaultTmuxTests {
         let home = try makeTempDirectory()
         let tmux = try NetTmux(args: ["--refresh", "1"], env: environment(first.url, home: home))
         defer { tmux.kill() }
-        let before = try tmux.waitUntil("the list, ok", timeout: Self.patience) { Self.isOK($0) && Self.rows($0) > 0 }
+        let before = try await tmux.waitUntil("the list, ok", timeout: Self.patience) { Self.isOK($0) && Self.rows($0) > 0 }
         let rows = Self.rows(before)
         first.kill()
-        let down = try tmux.waitUntil("offline with the data's age", timeout: Self.patience) {
+        let down = try await tmux.waitUntil("offline with the data's age", timeout: Self.patience) {
             Self.footer($0).hasPrefix(" offline · data ") && Self.footer($0).contains(" old · ")
         }
         #expect(Self.rows(down) == rows, "the last good data stays on screen")
         #expect(Self.footer(down).contains("cannot reach the API"))
         let second = try SimulatorProcess(port: first.port)
         defer { second.kill() }
-        let up = try tmux.waitUntil("recovered by itself", timeout: Self.patience) { Self.isOK($0) && Self.rows($0) > 0 }
+        let up = try await tmux.waitUntil("recovered by itself", timeout: Self.patience) { Self.isOK($0) && Self.rows($0) > 0 }
         #expect(Self.rows(up) == rows)
     }
 
@@ -96,7 +96,7 @@ struct NetworkFaultTmuxTests {
             let home = try makeTempDirectory()
             let tmux = try NetTmux(args: ["--refresh", "1"], env: environment(url, home: home, secretKey: "not-the-key"))
             defer { tmux.kill() }
-            let screen = try tmux.waitUntil("API key rejected", timeout: Self.patience) { Self.footer($0).hasPrefix(" API key rejected · ") }
+            let screen = try await tmux.waitUntil("API key rejected", timeout: Self.patience) { Self.footer($0).hasPrefix(" API key rejected · ") }
             #expect(Self.footer(screen).contains("polling stopped, r retries"))
             sim.clearRequests()
             // With a 1-second refresh, a dashboard that kept polling would ask several times.
@@ -104,7 +104,7 @@ struct NetworkFaultTmuxTests {
             #expect(apiRequests(sim).isEmpty, "requests after the key was rejected: \(apiRequests(sim).map(\.path))")
             tmux.send("r")
             try await netWaitUntil("r asks again", timeout: Self.patience) { !apiRequests(sim).isEmpty }
-            _ = try tmux.waitUntil("still rejected", timeout: Self.patience) { Self.footer($0).hasPrefix(" API key rejected · polling stopped") }
+            _ = try await tmux.waitUntil("still rejected", timeout: Self.patience) { Self.footer($0).hasPrefix(" API key rejected · polling stopped") }
             #expect(apiRequests(sim).count == 1, "one authentication for one r: \(apiRequests(sim).map(\.path))")
         }
     }
@@ -114,7 +114,7 @@ struct NetworkFaultTmuxTests {
             let home = try makeTempDirectory()
             let tmux = try NetTmux(args: ["--refresh", "1"], env: environment(url, home: home))
             defer { tmux.kill() }
-            _ = try tmux.waitUntil("the list, ok", timeout: Self.patience) { Self.isOK($0) && Self.rows($0) > 0 }
+            _ = try await tmux.waitUntil("the list, ok", timeout: Self.patience) { Self.isOK($0) && Self.rows($0) > 0 }
             func authentications() -> Int { sim.requests.filter { $0.path.hasSuffix("/authenticate") }.count }
             var notOK: [String] = []
             // Several expiries (a 3 s token renews at half its life), watched the whole time.
@@ -134,9 +134,9 @@ struct NetworkFaultTmuxTests {
             let home = try makeTempDirectory()
             let tmux = try NetTmux(args: ["--refresh", "1", "--timeout", "2"], env: environment(url, home: home))
             defer { tmux.kill() }
-            _ = try tmux.waitUntil("the list, ok", timeout: Self.patience) { Self.isOK($0) && Self.rows($0) > 0 }
+            _ = try await tmux.waitUntil("the list, ok", timeout: Self.patience) { Self.isOK($0) && Self.rows($0) > 0 }
             tmux.send("n")
-            _ = try tmux.waitUntil("the form", timeout: Self.patience) { $0.contains("New meeting") }
+            _ = try await tmux.waitUntil("the form", timeout: Self.patience) { $0.contains("New meeting") }
             tmux.type("ada@example.com")
             tmux.send("Tab")
             tmux.type("in 3h")
@@ -144,13 +144,13 @@ struct NetworkFaultTmuxTests {
             tmux.type("https://shop.example.com/hung")
             tmux.send("Tab")
             tmux.type(#"{"crm":7}"#)
-            _ = try tmux.waitUntil("typed", timeout: Self.patience) { $0.contains(#"{"crm":7}"#) }
+            _ = try await tmux.waitUntil("typed", timeout: Self.patience) { $0.contains(#"{"crm":7}"#) }
             sim.setHang(true)
             tmux.send("C-s")
-            let creating = try tmux.waitUntil("creating…", timeout: Self.patience) { $0.contains("Creating…") }
+            let creating = try await tmux.waitUntil("creating…", timeout: Self.patience) { $0.contains("Creating…") }
             #expect(creating.contains("creating…"))
             tmux.send("C-s")
-            let answer = try tmux.waitUntil("no answer", timeout: Self.patience) { $0.contains("the meeting may exist") }
+            let answer = try await tmux.waitUntil("no answer", timeout: Self.patience) { $0.contains("the meeting may exist") }
             for typed in ["ada@example.com", "in 3h", "https://shop.example.com/hung", #"{"crm":7}"#] {
                 #expect(answer.contains(typed), "lost \(typed)")
             }
@@ -162,7 +162,7 @@ struct NetworkFaultTmuxTests {
             // have gone through when the hang lifted; the dashboard must say which.
             sim.setHang(false)
             tmux.send("C-l")
-            let looked = try tmux.waitUntil("an answer to the look", timeout: Self.patience) {
+            let looked = try await tmux.waitUntil("an answer to the look", timeout: Self.patience) {
                 $0.contains("it was not created") || $0.contains("the create went through")
             }
             let exists = sim.meetings.contains { $0.user == "ada@example.com" && $0.cobrowsingURL == "https://shop.example.com/hung" }
@@ -182,17 +182,17 @@ struct NetworkFaultTmuxTests {
             do {
                 let tmux = try NetTmux(args: ["--refresh", "1"], env: env)
                 defer { tmux.kill() }
-                _ = try tmux.waitUntil("the list, ok", timeout: Self.patience) { Self.isOK($0) }
+                _ = try await tmux.waitUntil("the list, ok", timeout: Self.patience) { Self.isOK($0) }
                 tmux.send("n")
-                _ = try tmux.waitUntil("the form", timeout: Self.patience) { $0.contains("New meeting") }
+                _ = try await tmux.waitUntil("the form", timeout: Self.patience) { $0.contains("New meeting") }
                 tmux.type("grace@example.com")
                 tmux.send("Tab")
                 tmux.type("tomorrow 9:00")
                 tmux.send("Tab")
                 tmux.type("https://example.com/restart")
-                _ = try tmux.waitUntil("typed", timeout: Self.patience) { $0.contains("https://example.com/restart") }
+                _ = try await tmux.waitUntil("typed", timeout: Self.patience) { $0.contains("https://example.com/restart") }
                 tmux.send("Escape")
-                _ = try tmux.waitUntil("draft kept", timeout: Self.patience) { $0.contains("Draft kept") }
+                _ = try await tmux.waitUntil("draft kept", timeout: Self.patience) { $0.contains("Draft kept") }
                 let attrs = try FileManager.default.attributesOfItem(atPath: draftFile.path)
                 #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o600)
                 let dir = try FileManager.default.attributesOfItem(atPath: draftFile.deletingLastPathComponent().path)
@@ -204,16 +204,16 @@ struct NetworkFaultTmuxTests {
             do {
                 let tmux = try NetTmux(args: ["--refresh", "1"], env: env)
                 defer { tmux.kill() }
-                _ = try tmux.waitUntil("the list, ok", timeout: Self.patience) { Self.isOK($0) }
+                _ = try await tmux.waitUntil("the list, ok", timeout: Self.patience) { Self.isOK($0) }
                 tmux.send("n")
-                let restored = try tmux.waitUntil("the draft back", timeout: Self.patience) { $0.contains("https://example.com/restart") }
+                let restored = try await tmux.waitUntil("the draft back", timeout: Self.patience) { $0.contains("https://example.com/restart") }
                 #expect(restored.contains("grace@example.com"))
                 #expect(restored.contains("tomorrow 9:00"))
                 #expect(restored.contains("Draft restored"))
                 // The cursor is on the user field, as in a new form.
                 tmux.send("Tab", "Tab")
                 tmux.type("?edited=1")
-                _ = try tmux.waitUntil("edited", timeout: Self.patience) { $0.contains("?edited=1") }
+                _ = try await tmux.waitUntil("edited", timeout: Self.patience) { $0.contains("?edited=1") }
                 try FileManager.default.removeItem(at: draftFile)
                 tmux.signal("TERM")
                 try await netWaitUntil("the draft written on SIGTERM", timeout: Self.patience) {
@@ -224,11 +224,11 @@ struct NetworkFaultTmuxTests {
             do {
                 let tmux = try NetTmux(args: ["--refresh", "1"], env: env)
                 defer { tmux.kill() }
-                _ = try tmux.waitUntil("the list, ok", timeout: Self.patience) { Self.isOK($0) }
+                _ = try await tmux.waitUntil("the list, ok", timeout: Self.patience) { Self.isOK($0) }
                 tmux.send("n")
-                _ = try tmux.waitUntil("the draft back", timeout: Self.patience) { $0.contains("?edited=1") }
+                _ = try await tmux.waitUntil("the draft back", timeout: Self.patience) { $0.contains("?edited=1") }
                 tmux.send("C-s")
-                _ = try tmux.waitUntil("created", timeout: Self.patience) { $0.contains("Created meeting") }
+                _ = try await tmux.waitUntil("created", timeout: Self.patience) { $0.contains("Created meeting") }
                 #expect(!FileManager.default.fileExists(atPath: draftFile.path))
                 #expect(sim.meetings.contains { $0.cobrowsingURL == "https://example.com/restart?edited=1" })
             }
@@ -243,9 +243,9 @@ struct NetworkFaultTmuxTests {
             try Data("{ not json".utf8).write(to: dir.appendingPathComponent("draft.json"))
             let tmux = try NetTmux(args: ["--refresh", "1"], env: environment(url, home: home))
             defer { tmux.kill() }
-            _ = try tmux.waitUntil("the list, ok", timeout: Self.patience) { Self.isOK($0) }
+            _ = try await tmux.waitUntil("the list, ok", timeout: Self.patience) { Self.isOK($0) }
             tmux.send("n")
-            let screen = try tmux.waitUntil("the message", timeout: Self.patience) { $0.contains("Saved draft ignored") }
+            let screen = try await tmux.waitUntil("the message", timeout: Self.patience) { $0.contains("Saved draft ignored") }
             #expect(screen.contains("New meeting"))
             #expect(tmux.isRunning)
         }
@@ -398,14 +398,16 @@ final class NetTmux: Sendable {
     }
 
     /// Captures until `condition` holds for the screen; throws (with the screen) after `timeout`.
+    /// Sleeps with `Task.sleep`, never blocking a thread of the shared pool
+    /// (the in-process simulators of other suites run there too).
     @discardableResult
-    func waitUntil(_ what: String, timeout: TimeInterval, _ condition: (String) -> Bool) throws -> String {
+    func waitUntil(_ what: String, timeout: TimeInterval, _ condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
         repeat {
             screen = capture()
             if condition(screen) { return screen }
-            usleep(100_000)
+            try await Task.sleep(nanoseconds: 100_000_000)
         } while Date() < deadline
         throw Timeout(what: what, screen: screen)
     }
