@@ -122,12 +122,13 @@ public final class Simulator: Sendable {
     /// in-flight answers finished. Safe to call twice.
     public func stop() async {
         core.state.withLock { $0.stopping = true }
-        let (task, group) = server.withLock { s -> (Task<Void, Never>?, ServiceGroup?) in
-            let t = (s.task, s.group)
+        let (task, group, port) = server.withLock { s -> (Task<Void, Never>?, ServiceGroup?, Int?) in
+            let t = (s.task, s.group, s.port)
             s = ServerState()
             return t
         }
         guard let task else { return }
+        defer { if let port { Self.waitUntilRefused(host: options.host, port: port) } }
         await group?.triggerGracefulShutdown()
         // Graceful shutdown waits for open connections; a client that keeps
         // one open and silent would hold it up, so cancel after a while.
@@ -137,6 +138,37 @@ public final class Simulator: Sendable {
         }
         await task.value
         watchdog.cancel()
+    }
+
+    /// The server task can end a moment before the kernel drops the listening
+    /// socket; wait (up to 2 s) until a connect is refused, so a caller can
+    /// rely on "stopped" meaning "refuses connections" and reuse the port.
+    static func waitUntilRefused(host: String, port: Int) {
+        let deadline = Date().addingTimeInterval(2)
+        let v6 = host.contains(":")
+        while Date() < deadline {
+            let fd = socket(v6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { return }
+            var result: Int32
+            if v6 {
+                var a = sockaddr_in6()
+                a.sin6_family = sa_family_t(AF_INET6)
+                a.sin6_port = in_port_t(UInt16(port).bigEndian)
+                _ = inet_pton(AF_INET6, host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), &a.sin6_addr)
+                result = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+            } else {
+                var a = sockaddr_in()
+                a.sin_family = sa_family_t(AF_INET)
+                a.sin_port = in_port_t(UInt16(port).bigEndian)
+                _ = inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host, &a.sin_addr)
+                result = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            }
+            let err = result == 0 ? 0 : errno
+            close(fd)
+            // Refused: stopped. Any other failure: nothing more to learn by waiting.
+            if result != 0 && err != EINTR { return }
+            usleep(20_000)
+        }
     }
 
     /// Returns when the server has stopped (after `stop()`), for a foreground `coclick simulator`.
