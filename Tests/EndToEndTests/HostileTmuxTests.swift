@@ -145,3 +145,42 @@ struct SoakTests {
         expectSaneStty(pane.file("stty.txt"))
     }
 }
+
+@Suite("Bad input typed into the real form", .serialized)
+struct FormInputTmuxTests {
+    @Test func badFieldsAreMarkedKeptAndA10KBPasteStaysResponsive() throws {
+        let pane = try HardeningPane(width: 100, height: 30, command: SignalTests.script())
+        defer { pane.close() }
+        try pane.waitFor("hugh@example.com")
+        try pane.type("n")
+        try pane.waitFor("New meeting")
+        try pane.type("not-an-email")
+        try pane.keys("Tab")
+        try pane.type("next blursday")
+        try pane.keys("Tab")
+        try pane.type("example.com/x")
+        try pane.keys("Tab")
+        try pane.type("[1,2]")
+        try pane.keys("C-s")
+        try pane.waitFor("Fix the marked fields first")
+        let text = try pane.capture()
+        #expect(text.contains("not-an-email"))
+        #expect(text.contains("next blursday"))
+        #expect(text.contains("example.com/x"))
+        #expect(text.contains("[1,2]"))
+        #expect(text.contains("✗ is not an email address"))
+        #expect(text.contains("✗ must be an http(s) URL"))
+        #expect(text.contains("must be a JSON object"))
+        // 10 KB pasted into the custom data field, then one more key: it shows up.
+        try pane.keys("C-u")
+        try pane.type(String(repeating: "x", count: 10 * 1024))
+        try pane.type("Z")
+        try pane.waitFor("xxZ", timeout: 60)
+        try expectNoRawControls(pane, "form")
+        try pane.keys("Escape")
+        try pane.waitFor("Draft kept")
+        try pane.type("q")
+        try pane.waitFor("EXITED=0", timeout: 30)
+        expectSaneStty(pane.file("stty.txt"))
+    }
+}
