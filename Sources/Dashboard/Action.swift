@@ -16,6 +16,15 @@ public enum Action: Sendable {
     case created(Meeting)
     case createFailed(APIError)
     case copyFailed(String)
+    /// The saved draft was read (after `Effect.loadDraft`).
+    case draftLoaded(FormDraft)
+    /// A saved draft exists but cannot be used; why, in words.
+    case draftUnreadable(String)
+    /// Saving or deleting the draft file failed.
+    case draftStoreFailed(String)
+    /// The list was searched for a meeting a create may have made.
+    case lookupFinished(MeetingLookup, found: Meeting?)
+    case lookupFailed(MeetingLookup, APIError)
 }
 
 /// Work for the runtime. Results come back as `Action`s.
@@ -27,5 +36,13 @@ public enum Effect: Sendable, Hashable {
     case copy(text: String, label: String)
     /// (Re)arm the one poll timer.
     case schedulePoll(after: TimeInterval)
+    /// Write the form's draft to disk (atomically, 0600).
+    case saveDraft(FormDraft)
+    /// Read the draft from disk; answers with `draftLoaded` / `draftUnreadable`, or nothing.
+    case loadDraft
+    /// Remove the draft from disk (after a successful create).
+    case deleteDraft
+    /// Search the list for a meeting a create may have made.
+    case lookFor(MeetingLookup)
     case quit
 }

@@ -51,6 +51,14 @@ public struct AppState: Sendable {
     /// Non-nil while the owner-email filter is being typed.
     public var filterInput: TextField?
     public var statusFilter: MeetingStatus?
+    /// False (the default): the schedule from the start of today on, as a
+    /// presenter wants it; true: every date, past included (`h`).
+    public var showHistory = false
+    /// Start of the "from today" window, fixed when a poll starts so a result
+    /// still matches the query it answers.
+    public var windowStart: Date?
+    /// Set once the first list arrived and the selection went to the meeting that matters now.
+    public var placedInitialSelection = false
     public var page = 1
     public var hasMorePages = false
     public var company: String?
@@ -64,8 +72,10 @@ public struct AppState: Sendable {
     public var consecutiveFailures = 0
     /// The query of the poll in flight; nil when none (never two at once).
     public var pollInFlight: MeetingQuery?
-    /// The delay the last `schedulePoll` asked for (shown as "next try in").
+    /// The delay the last `schedulePoll` asked for.
     public var nextPollDelay: TimeInterval = 0
+    /// When the armed poll timer fires (shown as "next try in"); nil when none is armed.
+    public var nextPollAt: Date?
 
     // Detail
     public var detailID: String?
@@ -116,7 +126,8 @@ public struct AppState: Sendable {
     public var query: MeetingQuery {
         MeetingQuery(
             userEmailContains: userFilter.isEmpty ? nil : userFilter,
-            statuses: statusFilter.map { [$0] } ?? [], page: page, per: pageSize)
+            statuses: statusFilter.map { [$0] } ?? [], startsFrom: showHistory ? nil : windowStart,
+            sort: "starts_at asc", page: page, per: pageSize)
     }
 
     public var themeName: String { themeNames[min(max(0, themeIndex), themeNames.count - 1)] }

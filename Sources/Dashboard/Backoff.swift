@@ -3,9 +3,11 @@ import Foundation
 
 /// Polling after failures: capped exponential backoff, so a broken or
 /// maintained server is not hammered and the screen says what is going on.
+/// The cap is a minute: a dashboard left open for days notices within a
+/// minute that the server is back, without a key press.
 public enum Backoff {
     public static let base: TimeInterval = 2
-    public static let cap: TimeInterval = 120
+    public static let cap: TimeInterval = 60
 
     /// The wait before the next poll after `failures` consecutive failures (>= 1).
     public static func delay(afterFailures failures: Int) -> TimeInterval {
@@ -30,13 +32,20 @@ public enum ConnectionState: Sendable, Hashable {
         }
     }
 
+    /// Network failures in a row before "retrying" becomes "offline": one
+    /// dropped packet is not an outage.
+    public static let offlineAfterFailures = 3
+
     /// The state after a failed poll; `failures` counts this one.
     public static func after(_ error: APIError, failures: Int) -> ConnectionState {
         switch error {
         case .unauthorized, .configuration: return .keyRejected
         case .maintenance: return .maintenance
-        case .offline, .timeout: return failures >= 3 ? .offline : .retrying
+        case .offline, .timeout: return failures >= offlineAfterFailures ? .offline : .retrying
         default: return .retrying
         }
     }
+
+    /// False once the API key was rejected: polling stops until the user retries.
+    public var pollsAutomatically: Bool { self != .keyRejected }
 }

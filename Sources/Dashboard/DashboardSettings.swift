@@ -32,12 +32,14 @@ public struct DashboardSettings: Sendable, Hashable {
     public var apiDescription: String
     /// Key bindings.
     public var keymap: Keymap
+    /// Where the create form's draft is kept between runs (`$XDG_STATE_HOME/coclick`); nil for nowhere.
+    public var draftDirectory: URL?
 
     public init(
         themeName: String = "default", refreshInterval: TimeInterval = 15, pageSize: Int = 20,
         clipboardMode: ClipboardMode = .auto, remindBeforeMinutes: Int = 5, noColor: Bool = false,
         userThemeDirectory: URL? = DashboardSettings.defaultUserThemeDirectory(), apiDescription: String = "",
-        keymap: Keymap = .standard
+        keymap: Keymap = .standard, draftDirectory: URL? = DraftStore.defaultDirectory()
     ) {
         self.themeName = themeName
         self.refreshInterval = max(1, refreshInterval)
@@ -48,6 +50,7 @@ public struct DashboardSettings: Sendable, Hashable {
         self.userThemeDirectory = userThemeDirectory
         self.apiDescription = apiDescription
         self.keymap = keymap
+        self.draftDirectory = draftDirectory
     }
 
     /// `$XDG_CONFIG_HOME/coclick/themes`, or `~/.config/coclick/themes`.

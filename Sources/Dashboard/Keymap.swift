@@ -1,9 +1,9 @@
 /// What a key does. One command may be bound to several keys.
 public enum Command: String, Sendable, Hashable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
-    case open, quit, back, clearFilter, newMeeting, refresh, filter, cycleStatus
+    case open, quit, back, clearFilter, newMeeting, refresh, filter, cycleStatus, toggleHistory
     case copyProspect, copyPresenter, nextTheme, help, nextPage, previousPage
-    case nextField, previousField, activate, submit, cancel, addCookie, deleteCookie
+    case nextField, previousField, activate, submit, cancel, addCookie, deleteCookie, lookForCreated
     case cursorLeft, cursorRight, cursorHome, cursorEnd, deleteBackward, deleteForward, clearField
 
     /// Shown in the help overlay.
@@ -23,6 +23,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .refresh: return "refresh now"
         case .filter: return "filter by owner email"
         case .cycleStatus: return "cycle status filter"
+        case .toggleHistory: return "from today / every date"
         case .copyProspect: return "copy prospect room URL"
         case .copyPresenter: return "copy presenter room URL"
         case .nextTheme: return "next theme"
@@ -36,6 +37,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .cancel: return "cancel (draft kept, n restores it)"
         case .addCookie: return "add cookie row"
         case .deleteCookie: return "delete cookie row"
+        case .lookForCreated: return "look for the meeting in the list (after no answer)"
         case .cursorLeft: return "cursor left"
         case .cursorRight: return "cursor right"
         case .cursorHome: return "start of field"
@@ -108,7 +110,7 @@ public struct Keymap: Sendable, Hashable {
         let list: [B] = moves + [
             B([.enter], .open), B([.char("q")], .quit), B([.escape], .clearFilter),
             B([.char("n")], .newMeeting), B([.char("r")], .refresh), B([.char("/")], .filter),
-            B([.char("s")], .cycleStatus), B([.char("y")], .copyProspect), B([.char("Y")], .copyPresenter),
+            B([.char("s")], .cycleStatus), B([.char("h")], .toggleHistory), B([.char("y")], .copyProspect), B([.char("Y")], .copyPresenter),
             B([.char("]")], .nextPage), B([.char("[")], .previousPage),
             B([.char("t")], .nextTheme), B([.char("?"), .function(1)], .help),
         ]
@@ -120,7 +122,7 @@ public struct Keymap: Sendable, Hashable {
         let form: [B] = [
             B([.down, .tab], .nextField), B([.up, .backTab], .previousField),
             B([.enter], .activate), B([.ctrl("s")], .submit), B([.escape], .cancel),
-            B([.ctrl("a")], .addCookie), B([.ctrl("d")], .deleteCookie),
+            B([.ctrl("a")], .addCookie), B([.ctrl("d")], .deleteCookie), B([.ctrl("l")], .lookForCreated),
             B([.left], .cursorLeft), B([.right], .cursorRight),
             B([.home], .cursorHome), B([.end, .ctrl("e")], .cursorEnd),
             B([.backspace], .deleteBackward), B([.delete], .deleteForward),

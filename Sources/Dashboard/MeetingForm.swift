@@ -68,8 +68,16 @@ public struct MeetingForm: Sendable, Hashable {
     public var inFlight = false
     /// The API's `errors` object from the last refused submit, by API field name.
     public var serverErrors: [String: [String]] = [:]
-    /// A failure that belongs to no field (network, 401...).
+    /// A failure that belongs to no field (network, 401...). May hold several lines.
     public var failure: String?
+    /// A neutral note under the button (e.g. the result of looking for the meeting).
+    public var notice: String?
+    /// The last create got no answer (timeout, dropped connection): the meeting may exist.
+    public var outcomeUnknown = false
+    /// What the last sent create would be found by in the list.
+    public var lookup: MeetingLookup?
+    /// A look for that meeting is in flight.
+    public var lookingUp = false
 
     public init() {}
 
@@ -207,6 +215,32 @@ public struct MeetingForm: Sendable, Hashable {
             for m in ms { add(f, m) }
         }
         return problems.isEmpty ? .success(meeting) : .failure(FormProblems(fields: problems))
+    }
+}
+
+/// How to recognise a meeting a create sent: its owner and exact start. The
+/// typed starts_at may be relative ("in 2h"), so the sent time is kept.
+public struct MeetingLookup: Sendable, Hashable {
+    public var user: String
+    public var startsAt: Date
+
+    public init(user: String, startsAt: Date) {
+        self.user = user
+        self.startsAt = startsAt
+    }
+
+    /// The list query that finds it: owner and a two-minute window around the start.
+    public func query(per: Int = 100) -> MeetingQuery {
+        MeetingQuery(userEmailContains: user, startsFrom: startsAt.addingTimeInterval(-60),
+                     startsTo: startsAt.addingTimeInterval(60), page: 1, per: per)
+    }
+
+    /// The meeting among `meetings` with this owner and start (to the second), if any.
+    public func match(in meetings: [Meeting]) -> Meeting? {
+        meetings.first { m in
+            guard let u = m.user, let s = m.startsAt else { return false }
+            return u.caseInsensitiveCompare(user) == .orderedSame && abs(s.date.timeIntervalSince(startsAt)) < 1
+        }
     }
 }
 

@@ -17,6 +17,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         Reducer.clampDetail(&state)
         return []
     case .pollDue:
+        // After a rejected API key only the user retries (`r`): no request until then.
+        state.nextPollAt = nil
+        guard state.connection.pollsAutomatically else { return [] }
         return Reducer.startPoll(&state)
     case .listLoaded(let query, let page, let company, let at):
         state.pollInFlight = nil
@@ -41,12 +44,19 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
                 state.seekID = nil
             }
         }
+        if !state.placedInitialSelection, state.selectedID == nil, !state.meetings.isEmpty {
+            // Start on what matters now: the first live or upcoming meeting, not the oldest row.
+            state.placedInitialSelection = true
+            if let i = state.meetings.firstIndex(where: { $0.status == .inProgress || $0.status == .scheduled }) {
+                state.selected = i
+                state.selectedID = state.meetings[i].id
+            }
+        }
         if let id = state.selectedID, let i = state.meetings.firstIndex(where: { $0.id == id }) {
             state.selected = i
         }
         Reducer.clampList(&state)
-        state.nextPollDelay = state.refreshInterval
-        return [.schedulePoll(after: state.refreshInterval)]
+        return Reducer.schedulePoll(&state, after: state.refreshInterval)
     case .listFailed(let query, let error, let at):
         state.pollInFlight = nil
         state.now = max(state.now, at)
@@ -54,9 +64,13 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.consecutiveFailures += 1
         state.connection = ConnectionState.after(error, failures: state.consecutiveFailures)
         state.lastError = error.description
-        let delay = Backoff.delay(afterFailures: state.consecutiveFailures)
-        state.nextPollDelay = delay
-        return [.schedulePoll(after: delay)]
+        // The last good data stays on screen, with its age, in every state.
+        guard state.connection.pollsAutomatically else {
+            // Retrying a rejected key would only be rejected again (and may lock the account).
+            state.nextPollAt = nil
+            return []
+        }
+        return Reducer.schedulePoll(&state, after: Backoff.delay(afterFailures: state.consecutiveFailures))
     case .detailLoaded(let m, let purpose):
         state.details[m.id] = m
         if state.detailID == m.id {
@@ -78,32 +92,58 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         }
         return []
     case .created(let m):
-        state.form = nil
-        state.screen = .list
-        if m.isDetail { state.details[m.id] = m }
-        Reducer.say(&state, "Created meeting \(SafeText.escape(m.shortID)) for \(SafeText.escape(m.user ?? "?"))")
-        if let i = state.meetings.firstIndex(where: { $0.id == m.id }) {
-            state.selected = i
-            Reducer.clampList(&state)
-            return Reducer.startPoll(&state)
-        }
-        // Show it wherever it sorts: all statuses and owners, from page 1 on.
-        state.seekID = m.id
-        state.userFilter = ""
-        state.statusFilter = nil
-        state.page = 1
-        let effects = Reducer.queryChanged(&state)
-        state.seekID = m.id
-        return effects
+        return Reducer.showCreated(&state, m, saying: "Created meeting \(SafeText.escape(m.shortID)) for \(SafeText.escape(m.user ?? "?"))")
     case .createFailed(let error):
         guard var form = state.form else { return [] }
         form.inFlight = false
+        form.notice = nil
+        form.outcomeUnknown = false
         if case .validation(let errors) = error {
             form.serverErrors = errors.fields
             form.failure = "The API refused the meeting: see the marked fields"
+        } else if error.createMayHaveSucceeded {
+            form.outcomeUnknown = true
+            form.failure = Reducer.mayExistText(state, error)
         } else {
             form.failure = error.description
         }
+        state.form = form
+        if state.screen != .form {
+            Reducer.say(&state, "The meeting was not confirmed: press \(state.keymap.keysText(.newMeeting, in: .list)) to see the form", error: true)
+        }
+        return []
+    case .draftLoaded(let draft):
+        // Only into a form nobody has typed in yet.
+        guard state.form == nil || state.form?.isBlank == true, state.form?.inFlight != true else { return [] }
+        var form = MeetingForm(draft: draft)
+        if form.outcomeUnknown { form.failure = Reducer.mayExistText(state, nil) }
+        state.form = form
+        let cookieNote = draft.cookies.isEmpty ? "" : " (cookie values are not saved to disk: type them again)"
+        Reducer.say(&state, "Draft restored" + cookieNote)
+        return []
+    case .draftUnreadable(let why):
+        Reducer.say(&state, "Saved draft ignored: \(SafeText.escape(why))", error: true)
+        return []
+    case .draftStoreFailed(let why):
+        Reducer.say(&state, "Draft: \(SafeText.escape(why))", error: true)
+        return []
+    case .lookupFinished(let lookup, let found):
+        guard var form = state.form, form.lookingUp else { return [] }
+        form.lookingUp = false
+        if let m = found {
+            state.form = form
+            return Reducer.showCreated(&state, m, saying: "Found meeting \(SafeText.escape(m.shortID)) for \(SafeText.escape(m.user ?? "?")): the create went through")
+        }
+        form.outcomeUnknown = false
+        form.failure = nil
+        let when = Countdown.startText(lookup.startsAt, zone: state.timeZone)
+        form.notice = "No meeting for \(lookup.user) at \(when) in the list: it was not created. \(state.keymap.keysText(.submit, in: .form)): submit again"
+        state.form = form
+        return []
+    case .lookupFailed(_, let error):
+        guard var form = state.form, form.lookingUp else { return [] }
+        form.lookingUp = false
+        form.notice = "Could not look for it: \(error.description). \(state.keymap.keysText(.lookForCreated, in: .form)): try again"
         state.form = form
         return []
     case .copyFailed(let why):
@@ -121,9 +161,49 @@ enum Reducer {
 
     static func startPoll(_ state: inout AppState) -> [Effect] {
         guard state.pollInFlight == nil else { return [] }
+        if !state.showHistory {
+            var cal = Calendar(identifier: .gregorian)
+            cal.timeZone = state.timeZone
+            state.windowStart = cal.startOfDay(for: state.now)
+        }
         let q = state.query
         state.pollInFlight = q
         return [.fetchList(q)]
+    }
+
+    static func schedulePoll(_ state: inout AppState, after delay: TimeInterval) -> [Effect] {
+        state.nextPollDelay = delay
+        state.nextPollAt = state.now.addingTimeInterval(delay)
+        return [.schedulePoll(after: delay)]
+    }
+
+    /// Back to the list with `m` selected (a create that went through), the draft gone.
+    static func showCreated(_ state: inout AppState, _ m: Meeting, saying text: String) -> [Effect] {
+        state.form = nil
+        state.screen = .list
+        if m.isDetail { state.details[m.id] = m }
+        say(&state, text)
+        if let i = state.meetings.firstIndex(where: { $0.id == m.id }) {
+            state.selected = i
+            clampList(&state)
+            return [.deleteDraft] + startPoll(&state)
+        }
+        // Show it wherever it sorts: all statuses and owners, from page 1 on.
+        state.seekID = m.id
+        state.userFilter = ""
+        state.statusFilter = nil
+        state.page = 1
+        let effects = queryChanged(&state)
+        state.seekID = m.id
+        return [.deleteDraft] + effects
+    }
+
+    /// What the form says when a create got no answer. Two lines.
+    static func mayExistText(_ state: AppState, _ error: APIError?) -> String {
+        let look = state.keymap.keysText(.lookForCreated, in: .form)
+        let again = state.keymap.keysText(.submit, in: .form)
+        let why = error.map { " (\($0.description))" } ?? ""
+        return "The server did not answer: the meeting may exist\(why).\n\(look): look for it in the list · \(again): submit again"
     }
 
     /// A filter or page change: new query, selection back to the top.
@@ -186,25 +266,33 @@ enum Reducer {
             return [.fetchDetail(id: m.id, purpose: .show)]
         case .quit: return [.quit]
         case .clearFilter:
-            guard !state.userFilter.isEmpty || state.statusFilter != nil || state.page != 1 else { return [] }
+            guard !state.userFilter.isEmpty || state.statusFilter != nil || state.page != 1 || state.showHistory else { return [] }
             state.userFilter = ""
             state.statusFilter = nil
+            state.showHistory = false
             state.page = 1
             say(&state, "Filters cleared")
             return queryChanged(&state)
         case .newMeeting:
-            if state.form == nil {
-                state.form = MeetingForm()
-            } else {
-                state.form?.inFlight = false
-            }
+            // A create in flight stays in flight: its answer still lands in this form.
             state.screen = .form
+            if state.form.map({ $0.isBlank && !$0.inFlight }) ?? true {
+                // Nothing typed in this process: a draft from an earlier run may be on disk.
+                state.form = MeetingForm()
+                return [.loadDraft]
+            }
         case .refresh:
             let effects = startPoll(&state)
             if effects.isEmpty { say(&state, "A refresh is already in progress") }
+            else if state.connection == .keyRejected { say(&state, "Trying the API key again…") }
             return effects
         case .filter:
             state.filterInput = TextField(state.userFilter)
+        case .toggleHistory:
+            state.showHistory.toggle()
+            state.page = 1
+            say(&state, state.showHistory ? "Showing every date, past included" : "Showing from today on")
+            return queryChanged(&state)
         case .cycleStatus:
             let cycle: [MeetingStatus?] = [nil] + MeetingStatus.documented.map { Optional($0) }
             let i = cycle.firstIndex(where: { $0 == state.statusFilter }) ?? 0
@@ -296,7 +384,13 @@ enum Reducer {
             case .submit: return submit(&state, &form)
             case .cancel:
                 state.screen = .list
-                say(&state, "Draft kept: press n to continue it")
+                if form.isBlank, !form.inFlight {
+                    form = MeetingForm()
+                    return [.deleteDraft]
+                }
+                say(&state, "Draft kept: press \(state.keymap.keysText(.newMeeting, in: .list)) to continue it")
+                return [.saveDraft(form.draft)]
+            case .lookForCreated: return lookFor(&state, &form)
             case .addCookie: form.addCookieRow()
             case .deleteCookie: form.deleteCookieRow()
             case .cursorLeft: form.editFocused { $0.left() }
@@ -324,18 +418,46 @@ enum Reducer {
     }
 
     static func submit(_ state: inout AppState, _ form: inout MeetingForm) -> [Effect] {
-        guard !form.inFlight else { return [] }
+        guard !form.inFlight else {
+            say(&state, "creating… the meeting was sent; waiting for the answer")
+            return []
+        }
+        guard !form.lookingUp else {
+            say(&state, "looking for the meeting in the list…")
+            return []
+        }
         form.submitAttempted = true
         form.failure = nil
+        form.notice = nil
         switch form.build(now: state.now, zone: state.timeZone) {
         case .failure:
             form.failure = "Fix the marked fields first"
             return []
         case .success(let meeting):
             form.inFlight = true
+            form.outcomeUnknown = false
             form.serverErrors = [:]
+            form.lookup = MeetingLookup(user: meeting.user, startsAt: meeting.startsAt.date)
             return [.create(meeting)]
         }
+    }
+
+    /// Searches the list for the meeting the last create sent (or the form describes).
+    static func lookFor(_ state: inout AppState, _ form: inout MeetingForm) -> [Effect] {
+        guard !form.inFlight else { say(&state, "creating… the meeting was sent; waiting for the answer"); return [] }
+        guard !form.lookingUp else { say(&state, "looking for the meeting in the list…"); return [] }
+        var lookup = form.lookup
+        if lookup == nil, case .success(let d)? = form.startsAtPreview(now: state.now, zone: state.timeZone) {
+            let user = form.user.text.trimmingCharacters(in: .whitespaces)
+            if !user.isEmpty { lookup = MeetingLookup(user: user, startsAt: d.date) }
+        }
+        guard let lookup else {
+            say(&state, "Fill in the user and starts at first: they are what to look for", error: true)
+            return []
+        }
+        form.lookingUp = true
+        form.notice = "Looking for a meeting for \(lookup.user) at \(Countdown.startText(lookup.startsAt, zone: state.timeZone))…"
+        return [.lookFor(lookup)]
     }
 
     static func copyRequest(_ state: inout AppState, _ link: RoomLink, id: String?) -> [Effect] {
@@ -384,5 +506,19 @@ enum Reducer {
         guard let m = state.detailMeeting else { state.detailScroll = 0; return }
         let total = DetailView.lines(for: m, loading: state.detailLoading, error: state.detailError, now: state.now, zone: state.timeZone, width: state.width).count
         state.detailScroll = max(0, min(state.detailScroll, total - state.detailVisibleRows))
+    }
+}
+
+extension APIError {
+    /// The request may have reached the server and been carried out, but no
+    /// answer came back: a timeout, a dropped connection, an unreadable reply.
+    /// A refused connection or an unknown host never reached it.
+    var createMayHaveSucceeded: Bool {
+        switch self {
+        case .timeout, .invalidResponse: return true
+        case .offline(let detail):
+            return !["connection refused", "host not found", "no network connection", "TLS handshake failed"].contains(detail)
+        default: return false
+        }
     }
 }

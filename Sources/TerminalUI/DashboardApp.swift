@@ -67,6 +67,9 @@ final class DashboardRuntime {
     private var pendingRaw: [String] = []
     private var emptyReads = 0
     private var finished = false
+    /// Actions effects answer with at once (the draft file), reduced in the same batch.
+    private var followUps: [Action] = []
+    private let drafts: DraftStore?
 
     init(client: CoClickClient, settings: DashboardSettings, catalog: ThemeCatalog, backend: NcursesBackend,
          finish: @escaping @MainActor (Int32) -> Void) {
@@ -74,6 +77,7 @@ final class DashboardRuntime {
         self.catalog = catalog
         self.backend = backend
         self.finish = finish
+        drafts = settings.draftDirectory.map(DraftStore.init(directory:))
         depth = ColorDepth.detect(colors: backend.colorCount, noColor: settings.noColor)
         let size = backend.size
         state = AppState(settings: settings, themeNames: catalog.names, now: Date(), width: size.width, height: size.height)
@@ -115,10 +119,13 @@ final class DashboardRuntime {
     /// Reduces each action, runs the effects, then draws once.
     func send(_ actions: [Action]) {
         guard !finished else { return }
-        for a in actions {
-            let effects = reduce(&state, a)
+        var queue = actions
+        while !queue.isEmpty {
+            let effects = reduce(&state, queue.removeFirst())
             for e in effects { run(e) }
             if finished { return }
+            queue += followUps
+            followUps.removeAll()
         }
         render()
     }
@@ -214,6 +221,25 @@ final class DashboardRuntime {
             t.setEventHandler { MainActor.assumeIsolated { self.send([.pollDue]) } }
             t.resume()
             pollTimer = t
+        case .saveDraft(let draft):
+            do { try drafts?.save(draft) } catch { followUps.append(.draftStoreFailed("not saved: \(error)")) }
+        case .deleteDraft:
+            do { try drafts?.delete() } catch { followUps.append(.draftStoreFailed("\(error)")) }
+        case .loadDraft:
+            switch drafts?.load() ?? .none {
+            case .none: break
+            case .draft(let d): followUps.append(.draftLoaded(d))
+            case .unreadable(let why): followUps.append(.draftUnreadable(why))
+            }
+        case .lookFor(let lookup):
+            Task { @MainActor in
+                do {
+                    let found = try await client.allMeetings(lookup.query(), maxPages: 10)
+                    self.send([.lookupFinished(lookup, found: lookup.match(in: found))])
+                } catch {
+                    self.send([.lookupFailed(lookup, Self.apiError(error))])
+                }
+            }
         case .quit:
             stop(code: 0)
         }
@@ -228,6 +254,12 @@ final class DashboardRuntime {
         guard !finished else { return }
         finished = true
         backend.end()
+        // Quit or a signal with a form typed in: keep it for the next run.
+        if let form = state.form, !form.isBlank, let drafts {
+            do { try drafts.save(form.draft) } catch {
+                FileHandle.standardError.write(Data("coclick: the form's draft was not saved: \(error)\n".utf8))
+            }
+        }
         for s in sources { s.cancel() }
         pollTimer?.cancel()
         sources.removeAll()

@@ -63,19 +63,10 @@ public enum Screens {
         }
         let y = buf.height - 1
         buf.fill(y: y, role: .footer)
-        let conn = " " + state.connection.words + " "
-        var x = buf.write(conn, x: 0, y: y, role: state.connection == .ok ? .connectionOK : .connectionBad)
-        var text = " "
-        if let last = state.lastSuccess {
-            text += "updated " + Countdown.age(state.now.timeIntervalSince(last))
-        } else {
-            text += state.pollInFlight != nil ? "loading…" : "no data yet"
-        }
-        if state.connection != .ok, state.connection != .connecting {
-            text += " · next try in \(Int(state.nextPollDelay.rounded()))s"
-            if let e = state.lastError { text += " · " + SafeText.escape(e) }
-        }
-        x += buf.write(text, x: x, y: y, maxWidth: buf.width - x, role: .footer)
+        // The state in words (never colour alone), then the data's age and what happens next.
+        let status = ConnectionStatus(state)
+        var x = buf.write(" " + status.badge + " ", x: 0, y: y, role: state.connection == .ok ? .connectionOK : .connectionBad)
+        x += buf.write(status.detail, x: x, y: y, maxWidth: buf.width - x, role: .footer)
         let right = "theme \(state.themeName) "
         if buf.width - x > TextWidth.width(right) + 2 {
             buf.write(right, x: buf.width - TextWidth.width(right), y: y, role: .footer)
@@ -123,7 +114,9 @@ public enum Screens {
             let owner = state.userFilter.isEmpty ? "any" : "\"" + SafeText.escape(state.userFilter) + "\""
             buf.write([Span("status: ", .label), Span(statusText, state.statusFilter.map(StyleRole.status) ?? .normal),
                        Span("   owner: ", .label), Span(owner),
-                       Span("   \(state.meetings.count) shown", .dim)], x: 1, y: 1, maxWidth: buf.width - 2)
+                       Span("   dates: ", .label), Span(state.showHistory ? "all" : "from today"),
+                       Span(state.meetings.count > state.listVisibleRows ? "" : "   \(state.meetings.count) shown", .dim)],
+                      x: 1, y: 1, maxWidth: buf.width - 2)
         }
 
         let cols = Columns(width: buf.width)
@@ -173,7 +166,7 @@ public enum Screens {
         }
         // Scroll position when the list is longer than the screen.
         if state.meetings.count > rows {
-            let s = "\(state.listScroll + 1)-\(min(state.meetings.count, state.listScroll + rows))/\(state.meetings.count)"
+            let s = " \(state.listScroll + 1)-\(min(state.meetings.count, state.listScroll + rows)) of \(state.meetings.count)"
             buf.write(s, x: buf.width - TextWidth.width(s) - 1, y: 1, role: .dim)
         }
         footer(&buf, state, hints: hints(state, .list, [
@@ -281,7 +274,7 @@ public enum Screens {
 
     static func form(_ buf: inout CellBuffer, _ state: AppState) {
         guard let form = state.form else { return }
-        header(&buf, "New meeting", right: form.inFlight ? "creating…" : "* required")
+        header(&buf, "New meeting", right: form.inFlight ? "creating…" : form.lookingUp ? "looking…" : "* required")
         let labelW = min(20, max(10, buf.width / 3))
         let fieldX = 1 + labelW
         let fieldW = buf.width - fieldX - 1
@@ -368,10 +361,12 @@ public enum Screens {
             let key = state.keymap.keysText(.submit, in: .form)
             b.write("  or \(key) from any field", x: fieldX + TextWidth.width(label), y: y, maxWidth: max(0, fieldW - TextWidth.width(label)), role: .dim)
         })
-        if let failure = form.failure {
-            lines.append(FormLine(field: nil) { b, y in
-                b.write(SafeText.escape(failure), x: 1, y: y, maxWidth: b.width - 2, role: .error)
-            })
+        for (text, role) in [(form.failure, StyleRole.error), (form.notice, StyleRole.message)] {
+            for line in (text ?? "").split(separator: "\n") {
+                lines.append(FormLine(field: nil) { b, y in
+                    b.write(SafeText.escape(String(line)), x: 1, y: y, maxWidth: b.width - 2, role: role)
+                })
+            }
         }
 
         // Scroll so the focused field (and the line under it) is visible.

@@ -18,11 +18,11 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("log-file"), help: "Append a log of API requests to this file (never headers or secrets).")
     var logFile: String?
 
-    @Option(name: .customLong("timeout"), help: "Seconds one API request may take.")
-    var timeout: Double = 20
+    @Option(name: .customLong("timeout"), help: "Seconds one API request may take (default 20; the dashboard: 10).")
+    var timeout: Double?
 
     func validate() throws {
-        guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
+        if let timeout { guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") } }
     }
 
     /// The logger for `--log-file`, or nil.
@@ -32,11 +32,23 @@ struct GlobalOptions: ParsableArguments {
         return Logger(label: "coclick") { label in FileLogHandler(label: label, sink: sink) }
     }
 
+    /// The client for one-shot commands: retries transient failures itself.
     func client(_ settings: Settings) throws -> CoClickClient {
+        try client(settings, defaultTimeout: 20, retry: RetryPolicy())
+    }
+
+    /// The dashboard's client: a shorter timeout, so a hung server shows as
+    /// "retrying" soon, and no retries of its own: the dashboard backs off
+    /// between polls and says so in the footer.
+    func dashboardClient(_ settings: Settings) throws -> CoClickClient {
+        try client(settings, defaultTimeout: 10, retry: .none)
+    }
+
+    func client(_ settings: Settings, defaultTimeout: TimeInterval, retry: RetryPolicy) throws -> CoClickClient {
         try settings.requireCredentials()
         let config = ClientConfiguration(
             baseURL: settings.apiURL, credentials: settings.credentials,
-            requestTimeout: timeout, retry: RetryPolicy(), logger: try makeLogger()
+            requestTimeout: timeout ?? defaultTimeout, retry: retry, logger: try makeLogger()
         )
         return CoClickClient(configuration: config)
     }

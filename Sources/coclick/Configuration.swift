@@ -1,4 +1,5 @@
 import CoClickAPI
+import Dashboard
 import Foundation
 import TOMLKit
 
@@ -24,6 +25,24 @@ struct ConfigFile {
         "api_url", "secret_id", "secret_key", "theme", "refresh_interval", "page_size", "clipboard", "remind_before_minutes",
     ]
 
+    /// A parser message may quote the offending text, and that text may be the
+    /// secret key: drop anything quoted, and escape the rest for the terminal.
+    static func withoutQuotedText(_ message: String) -> String {
+        var out = ""
+        var quote: Character?
+        for ch in message {
+            if let q = quote {
+                if ch == q { quote = nil; out += "…\(ch)" }
+            } else if ch == "'" || ch == "\"" || ch == "`" {
+                quote = ch
+                out.append(ch)
+            } else {
+                out.append(ch)
+            }
+        }
+        return SafeText.escape(out)
+    }
+
     /// Reads and checks a config file. `required` files must exist.
     static func load(path: String, required: Bool, warn: (String) -> Void) throws -> ConfigFile {
         let fm = FileManager.default
@@ -39,7 +58,7 @@ struct ConfigFile {
         do {
             table = try TOMLTable(string: text)
         } catch let e as TOMLParseError {
-            throw UsageError("config file \(path) is not valid TOML (line \(e.source.begin.line), column \(e.source.begin.column)): \(e.description)")
+            throw UsageError("config file \(path) is not valid TOML (line \(e.source.begin.line), column \(e.source.begin.column)): \(Self.withoutQuotedText(e.description))")
         } catch {
             throw UsageError("config file \(path) is not valid TOML")
         }

@@ -38,7 +38,7 @@ struct DashboardCommand: AsyncCommand {
 
     func execute() async throws -> Int32 {
         let settings = try Settings.resolve(global, theme: options.theme, refresh: options.refresh, per: options.per)
-        let client = try global.client(settings)
+        let client = try global.dashboardClient(settings)
         let host = settings.apiURL.host ?? settings.apiURL.absoluteString
         return await DashboardApp.run(client: client, settings: options.dashboardSettings(settings, apiDescription: host))
     }
@@ -79,7 +79,7 @@ struct DemoCommand: AsyncCommand {
         let global = try GlobalOptions.parse(["--api-url", url.absoluteString] + (logFile.map { ["--log-file", $0] } ?? []))
         var settings = try Settings.resolve(global, theme: options.theme, refresh: options.refresh, per: options.per)
         settings.credentials = Simulator.demoCredentials
-        let client = try global.client(settings)
+        let client = try global.dashboardClient(settings)
         let code = await DashboardApp.run(client: client, settings: options.dashboardSettings(settings, apiDescription: "demo · \(url.host ?? "127.0.0.1"):\(url.port ?? 0)"))
         await sim.stop()
         return code

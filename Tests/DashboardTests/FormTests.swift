@@ -205,7 +205,7 @@ struct FormTests {
         let fx = reduce(&s, .created(created))
         #expect(s.screen == .list)
         #expect(s.form == nil)
-        #expect(fx == [.fetchList(s.query)])
+        #expect(fx == [.deleteDraft, .fetchList(s.query)])
         // Not on page 1: the next page is fetched, where it is, and selected.
         let fx2 = reduce(&s, .listLoaded(query: s.query, page: MeetingPage(meetings: (0..<20).map { meeting($0) }, page: 1, per: 20), company: nil, at: fixedNow))
         #expect(s.page == 2)

@@ -336,6 +336,36 @@ struct CommandTests {
         }
     }
 
+    @Test func nextPrintsOneLineAboutTheCurrentOrNextMeeting() async throws {
+        try await withSimulator { sim, env in
+            let live = sim.meetings.filter { $0.status == .inProgress }.sorted { $0.startsAt!.date < $1.startsAt!.date }
+            let first = try #require(live.first)
+            let r = try runCoclick(["next"], env: env)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout.split(separator: "\n").count == 1)
+            #expect(r.stdout.hasPrefix("live "), "\(r.stdout)")
+            #expect(r.stdout.contains(first.shortID))
+
+            let f = try runCoclick(["next", "--format", "{status}|{id}|{prospect_room_url}"], env: env)
+            #expect(f.status == 0, "\(f.stderr)")
+            #expect(f.stdout == "in_progress|\(first.id)|\(first.prospectRoomURL ?? "")\n")
+
+            let bad = try runCoclick(["next", "--format", "{nope}"], env: env)
+            #expect(bad.status == 2)
+            #expect(bad.stderr.contains("{nope}"))
+        }
+        try await withSimulator(SimulatorOptions(fixture: .empty)) { _, env in
+            let r = try runCoclick(["next"], env: env)
+            #expect(r.status == 0)
+            #expect(r.stdout == "no upcoming meetings\n")
+        }
+        try await withSimulator(SimulatorOptions(fixture: .count(3))) { sim, env in
+            let soonest = try #require(sim.meetings.first)
+            let r = try runCoclick(["next", "--format", "{countdown} {short_id}"], env: env)
+            #expect(r.stdout == "in 1d 00h \(soonest.shortID)\n" || r.stdout == "in 23h 59m \(soonest.shortID)\n", "\(r.stdout)")
+        }
+    }
+
     @Test func simulatorCommandServesTheAPI() async throws {
         let p = Process()
         p.executableURL = CoclickBinary.url

@@ -172,6 +172,6 @@ struct ScreenSnapshotTests {
         _ = reduce(&s, .listFailed(query: s.query, error: .maintenance, at: now.addingTimeInterval(20)))
         let last = Screens.render(s).line(23)
         #expect(last.contains("maintenance"))
-        #expect(last.contains("updated 20s ago"))
+        #expect(last.contains("maintenance · data 20s old · next try in 2s"))
     }
 }

@@ -1,0 +1,57 @@
+import Foundation
+
+/// The footer's connection line, in words (never colour alone):
+///
+/// - `ok · updated 12s ago`
+/// - `retrying (3) · next try in 8s · data 40s old · the CoClick server had a problem (500)…`
+/// - `offline · data 2m 10s old · next try in 16s · cannot reach the API: connection refused`
+/// - `maintenance · data 1m 05s old · next try in 8s · the CoClick API is offline for maintenance (503)…`
+/// - `API key rejected · polling stopped, r retries · data 5m 00s old · authentication failed (401)…`
+///
+/// While a poll is in flight after failures, "next try in" reads "trying now…".
+public struct ConnectionStatus: Sendable, Hashable {
+    /// The coloured part: the state, with the failure count while retrying.
+    public var badge: String
+    /// Everything after it, starting with "· ".
+    public var detail: String
+
+    public var text: String { badge + " " + detail }
+
+    public init(_ state: AppState) {
+        let c = state.connection
+        badge = c == .retrying ? "\(c.words) (\(state.consecutiveFailures))" : c.words
+        var parts: [String] = []
+        let age = state.lastSuccess.map { ConnectionStatus.span(state.now.timeIntervalSince($0)) }
+        switch c {
+        case .connecting:
+            parts.append(state.pollInFlight != nil ? "loading…" : "no data yet")
+        case .ok:
+            parts.append(age.map { "updated \($0) ago" } ?? "no data yet")
+        case .retrying, .offline, .maintenance, .keyRejected:
+            let next: String
+            if state.pollInFlight != nil {
+                next = "trying now…"
+            } else if c == .keyRejected {
+                next = "polling stopped, \(state.keymap.keysText(.refresh, in: .list)) retries"
+            } else {
+                let at = state.nextPollAt ?? state.now.addingTimeInterval(state.nextPollDelay)
+                next = "next try in \(Int(max(0, at.timeIntervalSince(state.now)).rounded(.up)))s"
+            }
+            let data = age.map { "data \($0) old" } ?? "no data yet"
+            // Offline and maintenance lead with the data's age: that is what the presenter must know.
+            parts += c == .retrying || c == .keyRejected ? [next, data] : [data, next]
+            if let e = state.lastError { parts.append(SafeText.escape(e)) }
+        }
+        detail = "· " + parts.joined(separator: " · ")
+    }
+
+    /// "40s", "2m 10s", "1h 05m", "3d 04h": an age that reads at a glance.
+    public static func span(_ interval: TimeInterval) -> String {
+        let t = max(0, Int(interval.rounded(.down)))
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        if t < 60 { return "\(t)s" }
+        if t < 3600 { return "\(t / 60)m \(two(t % 60))s" }
+        if t < 86_400 { return "\(t / 3600)h \(two((t % 3600) / 60))m" }
+        return "\(t / 86_400)d \(two((t % 86_400) / 3600))h"
+    }
+}

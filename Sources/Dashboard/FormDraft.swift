@@ -1,0 +1,112 @@
+import CoClickAPI
+import Foundation
+
+/// What the create form holds, as saved to disk between runs: the typed text,
+/// nothing secret. Cookie values are left out on purpose (they are often
+/// session secrets); their domain and name rows are kept.
+public struct FormDraft: Sendable, Hashable, Codable {
+    public struct CookieDraft: Sendable, Hashable, Codable {
+        public var domain: String
+        public var name: String
+        public init(domain: String, name: String) {
+            self.domain = domain
+            self.name = name
+        }
+    }
+
+    public static let currentVersion = 1
+
+    public var version = FormDraft.currentVersion
+    public var user = ""
+    public var startsAt = ""
+    public var cobrowsingURL = ""
+    public var cookies: [CookieDraft] = []
+    public var customData = ""
+    public var presenterIframe = ""
+    public var prospectIframe = ""
+    /// A create was sent and never answered: the meeting may exist.
+    public var createOutcomeUnknown = false
+    /// What that create sent, so "look for it" searches the right owner and time.
+    public var sentUser: String?
+    public var sentStartsAt: String?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case version, user
+        case startsAt = "starts_at"
+        case cobrowsingURL = "cobrowsing_url"
+        case cookies
+        case customData = "custom_data"
+        case presenterIframe = "presenter_waiting_room_iframe_url"
+        case prospectIframe = "prospect_waiting_room_iframe_url"
+        case createOutcomeUnknown = "create_outcome_unknown"
+        case sentUser = "sent_user"
+        case sentStartsAt = "sent_starts_at"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = try c.decodeIfPresent(Int.self, forKey: .version) ?? FormDraft.currentVersion
+        user = try c.decodeIfPresent(String.self, forKey: .user) ?? ""
+        startsAt = try c.decodeIfPresent(String.self, forKey: .startsAt) ?? ""
+        cobrowsingURL = try c.decodeIfPresent(String.self, forKey: .cobrowsingURL) ?? ""
+        cookies = try c.decodeIfPresent([CookieDraft].self, forKey: .cookies) ?? []
+        customData = try c.decodeIfPresent(String.self, forKey: .customData) ?? ""
+        presenterIframe = try c.decodeIfPresent(String.self, forKey: .presenterIframe) ?? ""
+        prospectIframe = try c.decodeIfPresent(String.self, forKey: .prospectIframe) ?? ""
+        createOutcomeUnknown = try c.decodeIfPresent(Bool.self, forKey: .createOutcomeUnknown) ?? false
+        sentUser = try c.decodeIfPresent(String.self, forKey: .sentUser)
+        sentStartsAt = try c.decodeIfPresent(String.self, forKey: .sentStartsAt)
+    }
+}
+
+extension MeetingForm {
+    /// True when nothing was typed: such a form is not worth a draft.
+    public var isBlank: Bool {
+        user.isEmpty && startsAt.isEmpty && cobrowsingURL.isEmpty && cookies.isEmpty && customData.isEmpty
+            && presenterIframe.isEmpty && prospectIframe.isEmpty
+    }
+
+    /// The form as a draft for disk (cookie values left out).
+    public var draft: FormDraft {
+        var d = FormDraft()
+        d.user = user.text
+        d.startsAt = startsAt.text
+        d.cobrowsingURL = cobrowsingURL.text
+        d.cookies = cookies.map { FormDraft.CookieDraft(domain: $0.domain.text, name: $0.name.text) }
+        d.customData = customData.text
+        d.presenterIframe = presenterIframe.text
+        d.prospectIframe = prospectIframe.text
+        // A create still in flight when the draft is written has an unknown outcome too.
+        d.createOutcomeUnknown = outcomeUnknown || inFlight
+        if d.createOutcomeUnknown, let l = lookup {
+            d.sentUser = l.user
+            d.sentStartsAt = APIDate(date: l.startsAt).text
+        }
+        return d
+    }
+
+    /// A form with the draft's text, the cursor on the user field.
+    public init(draft d: FormDraft) {
+        self.init()
+        user = TextField(d.user)
+        startsAt = TextField(d.startsAt)
+        cobrowsingURL = TextField(d.cobrowsingURL)
+        cookies = d.cookies.map { c in
+            var row = CookieRow()
+            row.domain = TextField(c.domain)
+            row.name = TextField(c.name)
+            return row
+        }
+        customData = TextField(d.customData)
+        presenterIframe = TextField(d.presenterIframe)
+        prospectIframe = TextField(d.prospectIframe)
+        if d.createOutcomeUnknown {
+            outcomeUnknown = true
+            if let u = d.sentUser, let t = d.sentStartsAt, let date = APIDate.parse(t) {
+                lookup = MeetingLookup(user: u, startsAt: date.date)
+            }
+        }
+    }
+}
