@@ -124,10 +124,10 @@ final class HardeningPane: @unchecked Sendable {
     func panePID() throws -> Int32 { Int32(try format("#{pane_pid}")) ?? -1 }
 
     /// The pid of the coclick process under the pane's shell, once it runs.
-    func coclickPID(timeout: TimeInterval = 60) throws -> Int32 {
+    func coclickPID(timeout: TimeInterval = 60) async throws -> Int32 {
         let shell = try panePID()
-        var found: Int32 = -1
-        try waitUntil("coclick under pid \(shell)", timeout: timeout) {
+        nonisolated(unsafe) var found: Int32 = -1
+        try await waitUntil("coclick under pid \(shell)", timeout: timeout) {
             let r = try Self.run(["-P", "\(shell)", "-x", "coclick"], tool: "pgrep")
             found = Int32(r.out.split(separator: "\n").first.map(String.init) ?? "") ?? -1
             return found > 0
@@ -136,19 +136,21 @@ final class HardeningPane: @unchecked Sendable {
     }
 
     /// Polls until `condition` holds; fails with the pane's text after `timeout`.
-    func waitUntil(_ what: String, timeout: TimeInterval = 60, _ condition: () throws -> Bool) throws {
+    /// Sleeps with Task.sleep: blocking a cooperative thread would starve the
+    /// other (async) tests running in parallel on a small machine.
+    func waitUntil(_ what: String, timeout: TimeInterval = 60, _ condition: () throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             if try condition() { return }
             if Date() > deadline {
                 throw PaneError(message: "timed out waiting for \(what); pane:\n\(((try? capture()) ?? "?"))")
             }
-            usleep(100_000)
+            try await Task.sleep(for: .milliseconds(100))
         }
     }
 
-    func waitFor(_ text: String, timeout: TimeInterval = 60) throws {
-        try waitUntil("'\(text)'", timeout: timeout) { try capture().contains(text) }
+    func waitFor(_ text: String, timeout: TimeInterval = 60) async throws {
+        try await waitUntil("'\(text)'", timeout: timeout) { try capture().contains(text) }
     }
 
     /// Reads a file the pane's script wrote into `dir`.

@@ -28,78 +28,78 @@ struct SignalTests {
     }
 
     @Test(arguments: signals)
-    func signalLeavesTheTerminalSane(_ sig: Int32) throws {
+    func signalLeavesTheTerminalSane(_ sig: Int32) async throws {
         let pane = try HardeningPane(width: 100, height: 30, command: Self.script(), env: ["SWIFT_BACKTRACE": "enable=no"])
         defer { pane.close() }
-        try pane.waitFor("hugh@example.com")
+        try await pane.waitFor("hugh@example.com")
         #expect(try pane.format("#{alternate_on}") == "1")
         #expect(try pane.format("#{cursor_flag}") == "0")
-        let pid = try pane.coclickPID()
+        let pid = try await pane.coclickPID()
         #expect(kill(pid, sig) == 0)
-        try pane.waitFor("EXITED=", timeout: 30)
+        try await pane.waitFor("EXITED=", timeout: 30)
         // The shell sees death by that signal: 128 + its number.
         #expect(try pane.capture().contains("EXITED=\(128 + sig)"))
         try expectTerminalGivenBack(pane)
     }
 
-    @Test func quitWithQExitsZeroAndRestores() throws {
+    @Test func quitWithQExitsZeroAndRestores() async throws {
         let pane = try HardeningPane(width: 100, height: 30, command: Self.script())
         defer { pane.close() }
-        try pane.waitFor("hugh@example.com")
+        try await pane.waitFor("hugh@example.com")
         try pane.type("q")
-        try pane.waitFor("EXITED=0", timeout: 30)
+        try await pane.waitFor("EXITED=0", timeout: 30)
         try expectTerminalGivenBack(pane)
     }
 
-    @Test func ctrlZSuspendsAndFgRedraws() throws {
+    @Test func ctrlZSuspendsAndFgRedraws() async throws {
         let pane = try HardeningPane(width: 100, height: 30, command: "exec bash --norc --noprofile -i")
         defer { pane.close() }
-        try pane.waitFor("PROMPT$")
+        try await pane.waitFor("PROMPT$")
         try pane.type("\"$COCLICK\" demo")
         try pane.keys("Enter")
-        try pane.waitFor("hugh@example.com")
-        let pid = try pane.coclickPID()
+        try await pane.waitFor("hugh@example.com")
+        let pid = try await pane.coclickPID()
 
         try pane.keys("C-z")
-        try pane.waitUntil("the shell prompt after Ctrl-Z", timeout: 30) {
+        try await pane.waitUntil("the shell prompt after Ctrl-Z", timeout: 30) {
             try pane.format("#{alternate_on}") == "0" && pane.format("#{pane_current_command}") == "bash"
         }
         #expect(processAlive(pid), "Ctrl-Z must stop, not end, the dashboard")
         #expect(try pane.format("#{cursor_flag}") == "1")
         try pane.type("stty -a > \"$DIR/stty.txt\"; echo STTY-DONE")
         try pane.keys("Enter")
-        try pane.waitFor("STTY-DONE")
+        try await pane.waitFor("STTY-DONE")
         expectSaneStty(pane.file("stty.txt"))
 
         try pane.type("fg")
         try pane.keys("Enter")
-        try pane.waitUntil("the list after fg", timeout: 30) {
+        try await pane.waitUntil("the list after fg", timeout: 30) {
             try pane.format("#{alternate_on}") == "1" && pane.capture().contains("hugh@example.com")
         }
         // Still responsive after the round trip: open the help and close it.
         try pane.type("?")
-        try pane.waitFor("any other key closes")
+        try await pane.waitFor("any other key closes")
         try pane.keys("Escape")
-        try pane.waitUntil("help closed", timeout: 30) { try !pane.capture().contains("any other key closes") }
+        try await pane.waitUntil("help closed", timeout: 30) { try !pane.capture().contains("any other key closes") }
         try pane.type("q")
-        try pane.waitUntil("the prompt after q", timeout: 30) { try pane.format("#{pane_current_command}") == "bash" }
+        try await pane.waitUntil("the prompt after q", timeout: 30) { try pane.format("#{pane_current_command}") == "bash" }
         try pane.type("echo \"EXIT=$?\"")
         try pane.keys("Enter")
-        try pane.waitFor("EXIT=0")
+        try await pane.waitFor("EXIT=0")
         #expect(try pane.format("#{alternate_on}") == "0")
     }
 
-    @Test func resizeToTinyAndBackNeverCrashes() throws {
+    @Test func resizeToTinyAndBackNeverCrashes() async throws {
         let pane = try HardeningPane(width: 100, height: 30, command: Self.script())
         defer { pane.close() }
-        try pane.waitFor("hugh@example.com")
-        let pid = try pane.coclickPID()
+        try await pane.waitFor("hugh@example.com")
+        let pid = try await pane.coclickPID()
         for _ in 0..<2 {
             try pane.tmux("resize-window", "-t", "t", "-x", "20", "-y", "5")
-            try pane.waitFor("too small", timeout: 30)
+            try await pane.waitFor("too small", timeout: 30)
             #expect(processAlive(pid))
             try pane.tmux("resize-window", "-t", "t", "-x", "100", "-y", "30")
-            try pane.waitUntil("the list again", timeout: 30) {
+            try await pane.waitUntil("the list again", timeout: 30) {
                 let text = try pane.capture()
                 return text.contains("hugh@example.com") && !text.contains("too small")
             }
@@ -109,25 +109,25 @@ struct SignalTests {
         for (w, h) in [(1, 1), (39, 9), (40, 10), (200, 60), (30, 8), (100, 30)] {
             try pane.tmux("resize-window", "-t", "t", "-x", "\(w)", "-y", "\(h)")
         }
-        try pane.waitFor("hugh@example.com", timeout: 30)
+        try await pane.waitFor("hugh@example.com", timeout: 30)
         #expect(processAlive(pid))
         try pane.type("q")
-        try pane.waitFor("EXITED=0", timeout: 30)
+        try await pane.waitFor("EXITED=0", timeout: 30)
         try expectTerminalGivenBack(pane)
     }
 
     /// With SIGHUP ignored (as under nohup) the terminal still goes away when
     /// its pane closes: reads fail with EIO, and the dashboard must exit
     /// instead of spinning on a descriptor that stays readable.
-    @Test func vanishedTerminalEndsTheProcess() throws {
+    @Test func vanishedTerminalEndsTheProcess() async throws {
         let pane = try HardeningPane(width: 100, height: 30, command: "trap '' HUP; exec \"$COCLICK\" demo")
         defer { pane.close() }
-        try pane.waitFor("hugh@example.com")
+        try await pane.waitFor("hugh@example.com")
         let pid = try pane.panePID()
         #expect(processAlive(pid))
         try pane.tmux("kill-server")
         let deadline = Date().addingTimeInterval(30)
-        while processAlive(pid), Date() < deadline { usleep(100_000) }
+        while processAlive(pid), Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
         let alive = processAlive(pid)
         #expect(!alive, "coclick kept running after its terminal went away")
         if alive { kill(pid, SIGKILL) }
