@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSimulator"]),
         .testTarget(name: "CoClickSimulatorTests", dependencies: ["CoClickAPI", "CoClickSimulator"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CoClickAPI"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Dashboard", "CoClickAPI"], exclude: ["Snapshots"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Dashboard", "CoClickAPI", "CoClickSimulator"], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CoClickAPI", "CoClickSimulator"]),
     ],
     swiftLanguageModes: [.v6]

@@ -77,7 +77,10 @@ public struct NewMeeting: Sendable, Hashable, Encodable {
         if let p = prospectWaitingRoomIframeURL, !MeetingRules.isWebURL(p) {
             add("prospect_waiting_room_iframe_url", "must be an http(s) URL")
         }
-        for (f, v) in [("user", user), ("cobrowsing_url", cobrowsingURL)] where v.utf8.count > MeetingRules.maxFieldLength {
+        let lengths = [("user", user), ("cobrowsing_url", cobrowsingURL),
+                       ("presenter_waiting_room_iframe_url", presenterWaitingRoomIframeURL ?? ""),
+                       ("prospect_waiting_room_iframe_url", prospectWaitingRoomIframeURL ?? "")]
+        for (f, v) in lengths where v.utf8.count > MeetingRules.maxFieldLength {
             add(f, "is too long (at most \(MeetingRules.maxFieldLength) bytes)")
         }
         return ValidationErrors(e)

@@ -102,7 +102,9 @@ enum MeetingValidation {
         for (key, label) in [("presenter_waiting_room_iframe_url", "Presenter waiting room iframe URL"),
                              ("prospect_waiting_room_iframe_url", "Prospect waiting room iframe URL")] {
             if blank(key) { continue }
-            if let s = text(key)?.trimmingCharacters(in: .whitespaces), MeetingRules.isWebURL(s) {
+            if let s = text(key), s.utf8.count > MeetingRules.maxFieldLength {
+                add(key, "\(label) is too long (maximum is \(MeetingRules.maxFieldLength) characters)")
+            } else if let s = text(key)?.trimmingCharacters(in: .whitespaces), MeetingRules.isWebURL(s) {
                 iframes[key] = s
             } else {
                 add(key, "\(label) is not valid")

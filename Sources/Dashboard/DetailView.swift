@@ -24,7 +24,7 @@ public enum DetailView {
         if let error { out.append([Span("Could not load the detail: " + SafeText.escape(error), .error)]) }
         if loading && !m.isDetail { out.append([Span("loading detail…", .dim)]) }
         row("token", [Span(SafeText.escape(m.id))])
-        row("status", [Span(m.status.rawValue.replacingOccurrences(of: "_", with: " "), .status(m.status)),
+        row("status", [Span(SafeText.escape(m.status.rawValue.replacingOccurrences(of: "_", with: " ")), .status(m.status)),
                        Span("  " + Countdown.text(status: m.status, startsAt: m.startsAt?.date, now: now), .dim)])
         if let s = m.startsAt {
             row("starts at (local)", [Span(APIDate.inZone(s.date, zone).text)])

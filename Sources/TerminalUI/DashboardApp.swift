@@ -9,8 +9,9 @@ public enum DashboardApp {
     /// the process exit code: 0 after `q`, 2 when stdin/stdout is not a
     /// terminal, 1 when the terminal cannot be used. For async callers
     /// (`AsyncParsableCommand`): the main queue keeps running while this waits.
-    /// SIGINT/SIGTERM/SIGHUP/SIGQUIT restore the terminal and exit the process
-    /// directly with 128+signal.
+    /// SIGINT/SIGTERM/SIGHUP/SIGQUIT restore the terminal and end the process
+    /// by that signal (the shell sees 128+signal), without running exit
+    /// handlers while URLSession threads are busy.
     @MainActor
     public static func run(client: CoClickClient, settings: DashboardSettings) async -> Int32 {
         await withCheckedContinuation { (done: CheckedContinuation<Int32, Never>) in
@@ -95,29 +96,14 @@ final class DashboardRuntime {
         input.setEventHandler { MainActor.assumeIsolated { self.readInput() } }
         sources.append(input)
 
-        let winch = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: main)
-        winch.setEventHandler {
-            MainActor.assumeIsolated {
-                let s = self.backend.updateSize()
-                self.send([.resize(width: s.width, height: s.height)])
-            }
+        // TSTP, CONT and WINCH arrive through the backend's self-pipe (see
+        // shim.h); INT, TERM, HUP, QUIT and crashes never come here: their
+        // handlers restore the terminal and end the process on their own.
+        if backend.signalFD >= 0 {
+            let signals = DispatchSource.makeReadSource(fileDescriptor: backend.signalFD, queue: main)
+            signals.setEventHandler { MainActor.assumeIsolated { self.handleSignals() } }
+            sources.append(signals)
         }
-        sources.append(winch)
-
-        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
-            let src = DispatchSource.makeSignalSource(signal: sig, queue: main)
-            src.setEventHandler { MainActor.assumeIsolated { self.stop(code: 128 + sig, exitNow: true) } }
-            sources.append(src)
-        }
-        let tstp = DispatchSource.makeSignalSource(signal: SIGTSTP, queue: main)
-        tstp.setEventHandler {
-            MainActor.assumeIsolated {
-                self.backend.suspend()
-                let s = self.backend.size
-                self.send([.resize(width: s.width, height: s.height), .tick(Date())])
-            }
-        }
-        sources.append(tstp)
 
         // Countdowns: a tick each second, on the second, so all of them change together.
         let tick = DispatchSource.makeTimerSource(queue: main)
@@ -154,12 +140,32 @@ final class DashboardRuntime {
         pendingRaw.removeAll()
     }
 
+    private func handleSignals() {
+        var resized = false
+        for sig in backend.pendingSignals() {
+            switch sig {
+            case SIGTSTP:
+                backend.suspend()
+                resized = true
+            case SIGCONT, SIGWINCH:
+                if sig == SIGCONT { backend.resume() } else { _ = backend.updateSize() }
+                resized = true
+            default: break
+            }
+        }
+        if resized {
+            let s = backend.size
+            send([.resize(width: s.width, height: s.height), .tick(Date())])
+        }
+    }
+
     private func readInput() {
         let keys = backend.readKeys()
         if keys.isEmpty {
-            // Readable but nothing to read, again and again: the terminal is gone.
+            // Readable but nothing to read: the terminal hung up (EIO/EOF), so
+            // stop instead of spinning on a source that stays readable.
             emptyReads += 1
-            if emptyReads > 100 { stop(code: 1, exitNow: false) }
+            if backend.inputGone || emptyReads > 100 { stop(code: 1) }
             return
         }
         emptyReads = 0
@@ -235,7 +241,7 @@ final class DashboardRuntime {
                 }
             }
         case .quit:
-            stop(code: 0, exitNow: false)
+            stop(code: 0)
         }
     }
 
@@ -244,7 +250,7 @@ final class DashboardRuntime {
     }
 
     /// Restores the terminal first, whatever happens next.
-    private func stop(code: Int32, exitNow: Bool) {
+    private func stop(code: Int32) {
         guard !finished else { return }
         finished = true
         backend.end()
@@ -257,7 +263,6 @@ final class DashboardRuntime {
         for s in sources { s.cancel() }
         pollTimer?.cancel()
         sources.removeAll()
-        if exitNow { exit(code) }
         finish(code)
     }
 }

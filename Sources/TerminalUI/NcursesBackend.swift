@@ -16,14 +16,18 @@ final class NcursesBackend {
     /// Sets up the terminal; nil (with a reason) when it cannot be used.
     static func start() -> Result<NcursesBackend, TerminalFailure> {
         setlocale(LC_ALL, "")
-        // Our own handlers: ncurses only installs its handlers when these are SIG_DFL.
-        for s in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGWINCH] { signal(s, SIG_IGN) }
-        installCrashHandlers()
+        // Our handlers go in before newterm: ncurses only installs its own where
+        // the action is SIG_DFL. They are async-signal-safe C (see shim.h):
+        // INT/TERM/HUP/QUIT and crash signals restore the terminal and die of
+        // the signal; TSTP/CONT/WINCH are queued on a pipe for the main queue.
+        coclick_save_shell_mode()
+        let fd = coclick_install_signal_handlers()
         guard coclick_newterm() != nil else {
             let term = getenv("TERM").map { String(cString: $0) } ?? ""
             return .failure(TerminalFailure(message: "cannot use the terminal (TERM='\(term)'): set TERM to a known type such as xterm-256color"))
         }
         let b = NcursesBackend()
+        b.signalFD = fd
         b.active = true
         cbreak()
         noecho()
@@ -39,9 +43,28 @@ final class NcursesBackend {
             use_default_colors()
             b.colorCount = Int(coclick_colors())
         }
+        coclick_prepare_restore()
+        coclick_set_active(1)
         atexit { restoreTerminalAtExit() }
         return .success(b)
     }
+
+    /// The read end of the signal self-pipe (-1 when it could not be made).
+    private(set) var signalFD: Int32 = -1
+
+    /// Signals the handlers queued since the last call, oldest first.
+    func pendingSignals() -> [Int32] {
+        var out: [Int32] = []
+        while true {
+            let s = coclick_next_signal()
+            if s < 0 { break }
+            out.append(s)
+        }
+        return out
+    }
+
+    /// True when stdin hung up (the terminal is gone): reading would spin.
+    var inputGone: Bool { coclick_stdin_gone() != 0 }
 
     var size: (width: Int, height: Int) { (Int(coclick_cols()), Int(coclick_lines())) }
 
@@ -186,14 +209,24 @@ final class NcursesBackend {
         }
     }
 
-    /// Ctrl-Z: give the terminal back, stop, and take it again on SIGCONT.
+    /// Ctrl-Z: give the terminal back and stop; returns once continued.
     func suspend() {
+        guard active else { return }
         endwin()
-        signal(SIGTSTP, SIG_DFL)
-        raise(SIGTSTP)
-        // Continued.
-        signal(SIGTSTP, SIG_IGN)
+        coclick_set_active(0)
+        coclick_stop_self()
+        resume()
+    }
+
+    /// After SIGCONT (our own Ctrl-Z, or a SIGSTOP from outside): the shell
+    /// may have changed the tty modes meanwhile, so set ours again and
+    /// redraw everything.
+    func resume() {
+        guard active else { return }
+        reset_prog_mode()
         coclick_disable_flow_control()
+        curs_set(0)
+        coclick_set_active(1)
         previous = nil
         clearok(coclick_stdscr(), true)
         _ = updateSize()
@@ -202,18 +235,8 @@ final class NcursesBackend {
     func end() {
         guard active else { return }
         active = false
+        coclick_set_active(0)
         endwin()
-    }
-
-    /// SIGSEGV and friends: give the terminal back, then die the normal way.
-    static func installCrashHandlers() {
-        for s in [SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL] {
-            signal(s) { sig in
-                restoreTerminalAtExit()
-                signal(sig, SIG_DFL)
-                raise(sig)
-            }
-        }
     }
 }
 

@@ -52,7 +52,8 @@ public enum Screens {
         let hintY = buf.height - 2
         buf.fill(y: hintY, role: .normal)
         if let m = state.message {
-            buf.write(m.text, x: 1, y: hintY, maxWidth: buf.width - 2, role: m.isError ? .error : .message)
+            // Messages can quote the server (error texts, URLs): escaped here, whoever made them.
+            buf.write(SafeText.escape(m.text), x: 1, y: hintY, maxWidth: buf.width - 2, role: m.isError ? .error : .message)
         } else {
             var spans: [Span] = []
             for (k, what) in hints where !k.isEmpty {

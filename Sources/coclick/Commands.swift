@@ -155,7 +155,7 @@ struct Coclick: ParsableCommand {
                 return 1
             }
         default:
-            Output.warn("\(error)")
+            Output.warn(SafeText.escape("\(error)"))
             return 1
         }
     }
@@ -163,7 +163,7 @@ struct Coclick: ParsableCommand {
     static func printValidation(_ errors: ValidationErrors) {
         for (field, messages) in errors.orderedFields {
             for m in messages {
-                FileHandle.standardError.write(Data("  \(field): \(SafeText.escape(m))\n".utf8))
+                FileHandle.standardError.write(Data("  \(SafeText.escape(field)): \(SafeText.escape(m))\n".utf8))
             }
         }
     }

@@ -197,6 +197,46 @@ struct CommandTests {
         }
     }
 
+    @Test func moreBadOptionsAreRefusedBeforeAnythingIsSent() async throws {
+        try await withSimulator { sim, env in
+            sim.clearRequests()
+            let ok = ["--user", "ada@example.com", "--starts-at", "in 1h", "--cobrowsing-url", "https://x.example.com"]
+            let tenKB = String(repeating: "x", count: 10 * 1024)
+            let cases: [([String], Int32, String)] = [
+                (["meetings", "create", "--user", "", "--starts-at", "in 1h", "--cobrowsing-url", "https://x.example.com"], 5, "user: is required"),
+                (["meetings", "create", "--user", "ada@example.com", "--starts-at", "", "--cobrowsing-url", "https://x.example.com"], 2, "--starts-at"),
+                (["meetings", "create", "--user", "ada@example.com", "--starts-at", "in 1h", "--cobrowsing-url", ""], 5, "cobrowsing_url: is required"),
+                (["meetings", "create", "--user", "ada@example.com", "--starts-at", tenKB, "--cobrowsing-url", "https://x.example.com"], 2, "--starts-at"),
+                (["meetings", "create", "--user", "ada@example.com", "--starts-at", "in 1h", "--cobrowsing-url", "https://x.example.com/" + tenKB], 5, "too long"),
+                (["meetings", "create"] + ok + ["--custom-data", ""], 2, "not valid JSON"),
+                (["meetings", "create"] + ok + ["--custom-data", "\"text\""], 2, "JSON object"),
+                (["meetings", "create"] + ok + ["--custom-data", "{" + tenKB], 2, "not valid JSON"),
+                (["meetings", "create"] + ok + ["--custom-data", String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)], 2, "--custom-data"),
+                (["meetings", "create"] + ok + ["--cookie", "example.com:=v"], 2, "domain and name"),
+                (["meetings", "create"] + ok + ["--cookie", "example.com:name"], 2, "missing '='"),
+                (["meetings", "create"] + ok + ["--presenter-waiting-room-iframe-url", "not a url"], 5, "presenter_waiting_room_iframe_url"),
+                (["meetings", "create"] + ok + ["--prospect-waiting-room-iframe-url", "https://x.example.com/" + tenKB], 5, "too long"),
+                (["meetings", "list", "--per", "abc"], 2, "--per"),
+                (["meetings", "list", "--per", "0"], 2, "--per"),
+                (["meetings", "list", "--page", "0"], 2, "--page"),
+                (["meetings", "list", "--from", "someday"], 2, "--from"),
+                (["meetings", "list", "--user", tenKB], 2, "too long"),
+                (["meetings", "show", ""], 2, "empty"),
+                (["meetings", "show", "\u{1b}]52;c;aGFja2Vk\u{07}"], 2, "\\x1b]52"),
+                (["demo", "--fail-rate", "2"], 2, "--fail-rate"),
+                (["demo", "--latency-ms", "-5"], 2, "latency"),
+            ]
+            for (args, code, message) in cases {
+                let r = try runCoclick(args, env: env)
+                let shown = args.map { String($0.prefix(40)) }.suffix(2)
+                #expect(r.status == code, "\(shown): \(r.stderr.prefix(300))")
+                #expect(r.stderr.contains(message), "\(shown): \(r.stderr.prefix(300))")
+                #expect(!r.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(shown): raw control in stderr")
+            }
+            #expect(!sim.requests.contains { $0.method == "POST" })
+        }
+    }
+
     @Test func serverErrorsExit1() async throws {
         try await withSimulator { sim, env in
             sim.setMaintenance(true)
