@@ -127,7 +127,30 @@ final class DashboardRuntime {
             queue += followUps
             followUps.removeAll()
         }
+        keepDraft()
         render()
+    }
+
+    /// The draft last written to (or removed from) disk, to write only changes.
+    private var savedDraft: FormDraft?
+
+    /// Writes the typed form to disk as it changes, not only on Esc or quit:
+    /// SIGTERM, SIGHUP (ssh dropped) and crashes end the process in a signal
+    /// handler where no Swift code may run, so the file must already be there.
+    private func keepDraft() {
+        guard let drafts, let form = state.form, !form.isBlank else { return }
+        let draft = form.draft
+        guard draft != savedDraft else { return }
+        do {
+            try drafts.save(draft)
+            savedDraft = draft
+        } catch {
+            // Said once per failure in the footer; typing goes on.
+            if savedDraft != nil || state.message == nil {
+                state.message = TransientMessage(text: "The draft could not be saved: \(error)", isError: true, expires: Date().addingTimeInterval(5))
+            }
+            savedDraft = nil
+        }
     }
 
     private func render() {
@@ -222,9 +245,9 @@ final class DashboardRuntime {
             t.resume()
             pollTimer = t
         case .saveDraft(let draft):
-            do { try drafts?.save(draft) } catch { followUps.append(.draftStoreFailed("not saved: \(error)")) }
+            do { try drafts?.save(draft); savedDraft = draft } catch { followUps.append(.draftStoreFailed("not saved: \(error)")) }
         case .deleteDraft:
-            do { try drafts?.delete() } catch { followUps.append(.draftStoreFailed("\(error)")) }
+            do { try drafts?.delete(); savedDraft = nil } catch { followUps.append(.draftStoreFailed("\(error)")) }
         case .loadDraft:
             switch drafts?.load() ?? .none {
             case .none: break
@@ -254,8 +277,8 @@ final class DashboardRuntime {
         guard !finished else { return }
         finished = true
         backend.end()
-        // Quit or a signal with a form typed in: keep it for the next run.
-        if let form = state.form, !form.isBlank, let drafts {
+        // Quit with a form typed in: keep it for the next run (already on disk, unless a write failed).
+        if let form = state.form, !form.isBlank, let drafts, form.draft != savedDraft {
             do { try drafts.save(form.draft) } catch {
                 FileHandle.standardError.write(Data("coclick: the form's draft was not saved: \(error)\n".utf8))
             }
