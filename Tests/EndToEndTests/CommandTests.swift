@@ -20,10 +20,10 @@ struct CommandTests {
                 "COCLICK_SECRET_KEY": Simulator.demoCredentials.secretKey,
             ])
         } catch {
-            await sim.stop()
+            await offPool { await sim.stop() }
             throw error
         }
-        await sim.stop()
+        await offPool { await sim.stop() }
     }
 
     func json(_ text: String) throws -> Any {

@@ -17,10 +17,10 @@ struct NetworkFaultTmuxTests {
         let sim = Simulator(options: options)
         let url = try await sim.start()
         do { try await body(sim, url) } catch {
-            await sim.stop()
+            await offPool { await sim.stop() }
             throw error
         }
-        await sim.stop()
+        await offPool { await sim.stop() }
     }
 
     /// The environment of a dashboard pointed at `url`, its files under `home`.

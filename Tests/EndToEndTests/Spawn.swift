@@ -202,3 +202,23 @@ final class SimulatorProcess: @unchecked Sendable {
         reapInBackground(pid)
     }
 }
+
+/// A TaskExecutor that runs each job on a new thread of its own, never on the
+/// cooperative pool. For library code the tests must call but that blocks a
+/// thread: `Simulator.stop()` ends with a usleep loop until its port refuses
+/// connections (Sources/CoClickSimulator/Simulator.swift, `waitUntilRefused`).
+final class OwnThreadExecutor: TaskExecutor {
+    static let shared = OwnThreadExecutor()
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        let thread = Thread { job.runSynchronously(on: executor) }
+        thread.start()
+    }
+}
+
+/// Runs `body` on threads of its own (see `OwnThreadExecutor`), off the pool.
+func offPool<T>(_ body: () async throws -> T) async rethrows -> T {
+    try await withTaskExecutorPreference(OwnThreadExecutor.shared, operation: body)
+}
