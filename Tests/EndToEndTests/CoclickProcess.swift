@@ -24,10 +24,9 @@ struct ProcessResult: Sendable {
 
 /// Runs coclick with exactly the given environment (plus PATH/HOME pointing
 /// at a scratch folder, so the developer's own config never leaks in).
-func runCoclick(_ args: [String], env: [String: String] = [:], timeout: TimeInterval = 60) throws -> ProcessResult {
-    let p = Process()
-    p.executableURL = CoclickBinary.url
-    p.arguments = args
+/// Spawned with posix_spawn and awaited without blocking a thread of the
+/// cooperative pool (see `spawn` and `reap`); killed after `timeout`.
+func runCoclick(_ args: [String], env: [String: String] = [:], timeout: TimeInterval = 60) async throws -> ProcessResult {
     var environment = [
         "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
         "HOME": scratchHome.path,
@@ -37,44 +36,15 @@ func runCoclick(_ args: [String], env: [String: String] = [:], timeout: TimeInte
         "LANG": "C.UTF-8",
     ]
     environment.merge(env) { $1 }
-    p.environment = environment
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    // Read both pipes while the process runs so a full pipe never blocks it.
-    let outData = LockedData(), errData = LockedData()
-    let group = DispatchGroup()
-    for (pipe, sink) in [(out, outData), (err, errData)] {
-        group.enter()
-        DispatchQueue.global().async {
-            sink.set(pipe.fileHandleForReading.readDataToEndOfFile())
-            group.leave()
-        }
-    }
-    if group.wait(timeout: .now() + timeout) == .timedOut {
-        p.terminate()
+    guard let r = try await runTool(CoclickBinary.url.path, args, env: environment, timeout: timeout) else {
         throw ProcessTimeout(args: args)
     }
-    p.waitUntilExit()
-    return ProcessResult(
-        status: p.terminationStatus,
-        stdout: String(decoding: outData.get(), as: UTF8.self),
-        stderr: String(decoding: errData.get(), as: UTF8.self)
-    )
+    return ProcessResult(status: r.status, stdout: r.out, stderr: r.err)
 }
 
 struct ProcessTimeout: Error, CustomStringConvertible {
     let args: [String]
     var description: String { "coclick \(args.joined(separator: " ")) did not finish in time" }
-}
-
-final class LockedData: @unchecked Sendable {
-    private var data = Data()
-    private let lock = NSLock()
-    func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
-    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
 }
 
 /// A private HOME for the processes the tests start.

@@ -20,10 +20,10 @@ struct CommandTests {
                 "COCLICK_SECRET_KEY": Simulator.demoCredentials.secretKey,
             ])
         } catch {
-            await sim.stop()
+            await offPool { await sim.stop() }
             throw error
         }
-        await sim.stop()
+        await offPool { await sim.stop() }
     }
 
     func json(_ text: String) throws -> Any {
@@ -32,14 +32,14 @@ struct CommandTests {
 
     @Test func authCheckPrintsCompanyAndExpiryButNeverTheToken() async throws {
         try await withSimulator { sim, env in
-            let r = try runCoclick(["auth", "check"], env: env)
+            let r = try await runCoclick(["auth", "check"], env: env)
             #expect(r.status == 0, "\(r.stderr)")
             #expect(r.stdout.contains("Company: Demo Company"))
             #expect(r.stdout.contains("Token expires:"))
             #expect(!r.stdout.contains(Simulator.demoCredentials.secretKey))
             #expect(!r.stdout.contains("eyJ") && !r.stdout.lowercased().contains("bearer"))
 
-            let j = try runCoclick(["auth", "check", "--json"], env: env)
+            let j = try await runCoclick(["auth", "check", "--json"], env: env)
             #expect(j.status == 0)
             let obj = try #require(try json(j.stdout) as? [String: Any])
             #expect(obj["company"] as? String == "Demo Company")
@@ -52,7 +52,7 @@ struct CommandTests {
         try await withSimulator { _, env in
             var bad = env
             bad["COCLICK_SECRET_KEY"] = "not-the-key"
-            let r = try runCoclick(["meetings", "list"], env: bad)
+            let r = try await runCoclick(["meetings", "list"], env: bad)
             #expect(r.status == 3)
             #expect(r.stderr.contains("authentication failed"))
             #expect(!r.stderr.contains("not-the-key"))
@@ -60,14 +60,14 @@ struct CommandTests {
     }
 
     @Test func missingCredentialsIsAUsageError() async throws {
-        let r = try runCoclick(["meetings", "list"], env: ["COCLICK_API_URL": "http://127.0.0.1:9/api/v1"])
+        let r = try await runCoclick(["meetings", "list"], env: ["COCLICK_API_URL": "http://127.0.0.1:9/api/v1"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("COCLICK_SECRET_ID"))
     }
 
     @Test func listAsTableAndJSON() async throws {
         try await withSimulator { sim, env in
-            let r = try runCoclick(["meetings", "list", "--per", "100"], env: env)
+            let r = try await runCoclick(["meetings", "list", "--per", "100"], env: env)
             #expect(r.status == 0, "\(r.stderr)")
             let lines = r.stdout.split(separator: "\n")
             #expect(lines.first?.hasPrefix("ID") == true)
@@ -76,7 +76,7 @@ struct CommandTests {
                 #expect(r.stdout.contains(status), "table lacks \(status)")
             }
 
-            let j = try runCoclick(["meetings", "list", "--json", "--per", "5"], env: env)
+            let j = try await runCoclick(["meetings", "list", "--json", "--per", "5"], env: env)
             #expect(j.status == 0)
             let items = try #require(try json(j.stdout) as? [[String: Any]])
             #expect(items.count == 5)
@@ -88,33 +88,33 @@ struct CommandTests {
 
     @Test func listFiltersAndAllPages() async throws {
         try await withSimulator(SimulatorOptions(fixture: .count(45))) { _, env in
-            let all = try runCoclick(["meetings", "list", "--all", "--per", "20", "--json"], env: env)
+            let all = try await runCoclick(["meetings", "list", "--all", "--per", "20", "--json"], env: env)
             #expect(all.status == 0, "\(all.stderr)")
             #expect((try json(all.stdout) as? [Any])?.count == 45)
 
-            let page3 = try runCoclick(["meetings", "list", "--page", "3", "--per", "20", "--json"], env: env)
+            let page3 = try await runCoclick(["meetings", "list", "--page", "3", "--per", "20", "--json"], env: env)
             #expect((try json(page3.stdout) as? [Any])?.count == 5)
 
-            let hugh = try runCoclick(["meetings", "list", "--all", "--user", "hugh", "--json"], env: env)
+            let hugh = try await runCoclick(["meetings", "list", "--all", "--user", "hugh", "--json"], env: env)
             let items = try #require(try json(hugh.stdout) as? [[String: Any]])
             #expect(!items.isEmpty)
             #expect(items.allSatisfy { ($0["user"] as? String)?.contains("hugh") == true })
         }
         try await withSimulator { _, env in
-            let r = try runCoclick(["meetings", "list", "--status", "cancelled", "--status", "closed", "--json", "--per", "100"], env: env)
+            let r = try await runCoclick(["meetings", "list", "--status", "cancelled", "--status", "closed", "--json", "--per", "100"], env: env)
             let items = try #require(try json(r.stdout) as? [[String: Any]])
             #expect(!items.isEmpty)
             #expect(items.allSatisfy { ["cancelled", "closed"].contains($0["status"] as? String ?? "") })
 
-            let future = try runCoclick(["meetings", "list", "--from", "now", "--json", "--per", "100"], env: env)
+            let future = try await runCoclick(["meetings", "list", "--from", "now", "--json", "--per", "100"], env: env)
             let upcoming = try #require(try json(future.stdout) as? [[String: Any]])
             let now = Date().addingTimeInterval(-5)
             #expect(!upcoming.isEmpty)
             #expect(upcoming.allSatisfy { (($0["starts_at"] as? String).flatMap(APIDate.parse)?.date ?? .distantPast) >= now })
 
-            let badStatus = try runCoclick(["meetings", "list", "--status", "bogus"], env: env)
+            let badStatus = try await runCoclick(["meetings", "list", "--status", "bogus"], env: env)
             #expect(badStatus.status == 2)
-            let badDate = try runCoclick(["meetings", "list", "--from", "next blursday"], env: env)
+            let badDate = try await runCoclick(["meetings", "list", "--from", "next blursday"], env: env)
             #expect(badDate.status == 2)
             #expect(badDate.stderr.contains("--from"))
         }
@@ -123,21 +123,21 @@ struct CommandTests {
     @Test func showEveryFieldAndNotFound() async throws {
         try await withSimulator { sim, env in
             let id = try #require(sim.meetings.first?.id)
-            let r = try runCoclick(["meetings", "show", id], env: env)
+            let r = try await runCoclick(["meetings", "show", id], env: env)
             #expect(r.status == 0, "\(r.stderr)")
             for field in ["status", "starts_at", "duration", "cobrowsing_url", "prospect_room_url", "presenter_room_url", "custom_data"] {
                 #expect(r.stdout.contains(field))
             }
-            let j = try runCoclick(["meetings", "show", id, "--json"], env: env)
+            let j = try await runCoclick(["meetings", "show", id, "--json"], env: env)
             let obj = try #require(try json(j.stdout) as? [String: Any])
             #expect(obj["token"] as? String == id)
             #expect(obj.keys.contains("prospect_room_url"))
 
-            let short = try runCoclick(["meetings", "show", String(id.prefix(8)), "--json"], env: env)
+            let short = try await runCoclick(["meetings", "show", String(id.prefix(8)), "--json"], env: env)
             #expect(short.status == 0, "\(short.stderr)")
             #expect((try json(short.stdout) as? [String: Any])?["token"] as? String == id)
 
-            let missing = try runCoclick(["meetings", "show", String(repeating: "0", count: 64)], env: env)
+            let missing = try await runCoclick(["meetings", "show", String(repeating: "0", count: 64)], env: env)
             #expect(missing.status == 4)
             #expect(missing.stderr.contains("not found"))
         }
@@ -146,7 +146,7 @@ struct CommandTests {
     @Test func createValidMeeting() async throws {
         try await withSimulator { sim, env in
             let before = sim.meetings.count
-            let r = try runCoclick([
+            let r = try await runCoclick([
                 "meetings", "create", "--user", "ada@example.com", "--starts-at", "in 2h",
                 "--cobrowsing-url", "https://shop.example.com/cart",
                 "--cookie", "shop.example.com:session=abc=def:1", "--custom-data", #"{"user_id": 17, "username": "Phil"}"#,
@@ -165,7 +165,7 @@ struct CommandTests {
 
     @Test func createRejectedByTheServerExits5WithEachField() async throws {
         try await withSimulator { _, env in
-            let r = try runCoclick([
+            let r = try await runCoclick([
                 "meetings", "create", "--user", "nobody@elsewhere.org", "--starts-at", "tomorrow 9:00",
                 "--cobrowsing-url", "https://shop.example.com",
             ], env: env)
@@ -189,7 +189,7 @@ struct CommandTests {
                 (["meetings", "create", "--user", String(repeating: "a", count: 10_000) + "@example.com", "--starts-at", "in 1h", "--cobrowsing-url", "https://x.example.com"], 5, "too long"),
             ]
             for (args, code, message) in cases {
-                let r = try runCoclick(args, env: env)
+                let r = try await runCoclick(args, env: env)
                 #expect(r.status == code, "\(args.suffix(2)): \(r.stderr)")
                 #expect(r.stderr.contains(message), "\(args.suffix(2)): \(r.stderr)")
             }
@@ -227,7 +227,7 @@ struct CommandTests {
                 (["demo", "--latency-ms", "-5"], 2, "latency"),
             ]
             for (args, code, message) in cases {
-                let r = try runCoclick(args, env: env)
+                let r = try await runCoclick(args, env: env)
                 let shown = args.map { String($0.prefix(40)) }.suffix(2)
                 #expect(r.status == code, "\(shown): \(r.stderr.prefix(300))")
                 #expect(r.stderr.contains(message), "\(shown): \(r.stderr.prefix(300))")
@@ -240,12 +240,12 @@ struct CommandTests {
     @Test func serverErrorsExit1() async throws {
         try await withSimulator { sim, env in
             sim.setMaintenance(true)
-            let r = try runCoclick(["meetings", "list", "--timeout", "5"], env: env)
+            let r = try await runCoclick(["meetings", "list", "--timeout", "5"], env: env)
             #expect(r.status == 1)
             #expect(r.stderr.contains("maintenance"))
             sim.setMaintenance(false)
             sim.setGarbage(true)
-            let g = try runCoclick(["meetings", "list"], env: env)
+            let g = try await runCoclick(["meetings", "list"], env: env)
             #expect(g.status == 1)
             #expect(g.stderr.contains("not the expected JSON"))
         }
@@ -253,12 +253,12 @@ struct CommandTests {
 
     @Test func hostileDataIsEscapedInTextOutput() async throws {
         try await withSimulator(SimulatorOptions(fixture: .hostile)) { sim, env in
-            let r = try runCoclick(["meetings", "list", "--per", "100"], env: env)
+            let r = try await runCoclick(["meetings", "list", "--per", "100"], env: env)
             #expect(r.status == 0)
             #expect(!r.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B || $0.value == 0x202E })
             #expect(r.stdout.contains("\\x1b"))
             for m in sim.meetings where m.user?.unicodeScalars.contains(where: { $0.value < 0x20 }) == true {
-                let s = try runCoclick(["meetings", "show", m.id], env: env)
+                let s = try await runCoclick(["meetings", "show", m.id], env: env)
                 #expect(s.status == 0)
                 #expect(!s.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
             }
@@ -275,56 +275,56 @@ struct CommandTests {
             secret_key = "demo-secret-key"
             """
             _ = FileManager.default.createFile(atPath: path, contents: Data(toml.utf8), attributes: [.posixPermissions: 0o644])
-            let refused = try runCoclick(["auth", "check", "--config", path])
+            let refused = try await runCoclick(["auth", "check", "--config", path])
             #expect(refused.status == 2)
             #expect(refused.stderr.contains(path))
             #expect(refused.stderr.contains("chmod 600"))
             #expect(!refused.stderr.contains("demo-secret-key"))
 
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-            let ok = try runCoclick(["auth", "check", "--config", path])
+            let ok = try await runCoclick(["auth", "check", "--config", path])
             #expect(ok.status == 0, "\(ok.stderr)")
 
             // Environment beats the file; the flag beats the environment.
-            let envWins = try runCoclick(["auth", "check", "--config", path], env: ["COCLICK_API_URL": "http://127.0.0.1:9/api/v1"])
+            let envWins = try await runCoclick(["auth", "check", "--config", path], env: ["COCLICK_API_URL": "http://127.0.0.1:9/api/v1"])
             #expect(envWins.status == 1)
-            let flagWins = try runCoclick(["auth", "check", "--config", path, "--api-url", env["COCLICK_API_URL"]!], env: ["COCLICK_API_URL": "http://127.0.0.1:9/api/v1"])
+            let flagWins = try await runCoclick(["auth", "check", "--config", path, "--api-url", env["COCLICK_API_URL"]!], env: ["COCLICK_API_URL": "http://127.0.0.1:9/api/v1"])
             #expect(flagWins.status == 0)
 
             // The default location is used when nothing else is given.
             let xdg = dir.appendingPathComponent("xdg")
             try FileManager.default.createDirectory(at: xdg.appendingPathComponent("coclick"), withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: path, toPath: xdg.appendingPathComponent("coclick/config.toml").path)
-            let viaXDG = try runCoclick(["auth", "check"], env: ["XDG_CONFIG_HOME": xdg.path])
+            let viaXDG = try await runCoclick(["auth", "check"], env: ["XDG_CONFIG_HOME": xdg.path])
             #expect(viaXDG.status == 0, "\(viaXDG.stderr)")
 
             let broken = dir.appendingPathComponent("broken.toml").path
             _ = FileManager.default.createFile(atPath: broken, contents: Data("refresh_interval = \"soon\"\n".utf8))
-            let bad = try runCoclick(["auth", "check", "--config", broken], env: env)
+            let bad = try await runCoclick(["auth", "check", "--config", broken], env: env)
             #expect(bad.status == 2)
             #expect(bad.stderr.contains("refresh_interval"))
 
-            let missing = try runCoclick(["auth", "check", "--config", dir.appendingPathComponent("nope.toml").path], env: env)
+            let missing = try await runCoclick(["auth", "check", "--config", dir.appendingPathComponent("nope.toml").path], env: env)
             #expect(missing.status == 2)
         }
     }
 
-    @Test func insecureHTTPIsRefusedUnlessLoopbackOrAllowed() throws {
+    @Test func insecureHTTPIsRefusedUnlessLoopbackOrAllowed() async throws {
         let env = ["COCLICK_SECRET_ID": "id", "COCLICK_SECRET_KEY": "key"]
-        let r = try runCoclick(["auth", "check", "--api-url", "http://coclick.invalid/api/v1"], env: env)
+        let r = try await runCoclick(["auth", "check", "--api-url", "http://coclick.invalid/api/v1"], env: env)
         #expect(r.status == 2)
         #expect(r.stderr.contains("--allow-insecure-http"))
-        let allowed = try runCoclick(["auth", "check", "--api-url", "http://coclick.invalid/api/v1", "--allow-insecure-http", "--timeout", "3"], env: env)
+        let allowed = try await runCoclick(["auth", "check", "--api-url", "http://coclick.invalid/api/v1", "--allow-insecure-http", "--timeout", "3"], env: env)
         #expect(allowed.status == 1)
     }
 
     @Test func secretKeyIsNotAnArgumentAndNeverLogged() async throws {
-        let r = try runCoclick(["auth", "check", "--secret-key", "x"])
+        let r = try await runCoclick(["auth", "check", "--secret-key", "x"])
         #expect(r.status == 2)
         try await withSimulator { _, env in
             let dir = try makeTempDirectory()
             let log = dir.appendingPathComponent("coclick.log").path
-            let ok = try runCoclick(["meetings", "list", "--log-file", log], env: env)
+            let ok = try await runCoclick(["meetings", "list", "--log-file", log], env: env)
             #expect(ok.status == 0)
             let text = try String(contentsOfFile: log, encoding: .utf8)
             #expect(text.contains("GET /meetings"))
@@ -340,59 +340,43 @@ struct CommandTests {
         try await withSimulator { sim, env in
             let live = sim.meetings.filter { $0.status == .inProgress }.sorted { $0.startsAt!.date < $1.startsAt!.date }
             let first = try #require(live.first)
-            let r = try runCoclick(["next"], env: env)
+            let r = try await runCoclick(["next"], env: env)
             #expect(r.status == 0, "\(r.stderr)")
             #expect(r.stdout.split(separator: "\n").count == 1)
             #expect(r.stdout.hasPrefix("live "), "\(r.stdout)")
             #expect(r.stdout.contains(first.shortID))
 
-            let f = try runCoclick(["next", "--format", "{status}|{id}|{prospect_room_url}"], env: env)
+            let f = try await runCoclick(["next", "--format", "{status}|{id}|{prospect_room_url}"], env: env)
             #expect(f.status == 0, "\(f.stderr)")
             #expect(f.stdout == "in_progress|\(first.id)|\(first.prospectRoomURL ?? "")\n")
 
-            let bad = try runCoclick(["next", "--format", "{nope}"], env: env)
+            let bad = try await runCoclick(["next", "--format", "{nope}"], env: env)
             #expect(bad.status == 2)
             #expect(bad.stderr.contains("{nope}"))
         }
         try await withSimulator(SimulatorOptions(fixture: .empty)) { _, env in
-            let r = try runCoclick(["next"], env: env)
+            let r = try await runCoclick(["next"], env: env)
             #expect(r.status == 0)
             #expect(r.stdout == "no upcoming meetings\n")
         }
         try await withSimulator(SimulatorOptions(fixture: .count(3))) { sim, env in
             let soonest = try #require(sim.meetings.first)
-            let r = try runCoclick(["next", "--format", "{countdown} {short_id}"], env: env)
+            let r = try await runCoclick(["next", "--format", "{countdown} {short_id}"], env: env)
             #expect(r.stdout == "in 1d 00h \(soonest.shortID)\n" || r.stdout == "in 23h 59m \(soonest.shortID)\n", "\(r.stdout)")
         }
     }
 
     @Test func simulatorCommandServesTheAPI() async throws {
-        let p = Process()
-        p.executableURL = CoclickBinary.url
-        p.arguments = ["simulator", "--port", "0"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        defer { if p.isRunning { p.terminate() } }
-        // The first line names the base URL.
-        var buffer = Data()
-        let handle = out.fileHandleForReading
-        while !buffer.contains(UInt8(ascii: "\n")) {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
-        }
-        let firstLine = String(decoding: buffer, as: UTF8.self).split(separator: "\n").first ?? ""
-        let url = try #require(firstLine.split(separator: " ").map(String.init).first { $0.hasPrefix("http://127.0.0.1:") }?
-            .trimmingCharacters(in: .whitespacesAndNewlines))
-        let r = try runCoclick(["meetings", "list", "--json"], env: [
+        // The full environment of the test runner, as before: only the pipes are ours.
+        let sim = try await SimulatorProcess(port: 0, env: ProcessInfo.processInfo.environment)
+        defer { sim.kill() }
+        let url = sim.url.absoluteString
+        let r = try await runCoclick(["meetings", "list", "--json"], env: [
             "COCLICK_API_URL": url, "COCLICK_SECRET_ID": "demo-secret-id", "COCLICK_SECRET_KEY": "demo-secret-key",
         ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(((try json(r.stdout)) as? [Any])?.isEmpty == false)
-        p.terminate()
-        p.waitUntilExit()
-        #expect(p.terminationReason == .exit, "SIGTERM should stop the simulator cleanly")
+        let exit = await sim.stop(SIGTERM)
+        #expect(exit?.exited == true, "SIGTERM should stop the simulator cleanly")
     }
 }

@@ -7,128 +7,125 @@ import Testing
 struct DashboardTmuxTests {
     /// These tests need tmux; without it they fail (never skip): `apt-get install tmux`.
     @Test func tmuxIsInstalled() {
-        #expect(Tmux.available, "tmux is not installed: apt-get install tmux (README, .ci/run)")
+        #expect(Pane.available, "tmux is not installed: apt-get install tmux (README, .ci/run)")
     }
 
-    func started() throws -> Tmux {
-        let t = try Tmux(command: demoCommand())
-        let r = try t.wait(timeout: 30) { $0.contains("STATUS") && $0.contains("updated") && $0.contains("scheduled") }
-        if !r.ok {
-            t.kill()
-            Issue.record("the dashboard did not show the list:\n\(r.screen)")
-            throw CancellationError()
+    /// Runs `body` with the demo dashboard showing its list; the pane is killed afterwards.
+    func started(_ body: (Pane) async throws -> Void) async throws {
+        try await Pane.with(width: 100, height: 30, command: demoCommand()) { t in
+            let r = try await t.wait(timeout: 30) { $0.contains("STATUS") && $0.contains("updated") && $0.contains("scheduled") }
+            if !r.ok {
+                Issue.record("the dashboard did not show the list:\n\(r.screen)")
+                throw CancellationError()
+            }
+            try await body(t)
         }
-        return t
     }
 
-    @Test func listShowsTheSimulatorsMeetingsWithStatuses() throws {
-        let t = try started()
-        defer { t.kill() }
-        let r = try t.wait { $0.contains("in progress") && $0.contains("scheduled") && $0.contains(" ok ") }
-        #expect(r.ok, "\(r.screen)")
-        #expect(r.screen.contains("@example.com"))
-        #expect(r.screen.contains("COUNTDOWN"))
-    }
-
-    @Test func enterShowsTheDetailWithBothRoomURLs() throws {
-        let t = try started()
-        defer { t.kill() }
-        try t.send("Enter")
-        let r = try t.wait { $0.contains("prospect room") && $0.contains("/essai/room/") && $0.contains("/essai/presenter/") }
-        #expect(r.ok, "\(r.screen)")
-        try t.send("q")
-        #expect(try t.wait(for: "COUNTDOWN").ok)
-    }
-
-    @Test func yCopiesTheProspectRoomURLThroughOSC52() throws {
-        let t = try started()
-        defer { t.kill() }
-        try t.send("y")
-        let r = try t.wait(for: "Copied prospect room URL")
-        #expect(r.ok, "\(r.screen)")
-        var buffer = ""
-        for _ in 0..<50 {
-            buffer = (try? t.buffer()) ?? ""
-            if buffer.contains("/essai/room/") { break }
-            Thread.sleep(forTimeInterval: 0.1)
+    @Test func listShowsTheSimulatorsMeetingsWithStatuses() async throws {
+        try await started { t in
+            let r = try await t.wait { $0.contains("in progress") && $0.contains("scheduled") && $0.contains(" ok ") }
+            #expect(r.ok, "\(r.screen)")
+            #expect(r.screen.contains("@example.com"))
+            #expect(r.screen.contains("COUNTDOWN"))
         }
-        #expect(buffer.hasPrefix("http://127.0.0.1:"), "\(buffer)")
-        #expect(buffer.contains("/essai/room/"))
     }
 
-    @Test func creatingAMeetingShowsItInTheList() throws {
-        let t = try started()
-        defer { t.kill() }
-        try t.send("n")
-        #expect(try t.wait(for: "New meeting").ok)
-        try t.type("ada@example.com")
-        try t.send("Tab")
-        try t.type("in 3h")
-        try t.send("Tab")
-        try t.type("https://shop.example.com/checkout")
-        try t.send("C-s")
-        let r = try t.wait(for: "Created meeting")
-        #expect(r.ok, "\(r.screen)")
-        guard let line = r.screen.split(separator: "\n").first(where: { $0.contains("Created meeting") }),
-              let id = line.split(separator: " ").drop(while: { $0 != "meeting" }).dropFirst().first else {
-            Issue.record("no id in \(r.screen)"); return
+    @Test func enterShowsTheDetailWithBothRoomURLs() async throws {
+        try await started { t in
+            try await t.keys("Enter")
+            let r = try await t.wait { $0.contains("prospect room") && $0.contains("/essai/room/") && $0.contains("/essai/presenter/") }
+            #expect(r.ok, "\(r.screen)")
+            try await t.keys("q")
+            #expect(try await t.wait(for: "COUNTDOWN").ok)
         }
-        let listed = try t.wait { screen in
-            screen.split(separator: "\n").contains { $0.contains(id) && $0.contains("scheduled") && $0.contains("ada@example.com") }
+    }
+
+    @Test func yCopiesTheProspectRoomURLThroughOSC52() async throws {
+        try await started { t in
+            try await t.keys("y")
+            let r = try await t.wait(for: "Copied prospect room URL")
+            #expect(r.ok, "\(r.screen)")
+            var buffer = ""
+            for _ in 0..<50 {
+                buffer = ((try? await t.clipboard()) ?? nil) ?? ""
+                if buffer.contains("/essai/room/") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(buffer.hasPrefix("http://127.0.0.1:"), "\(buffer)")
+            #expect(buffer.contains("/essai/room/"))
         }
-        #expect(listed.ok, "\(listed.screen)")
     }
 
-    @Test func anInvalidFormShowsClientAndServerMessagesAndKeepsTheText() throws {
-        let t = try started()
-        defer { t.kill() }
-        try t.send("n")
-        #expect(try t.wait(for: "New meeting").ok)
-        try t.type("nobody@nowhere.example")
-        try t.send("Tab")
-        try t.type("in 2h")
-        try t.send("Tab")
-        try t.type("not a url")
-        try t.send("C-s")
-        let client = try t.wait(for: "must be an http(s) URL")
-        #expect(client.ok, "\(client.screen)")
-        #expect(client.screen.contains("not a url"))
-        try t.send("C-u")
-        try t.type("https://example.com/x")
-        try t.send("C-s")
-        let server = try t.wait(for: "server: User must exist")
-        #expect(server.ok, "\(server.screen)")
-        #expect(server.screen.contains("nobody@nowhere.example"))
-        #expect(server.screen.contains("in 2h"))
-        #expect(server.screen.contains("https://example.com/x"))
+    @Test func creatingAMeetingShowsItInTheList() async throws {
+        try await started { t in
+            try await t.keys("n")
+            #expect(try await t.wait(for: "New meeting").ok)
+            try await t.type("ada@example.com")
+            try await t.keys("Tab")
+            try await t.type("in 3h")
+            try await t.keys("Tab")
+            try await t.type("https://shop.example.com/checkout")
+            try await t.keys("C-s")
+            let r = try await t.wait(for: "Created meeting")
+            #expect(r.ok, "\(r.screen)")
+            guard let line = r.screen.split(separator: "\n").first(where: { $0.contains("Created meeting") }),
+                  let id = line.split(separator: " ").drop(while: { $0 != "meeting" }).dropFirst().first else {
+                Issue.record("no id in \(r.screen)"); return
+            }
+            let listed = try await t.wait { screen in
+                screen.split(separator: "\n").contains { $0.contains(id) && $0.contains("scheduled") && $0.contains("ada@example.com") }
+            }
+            #expect(listed.ok, "\(listed.screen)")
+        }
     }
 
-    @Test func quitRestoresTheTerminal() throws {
-        let t = try started()
-        defer { t.kill() }
-        try t.send("q")
-        let r = try t.wait(for: "exit=0")
-        #expect(r.ok, "\(r.screen)")
-        let modes = try t.wait { $0.contains("icanon") }.screen
-        let words = Set(modes.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
-        #expect(words.contains("echo"), "\(modes)")
-        #expect(words.contains("icanon"), "\(modes)")
-        #expect(!words.contains("-echo") && !words.contains("-icanon"))
+    @Test func anInvalidFormShowsClientAndServerMessagesAndKeepsTheText() async throws {
+        try await started { t in
+            try await t.keys("n")
+            #expect(try await t.wait(for: "New meeting").ok)
+            try await t.type("nobody@nowhere.example")
+            try await t.keys("Tab")
+            try await t.type("in 2h")
+            try await t.keys("Tab")
+            try await t.type("not a url")
+            try await t.keys("C-s")
+            let client = try await t.wait(for: "must be an http(s) URL")
+            #expect(client.ok, "\(client.screen)")
+            #expect(client.screen.contains("not a url"))
+            try await t.keys("C-u")
+            try await t.type("https://example.com/x")
+            try await t.keys("C-s")
+            let server = try await t.wait(for: "server: User must exist")
+            #expect(server.ok, "\(server.screen)")
+            #expect(server.screen.contains("nobody@nowhere.example"))
+            #expect(server.screen.contains("in 2h"))
+            #expect(server.screen.contains("https://example.com/x"))
+        }
     }
 
-    @Test func sigtermRestoresTheTerminal() throws {
-        let t = try started()
-        defer { t.kill() }
-        let pid = try t.run(["display-message", "-p", "-t", t.session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        // The pane runs sh; the dashboard is its child.
-        let kill = Process()
-        kill.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        kill.arguments = ["pkill", "-TERM", "-P", pid, "-x", "coclick"]
-        try kill.run()
-        kill.waitUntilExit()
-        let r = try t.wait(for: "exit=143")
-        #expect(r.ok, "\(r.screen)")
-        let words = Set(r.screen.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
-        #expect(words.contains("echo") && words.contains("icanon"), "\(r.screen)")
+    @Test func quitRestoresTheTerminal() async throws {
+        try await started { t in
+            try await t.keys("q")
+            let r = try await t.wait(for: "exit=0")
+            #expect(r.ok, "\(r.screen)")
+            let modes = try await t.wait { $0.contains("icanon") }.screen
+            let words = Set(modes.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+            #expect(words.contains("echo"), "\(modes)")
+            #expect(words.contains("icanon"), "\(modes)")
+            #expect(!words.contains("-echo") && !words.contains("-icanon"))
+        }
+    }
+
+    @Test func sigtermRestoresTheTerminal() async throws {
+        try await started { t in
+            let pid = try await t.panePID()
+            // The pane runs sh; the dashboard is its child.
+            try await Pane.run(["-TERM", "-P", "\(pid)", "-x", "coclick"], tool: "pkill")
+            let r = try await t.wait(for: "exit=143")
+            #expect(r.ok, "\(r.screen)")
+            let words = Set(r.screen.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+            #expect(words.contains("echo") && words.contains("icanon"), "\(r.screen)")
+        }
     }
 }

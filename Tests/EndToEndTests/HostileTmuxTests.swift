@@ -12,54 +12,54 @@ func displayWidth(_ s: Substring) -> Int {
 
 /// What data must never do to the terminal: raw control bytes on screen, a
 /// title set by OSC 0, or the clipboard set by the fixture's OSC 52.
-func expectNoRawControls(_ pane: HardeningPane, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let text = try pane.capture()
+func expectNoRawControls(_ pane: Pane, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    let text = try await pane.capture()
     let raw = text.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) }
     #expect(raw.isEmpty, "\(context): raw control characters in the pane", sourceLocation: sourceLocation)
-    let title = try pane.format("#{pane_title}")
+    let title = try await pane.format("#{pane_title}")
     #expect(!title.contains("pwned") && !title.contains("title"), "\(context): the title was set to \(title)", sourceLocation: sourceLocation)
-    let clip = try pane.clipboard() ?? ""
+    let clip = try await pane.clipboard() ?? ""
     #expect(!clip.contains("hacked"), "\(context): the clipboard was set by data", sourceLocation: sourceLocation)
 }
 
 @Suite("Hostile data in a real terminal", .serialized)
 struct HostileTmuxTests {
     @Test func listAndEveryDetailShowEscapesAlignedAndNeverTouchTheClipboard() async throws {
-        let pane = try HardeningPane(width: 120, height: 45, command: SignalTests.script("demo --fixture hostile --per 100"))
-        defer { pane.close() }
-        try await pane.waitFor("evil\\x1b[2J")
-        try expectNoRawControls(pane, "list")
-        let screen = try pane.capture()
-        #expect(screen.contains("\\u202emoc.elpmaxe"))
-        #expect(screen.contains("日本語ユーザー@example.com"))
-        // The ID column: every meeting row ends with its 8-hex short id at the same column.
-        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
-        let header = try #require(lines.first { $0.contains("OWNER") && $0.hasSuffix("ID") })
-        let idColumn = displayWidth(header) - 2
-        let rows = lines.filter { $0.count > 10 && $0.suffix(8).allSatisfy(\.isHexDigit) && $0.dropLast(8).hasSuffix("  ") }
-        #expect(rows.count >= 20)
-        for row in rows {
-            #expect(displayWidth(row) - 8 == idColumn, "misaligned: \(row)")
-        }
-        // Open every meeting's detail, scroll it to the end, come back.
-        let count = rows.count
-        for i in 0..<count {
-            try pane.keys("Enter")
-            try await pane.waitFor("token")
-            try pane.keys("G")
-            try await pane.waitUntil("the end of detail \(i)") {
-                let t = try pane.capture()
-                return t.contains("custom data") || t.contains("(j/k scroll)")
+        try await Pane.with(width: 120, height: 45, command: SignalTests.script("demo --fixture hostile --per 100")) { pane in
+            try await pane.waitFor("evil\\x1b[2J")
+            try await expectNoRawControls(pane, "list")
+            let screen = try await pane.capture()
+            #expect(screen.contains("\\u202emoc.elpmaxe"))
+            #expect(screen.contains("日本語ユーザー@example.com"))
+            // The ID column: every meeting row ends with its 8-hex short id at the same column.
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            let header = try #require(lines.first { $0.contains("OWNER") && $0.hasSuffix("ID") })
+            let idColumn = displayWidth(header) - 2
+            let rows = lines.filter { $0.count > 10 && $0.suffix(8).allSatisfy(\.isHexDigit) && $0.dropLast(8).hasSuffix("  ") }
+            #expect(rows.count >= 20)
+            for row in rows {
+                #expect(displayWidth(row) - 8 == idColumn, "misaligned: \(row)")
             }
-            try expectNoRawControls(pane, "detail \(i)")
-            try pane.keys("Escape")
-            try await pane.waitFor("OWNER")
-            try pane.keys("j")
+            // Open every meeting's detail, scroll it to the end, come back.
+            let count = rows.count
+            for i in 0..<count {
+                try await pane.keys("Enter")
+                try await pane.waitFor("token")
+                try await pane.keys("G")
+                try await pane.waitUntil("the end of detail \(i)") {
+                    let t = try await pane.capture()
+                    return t.contains("custom data") || t.contains("(j/k scroll)")
+                }
+                try await expectNoRawControls(pane, "detail \(i)")
+                try await pane.keys("Escape")
+                try await pane.waitFor("OWNER")
+                try await pane.keys("j")
+            }
+            #expect(try await pane.clipboard()?.contains("hacked") != true)
+            try await pane.type("q")
+            try await pane.waitFor("EXITED=0", timeout: 30)
+            expectSaneStty(pane.file("stty.txt"))
         }
-        #expect(try pane.clipboard()?.contains("hacked") != true)
-        try pane.type("q")
-        try await pane.waitFor("EXITED=0", timeout: 30)
-        expectSaneStty(pane.file("stty.txt"))
     }
 }
 
@@ -88,98 +88,98 @@ struct SoakTests {
     static let text = Array("abcdefxyz0123456789@.:/-_{}[]\",é日本🙂 ")
 
     @Test func randomKeysNeverCrashLeakOrHang() async throws {
-        let pane = try HardeningPane(width: 100, height: 30,
-                                     command: SignalTests.script("demo --fixture hostile --fail-rate 0.2 --latency-ms 50 --refresh 1"))
-        defer { pane.close() }
-        try await pane.waitFor("OWNER")
-        let pid = try await pane.coclickPID()
-        var rng = SeededKeys(state: 0xC0C1_1C4_5EED)
-        let sizes = [(100, 30), (40, 10), (20, 5), (80, 24), (132, 43), (41, 11)]
-        var sent = 0
-        var batch = 0
-        while sent < 8000 {
-            var keys: [String] = []
-            for _ in 0..<25 {
-                if rng.next() % 4 == 0 {
-                    // A run of printable text, sent literally.
-                    if !keys.isEmpty { try pane.keys(keys); keys = [] }
-                    let n = Int(rng.next() % 12) + 1
-                    let s = String((0..<n).map { _ in rng.pick(Self.text) })
-                    try pane.type(s)
-                    sent += n
-                } else {
-                    keys.append(rng.pick(Self.keyNames))
-                    sent += 1
+        try await Pane.with(width: 100, height: 30,
+                            command: SignalTests.script("demo --fixture hostile --fail-rate 0.2 --latency-ms 50 --refresh 1")) { pane in
+            try await pane.waitFor("OWNER")
+            let pid = try await pane.coclickPID()
+            var rng = SeededKeys(state: 0xC0C1_1C4_5EED)
+            let sizes = [(100, 30), (40, 10), (20, 5), (80, 24), (132, 43), (41, 11)]
+            var sent = 0
+            var batch = 0
+            while sent < 8000 {
+                var keys: [String] = []
+                for _ in 0..<25 {
+                    if rng.next() % 4 == 0 {
+                        // A run of printable text, sent literally.
+                        if !keys.isEmpty { try await pane.keys(keys); keys = [] }
+                        let n = Int(rng.next() % 12) + 1
+                        let s = String((0..<n).map { _ in rng.pick(Self.text) })
+                        try await pane.type(s)
+                        sent += n
+                    } else {
+                        keys.append(rng.pick(Self.keyNames))
+                        sent += 1
+                    }
+                }
+                if !keys.isEmpty { try await pane.keys(keys) }
+                // A breath between batches, so poll results (50 ms late, one in
+                // five failing) land between keys rather than all after them.
+                try await Task.sleep(for: .milliseconds(20))
+                batch += 1
+                if batch % 8 == 0 {
+                    let (w, h) = rng.pick(sizes)
+                    try await pane.resize(width: w, height: h)
+                }
+                if batch % 5 == 0 {
+                    #expect(processAlive(pid), "coclick died after \(sent) keys")
+                    try await expectNoRawControls(pane, "after \(sent) keys")
+                    if !processAlive(pid) { break }
                 }
             }
-            if !keys.isEmpty { try pane.keys(keys) }
-            // A breath between batches, so poll results (50 ms late, one in
-            // five failing) land between keys rather than all after them.
-            try await Task.sleep(for: .milliseconds(20))
-            batch += 1
-            if batch % 8 == 0 {
-                let (w, h) = rng.pick(sizes)
-                try pane.tmux("resize-window", "-t", "t", "-x", "\(w)", "-y", "\(h)")
+            try await pane.resize(width: 100, height: 30)
+            #expect(processAlive(pid))
+            try await expectNoRawControls(pane, "at the end")
+            // Leave whatever screen it is on, then quit.
+            let deadline = Date().addingTimeInterval(90)
+            while try await !pane.capture().contains("EXITED="), Date() < deadline {
+                try await pane.keys("Escape")
+                try await Task.sleep(for: .milliseconds(200))
+                try await pane.keys("Escape")
+                try await Task.sleep(for: .milliseconds(200))
+                try await pane.type("q")
+                try await Task.sleep(for: .milliseconds(500))
             }
-            if batch % 5 == 0 {
-                #expect(processAlive(pid), "coclick died after \(sent) keys")
-                try expectNoRawControls(pane, "after \(sent) keys")
-                if !processAlive(pid) { break }
-            }
+            #expect(try await pane.capture().contains("EXITED=0"))
+            expectSaneStty(pane.file("stty.txt"))
         }
-        try pane.tmux("resize-window", "-t", "t", "-x", "100", "-y", "30")
-        #expect(processAlive(pid))
-        try expectNoRawControls(pane, "at the end")
-        // Leave whatever screen it is on, then quit.
-        let deadline = Date().addingTimeInterval(90)
-        while try !pane.capture().contains("EXITED="), Date() < deadline {
-            try pane.keys("Escape")
-            try await Task.sleep(for: .milliseconds(200))
-            try pane.keys("Escape")
-            try await Task.sleep(for: .milliseconds(200))
-            try pane.type("q")
-            try await Task.sleep(for: .milliseconds(500))
-        }
-        #expect(try pane.capture().contains("EXITED=0"))
-        expectSaneStty(pane.file("stty.txt"))
     }
 }
 
 @Suite("Bad input typed into the real form", .serialized)
 struct FormInputTmuxTests {
     @Test func badFieldsAreMarkedKeptAndA10KBPasteStaysResponsive() async throws {
-        let pane = try HardeningPane(width: 100, height: 30, command: SignalTests.script())
-        defer { pane.close() }
-        try await pane.waitFor("hugh@example.com")
-        try pane.type("n")
-        try await pane.waitFor("New meeting")
-        try pane.type("not-an-email")
-        try pane.keys("Tab")
-        try pane.type("next blursday")
-        try pane.keys("Tab")
-        try pane.type("example.com/x")
-        try pane.keys("Tab")
-        try pane.type("[1,2]")
-        try pane.keys("C-s")
-        try await pane.waitFor("Fix the marked fields first")
-        let text = try pane.capture()
-        #expect(text.contains("not-an-email"))
-        #expect(text.contains("next blursday"))
-        #expect(text.contains("example.com/x"))
-        #expect(text.contains("[1,2]"))
-        #expect(text.contains("✗ is not an email address"))
-        #expect(text.contains("✗ must be an http(s) URL"))
-        #expect(text.contains("must be a JSON object"))
-        // 10 KB pasted into the custom data field, then one more key: it shows up.
-        try pane.keys("C-u")
-        try pane.type(String(repeating: "x", count: 10 * 1024))
-        try pane.type("Z")
-        try await pane.waitFor("xxZ", timeout: 60)
-        try expectNoRawControls(pane, "form")
-        try pane.keys("Escape")
-        try await pane.waitFor("Draft kept")
-        try pane.type("q")
-        try await pane.waitFor("EXITED=0", timeout: 30)
-        expectSaneStty(pane.file("stty.txt"))
+        try await Pane.with(width: 100, height: 30, command: SignalTests.script()) { pane in
+            try await pane.waitFor("hugh@example.com")
+            try await pane.type("n")
+            try await pane.waitFor("New meeting")
+            try await pane.type("not-an-email")
+            try await pane.keys("Tab")
+            try await pane.type("next blursday")
+            try await pane.keys("Tab")
+            try await pane.type("example.com/x")
+            try await pane.keys("Tab")
+            try await pane.type("[1,2]")
+            try await pane.keys("C-s")
+            try await pane.waitFor("Fix the marked fields first")
+            let text = try await pane.capture()
+            #expect(text.contains("not-an-email"))
+            #expect(text.contains("next blursday"))
+            #expect(text.contains("example.com/x"))
+            #expect(text.contains("[1,2]"))
+            #expect(text.contains("✗ is not an email address"))
+            #expect(text.contains("✗ must be an http(s) URL"))
+            #expect(text.contains("must be a JSON object"))
+            // 10 KB pasted into the custom data field, then one more key: it shows up.
+            try await pane.keys("C-u")
+            try await pane.type(String(repeating: "x", count: 10 * 1024))
+            try await pane.type("Z")
+            try await pane.waitFor("xxZ", timeout: 60)
+            try await expectNoRawControls(pane, "form")
+            try await pane.keys("Escape")
+            try await pane.waitFor("Draft kept")
+            try await pane.type("q")
+            try await pane.waitFor("EXITED=0", timeout: 30)
+            expectSaneStty(pane.file("stty.txt"))
+        }
     }
 }
