@@ -128,7 +128,6 @@ public final class Simulator: Sendable {
             return t
         }
         guard let task else { return }
-        defer { if let port { Self.waitUntilRefused(host: options.host, port: port) } }
         await group?.triggerGracefulShutdown()
         // Graceful shutdown waits for open connections; a client that keeps
         // one open and silent would hold it up, so cancel after a while.
@@ -138,12 +137,13 @@ public final class Simulator: Sendable {
         }
         await task.value
         watchdog.cancel()
+        if let port { await Self.waitUntilRefused(host: options.host, port: port) }
     }
 
     /// The server task can end a moment before the kernel drops the listening
     /// socket; wait (up to 2 s) until a connect is refused, so a caller can
     /// rely on "stopped" meaning "refuses connections" and reuse the port.
-    static func waitUntilRefused(host: String, port: Int) {
+    static func waitUntilRefused(host: String, port: Int) async {
         let deadline = Date().addingTimeInterval(2)
         let v6 = host.contains(":")
         while Date() < deadline {
@@ -167,7 +167,8 @@ public final class Simulator: Sendable {
             close(fd)
             // Refused: stopped. Any other failure: nothing more to learn by waiting.
             if result != 0 && err != EINTR { return }
-            usleep(20_000)
+            // Never block a thread of the shared pool: the shutdown itself may need it.
+            try? await Task.sleep(nanoseconds: 20_000_000)
         }
     }
 

@@ -192,7 +192,8 @@ final class DashboardRuntime {
             return
         }
         emptyReads = 0
-        var actions: [Action] = []
+        // Keys are reduced at the current time, so a message they set lives its full span.
+        var actions: [Action] = [.tick(Date())]
         for k in keys {
             if k == .resize {
                 let s = backend.size

@@ -302,11 +302,23 @@ func expectAPIError(_ expected: APIError, sourceLocation: SourceLocation = #_sou
     }
 
     @Test func closedPortIsOffline() async throws {
-        let sim = Simulator()
-        let url = try await sim.start()
-        await sim.stop()
+        // A port bound but never listened on refuses connections, and stays ours
+        // while we hold it: a stopped server's port could be taken by another test.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: addr.sin_port))
         let client = CoClickClient(configuration: ClientConfiguration(
-            baseURL: url, credentials: Simulator.demoCredentials, requestTimeout: 5, retry: .none))
+            baseURL: URL(string: "http://127.0.0.1:\(port)/api/v1")!, credentials: Simulator.demoCredentials,
+            requestTimeout: 5, retry: .none))
         await expectAPIError(.offline("connection refused")) { try await client.authenticate() }
     }
 }
