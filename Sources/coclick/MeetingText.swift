@@ -2,15 +2,11 @@ import CoClickAPI
 import Dashboard
 import Foundation
 
-/// Local-time renderings of API dates for the commands' text output.
+/// Local-time renderings of API dates for the commands' text output, the same as the dashboard's.
 enum LocalTime {
     static func full(_ d: APIDate?, zone: TimeZone = .current) -> String {
         guard let d else { return "—" }
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = zone
-        f.dateFormat = "yyyy-MM-dd HH:mm"
-        return f.string(from: d.date)
+        return Countdown.startText(d.date, zone: zone)
     }
 }
 

@@ -85,19 +85,10 @@ enum NextLine {
     }
 
     static func render(_ format: String, _ m: Meeting, now: Date) -> String {
-        let time: String
-        let date: String
-        if let s = m.startsAt {
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.dateFormat = "HH:mm"
-            time = f.string(from: s.date)
-            f.dateFormat = "yyyy-MM-dd"
-            date = f.string(from: s.date)
-        } else {
-            time = "—"
-            date = "—"
-        }
+        // "2026-12-01 14:30": the date and the time, in local time.
+        let local = LocalTime.full(m.startsAt).split(separator: " ").map(String.init)
+        let date = local.first ?? "—"
+        let time = local.count > 1 ? local[1] : "—"
         let values: [String: String] = [
             "countdown": Countdown.text(status: m.status, startsAt: m.startsAt?.date, now: now),
             "status": m.status.rawValue,

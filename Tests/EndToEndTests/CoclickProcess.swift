@@ -27,14 +27,7 @@ struct ProcessResult: Sendable {
 /// Spawned with posix_spawn and awaited without blocking a thread of the
 /// cooperative pool (see `spawn` and `reap`); killed after `timeout`.
 func runCoclick(_ args: [String], env: [String: String] = [:], timeout: TimeInterval = 60) async throws -> ProcessResult {
-    var environment = [
-        "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        "HOME": scratchHome.path,
-        "XDG_CONFIG_HOME": scratchHome.appendingPathComponent("config").path,
-        "XDG_STATE_HOME": scratchHome.appendingPathComponent("state").path,
-        "XDG_CACHE_HOME": scratchHome.appendingPathComponent("cache").path,
-        "LANG": "C.UTF-8",
-    ]
+    var environment = isolatedEnvironment(home: scratchHome)
     environment.merge(env) { $1 }
     guard let r = try await runTool(CoclickBinary.url.path, args, env: environment, timeout: timeout) else {
         throw ProcessTimeout(args: args)
@@ -45,6 +38,19 @@ func runCoclick(_ args: [String], env: [String: String] = [:], timeout: TimeInte
 struct ProcessTimeout: Error, CustomStringConvertible {
     let args: [String]
     var description: String { "coclick \(args.joined(separator: " ")) did not finish in time" }
+}
+
+/// PATH, and HOME plus the XDG folders inside `home`, so the developer's own
+/// config, themes and drafts never leak into a test (or out of one).
+func isolatedEnvironment(home: URL) -> [String: String] {
+    [
+        "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        "HOME": home.path,
+        "XDG_CONFIG_HOME": home.appendingPathComponent("config").path,
+        "XDG_STATE_HOME": home.appendingPathComponent("state").path,
+        "XDG_CACHE_HOME": home.appendingPathComponent("cache").path,
+        "LANG": "C.UTF-8",
+    ]
 }
 
 /// A private HOME for the processes the tests start.

@@ -63,19 +63,14 @@ final class Pane: @unchecked Sendable {
         // A HOME of its own: panes running side by side never share a config or a draft.
         let home = dir.appendingPathComponent("home")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        var environment = [
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-            "HOME": home.path,
-            "XDG_CONFIG_HOME": home.appendingPathComponent("config").path,
-            "XDG_STATE_HOME": home.appendingPathComponent("state").path,
-            "XDG_CACHE_HOME": home.appendingPathComponent("cache").path,
+        var environment = isolatedEnvironment(home: home)
+        environment.merge([
             "TERM": "screen-256color",
-            "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8",
             "COCLICK": CoclickBinary.url.path,
             "DIR": dir.path,
             "PS1": "PROMPT$ ",
-        ]
+        ]) { $1 }
         environment.merge(env) { $1 }
         let envArgs = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         let full = "exec env -i \(envArgs) /bin/sh -c \(Self.quote(command))"
