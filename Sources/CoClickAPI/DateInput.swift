@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Dates as people type them: ISO 8601 (`2026-12-01T14:30:00+01:00`), plain
 /// local forms (`2026-12-01 14:30`, `2026-12-01`, `14:30`, `today 17:00`,
@@ -14,11 +18,11 @@ public enum DateInput {
     public static let examples = "ISO 8601, '2026-12-01 14:30', 'tomorrow 9:00' or 'in 2h'"
 
     public static func parse(_ raw: String, now: Date = Date(), zone: TimeZone = .current) -> Result<APIDate, Failure> {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let text = raw.trimmed.lowercased()
         guard !text.isEmpty else { return .failure(Failure(message: "is required")) }
         guard text.count <= 64 else { return .failure(Failure(message: "is not a date (expected \(examples))")) }
         // Full ISO 8601 with an offset keeps its own offset.
-        if let iso = APIDate.parse(raw.trimmingCharacters(in: .whitespacesAndNewlines)) { return .success(iso) }
+        if let iso = APIDate.parse(raw.trimmed) { return .success(iso) }
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = zone
         func local(_ d: Date) -> APIDate { APIDate.inZone(d, zone) }
@@ -40,7 +44,7 @@ public enum DateInput {
                 day = cal.dateComponents([.year, .month, .day], from: base)
                 timeText = parts.count == 2 ? parts[1] : nil
                 if timeText == nil { return .failure(Failure(message: "needs a time, e.g. '\(first) 9:00'")) }
-            } else if let d = calendarDay(first.replacingOccurrences(of: "t", with: " ").split(separator: " ").first.map(String.init) ?? first) {
+            } else if let d = calendarDay(first.replacing("t", with: " ").split(separator: " ").first.map(String.init) ?? first) {
                 day = d
                 // `2026-12-01T14:30` (no offset) counts as local too.
                 if first.contains("t") {

@@ -23,14 +23,14 @@ struct ListQuery: Sendable {
     var page = 1
     var per = defaultPer
 
-    init(query: String, page pageHeader: String?, per perHeader: String?) throws {
+    init(query: String, page pageHeader: String?, per perHeader: String?, maxPer: Int = ListQuery.maxPer) throws {
         if let p = pageHeader {
             guard let n = Int(p.trimmingCharacters(in: .whitespaces)) else { throw Invalid(message: "X-Page must be an integer") }
             page = max(1, n)
         }
         if let p = perHeader {
             guard let n = Int(p.trimmingCharacters(in: .whitespaces)) else { throw Invalid(message: "X-Per must be an integer") }
-            per = min(Self.maxPer, max(1, n))
+            per = min(max(1, maxPer), max(1, n))
         }
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -163,7 +163,7 @@ final class SimulatorCore: Sendable {
     private func list(query: String, headers: [String: String]) -> SimResponse {
         let filter: ListQuery
         do {
-            filter = try ListQuery(query: query, page: headers["x-page"], per: headers["x-per"])
+            filter = try ListQuery(query: query, page: headers["x-page"], per: headers["x-per"], maxPer: options.maxPerPage)
         } catch let e as ListQuery.Invalid {
             return .error(400, "Bad Request: \(e.message)")
         } catch {
@@ -174,11 +174,11 @@ final class SimulatorCore: Sendable {
         let matching = filter.apply(to: all, now: at)
         let start = (filter.page - 1) * filter.per
         let page = start < matching.count ? Array(matching[start..<min(matching.count, start + filter.per)]) : []
-        return .json(200, .array(page.map { $0.listJSON(now: at) }), headers: [
+        return .json(200, .array(page.map { $0.listJSON(now: at) }), headers: options.pageHeaders ? [
             ("X-Total", String(matching.count)),
             ("X-Page", String(filter.page)),
             ("X-Per", String(filter.per)),
-        ])
+        ] : [])
     }
 
     private func detail(id: String) -> SimResponse {

@@ -103,7 +103,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
             form.failure = "The API refused the meeting: see the marked fields"
         } else if error.createMayHaveSucceeded {
             form.outcomeUnknown = true
-            form.failure = Reducer.mayExistText(state, error)
+            form.failure = Reducer.mayExistText(state, error.underlying)
+        } else if error.isTransient {
+            form.failure = "Not created: " + error.description
         } else {
             form.failure = error.description
         }
@@ -510,15 +512,8 @@ enum Reducer {
 }
 
 extension APIError {
-    /// The request may have reached the server and been carried out, but no
-    /// answer came back: a timeout, a dropped connection, an unreadable reply.
-    /// A refused connection or an unknown host never reached it.
-    var createMayHaveSucceeded: Bool {
-        switch self {
-        case .timeout, .invalidResponse: return true
-        case .offline(let detail):
-            return !["connection refused", "host not found", "no network connection", "TLS handshake failed"].contains(detail)
-        default: return false
-        }
-    }
+    /// The create was sent and its answer lost: the meeting may exist. The
+    /// client says so with a typed error (`.unconfirmed`), set only when the
+    /// whole request was written to the connection.
+    var createMayHaveSucceeded: Bool { mayHaveBeenCarriedOut }
 }

@@ -74,6 +74,7 @@ struct ListMeetings: AsyncCommand {
         if let from { query.startsFrom = try parseDateOption(from, option: "--from").date }
         if let to { query.startsTo = try parseDateOption(to, option: "--to").date }
         let client = try global.client(settings)
+        if all && per == nil { query.per = 100 }  // the API's largest page: fewest requests
         let meetings = all ? try await client.allMeetings(query) : try await client.meetings(query).meetings
         if json {
             try Output.json(meetings)
@@ -232,8 +233,12 @@ struct CreateMeeting: AsyncCommand {
         let created: Meeting
         do {
             created = try await client.createMeeting(meeting)
-        } catch APIError.timeout {
-            Output.warn("the API did not answer in time: the meeting may have been created; check with 'coclick meetings list --user \(SafeText.escape(meeting.user))' before retrying")
+        } catch let error as APIError where error.mayHaveBeenCarriedOut {
+            // Sent, and the answer lost: only now may the meeting exist.
+            Output.warn("\(SafeText.escape(error.description)): the request was sent, so the meeting may have been created; check with 'coclick meetings list --user \(SafeText.escape(meeting.user))' before retrying")
+            return 1
+        } catch let error as APIError where error.isTransient {
+            Output.warn("the meeting was not created: \(SafeText.escape(error.description))")
             return 1
         }
         if json {
