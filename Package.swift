@@ -20,6 +20,7 @@ let package = Package(
             path: "Sources/CNcurses",
             providers: [.apt(["libncursesw5-dev"])]
         ),
+        .target(name: "TerminalText"),
         .target(
             name: "CoClickAPI",
             dependencies: [.product(name: "Logging", package: "swift-log")]
@@ -35,28 +36,31 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "CoClickAPI",
+                "CoClickAPI", "TerminalText",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             resources: [.copy("Resources/themes")]
         ),
         .target(
             name: "TerminalUI",
-            dependencies: ["Dashboard", "CNcurses"]
+            dependencies: ["Dashboard", "TerminalText", "CNcurses"]
         ),
         .executableTarget(
             name: "coclick",
             dependencies: [
-                "CoClickAPI", "CoClickSimulator", "Dashboard", "TerminalUI",
+                "CoClickAPI", "CoClickSimulator", "Dashboard", "TerminalText", "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
-            ]
+            ],
+            plugins: ["BuildInfoPlugin"]
         ),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"]),
         .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSimulator"]),
         .testTarget(name: "CoClickSimulatorTests", dependencies: ["CoClickAPI", "CoClickSimulator"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CoClickAPI"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Dashboard", "CoClickAPI", "CoClickSimulator"], exclude: ["Snapshots"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CoClickAPI", "TerminalText"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Dashboard", "TerminalText", "CoClickAPI", "CoClickSimulator"], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CoClickAPI", "CoClickSimulator"]),
     ],
     swiftLanguageModes: [.v6]

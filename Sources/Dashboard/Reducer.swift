@@ -1,5 +1,6 @@
 import CoClickAPI
 import Foundation
+import TerminalText
 
 /// The whole behaviour of the dashboard: pure, so every key is unit-tested.
 public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
@@ -136,7 +137,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         }
         form.outcomeUnknown = false
         form.failure = nil
-        let when = Countdown.startText(lookup.startsAt, zone: state.timeZone)
+        let when = LocalTime.startText(lookup.startsAt, zone: state.timeZone)
         form.notice = "No meeting for \(lookup.user) at \(when) in the list: it was not created. \(state.keymap.keysText(.submit, in: .form)): submit again"
         state.form = form
         return []
@@ -162,9 +163,7 @@ enum Reducer {
     static func startPoll(_ state: inout AppState) -> [Effect] {
         guard state.pollInFlight == nil else { return [] }
         if !state.showHistory {
-            var cal = Calendar(identifier: .gregorian)
-            cal.timeZone = state.timeZone
-            state.windowStart = cal.startOfDay(for: state.now)
+            state.windowStart = LocalTime.startOfDay(state.now, zone: state.timeZone)
         }
         let q = state.query
         state.pollInFlight = q
@@ -456,7 +455,7 @@ enum Reducer {
             return []
         }
         form.lookingUp = true
-        form.notice = "Looking for a meeting for \(lookup.user) at \(Countdown.startText(lookup.startsAt, zone: state.timeZone))…"
+        form.notice = "Looking for a meeting for \(lookup.user) at \(LocalTime.startText(lookup.startsAt, zone: state.timeZone))…"
         return [.lookFor(lookup)]
     }
 
