@@ -208,7 +208,7 @@ struct CreateMeeting: AsyncCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Owner email (required).")
+    @Option(name: [.customShort("u"), .long], help: "Owner email (required).")
     var user: String
 
     @Option(name: .customLong("starts-at"), help: "Start (required): ISO 8601, '2026-12-01 14:30', 'tomorrow 9:00', 'in 2h'.")

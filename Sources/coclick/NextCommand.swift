@@ -18,7 +18,7 @@ struct NextCommand: AsyncCommand {
     @Option(help: "The line's format, with {placeholders}.")
     var format: String = NextLine.defaultFormat
 
-    @Option(help: "Only meetings whose owner email contains TEXT.")
+    @Option(name: [.customShort("u"), .long], help: "Only meetings whose owner email contains TEXT.")
     var user: String?
 
     @Flag(help: "Print the meeting's JSON instead (the list shape, or the detail shape when a room URL is asked for).")
