@@ -20,6 +20,7 @@ let package = Package(
             path: "Sources/CNcurses",
             providers: [.apt(["libncursesw5-dev"])]
         ),
+        .target(name: "CSignals"),
         .target(
             name: "CoClickAPI",
             dependencies: [.product(name: "Logging", package: "swift-log")]
@@ -42,7 +43,7 @@ let package = Package(
         ),
         .target(
             name: "TerminalUI",
-            dependencies: ["Dashboard", "CNcurses"]
+            dependencies: ["Dashboard", "CNcurses", "CSignals"]
         ),
         .executableTarget(
             name: "coclick",
