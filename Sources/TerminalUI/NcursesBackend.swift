@@ -3,6 +3,7 @@ import CSignals
 import Dashboard
 #if canImport(Glibc)
 import Glibc
+import TerminalText
 #endif
 
 /// The only code that talks to ncurses: terminal setup and restore, colour
