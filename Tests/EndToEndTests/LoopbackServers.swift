@@ -30,6 +30,21 @@ final class SilentServer: @unchecked Sendable {
     init() throws { (fd, port) = try listeningSocket(backlog: 64) }
     func close() { _ = Glibc.close(fd) }
     var baseURL: String { "http://127.0.0.1:\(port)/api/v1" }
+
+    /// Accepts (and closes) every connection waiting in the backlog: how many
+    /// times a client connected since the last call.
+    func drainConnections() -> Int {
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        defer { _ = fcntl(fd, F_SETFL, flags) }
+        var n = 0
+        while true {
+            let c = accept(fd, nil, nil)
+            if c < 0 { return n }
+            Glibc.close(c)
+            n += 1
+        }
+    }
 }
 
 /// An HTTP proxy on loopback, started by a test: `CONNECT host:port` tunnels
