@@ -1,4 +1,5 @@
 import CoClickAPI
+import Dashboard // ClipboardMode: the one type for the clipboard setting
 import Foundation
 import TOMLKit
 import TerminalText
