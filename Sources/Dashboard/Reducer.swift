@@ -25,8 +25,16 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.pollInFlight = nil
         guard query == state.query else { return Reducer.startPoll(&state) }
         state.now = max(state.now, at)
-        state.meetings = page.meetings
+        if page.meetings.isEmpty, state.page > 1, state.seekID == nil {
+            // Past the last page (`]` pressed faster than pages load): back to the last one with rows.
+            state.lastPage = state.page - 1
+            state.page -= 1
+            Reducer.say(&state, "This is the last page")
+            return Reducer.queryChanged(&state)
+        }
+        state.meetings = Agenda.byStart(page.meetings)
         state.hasMorePages = page.hasMore
+        if !page.hasMore { state.lastPage = state.page }
         if let company { state.company = company }
         state.connection = .ok
         state.consecutiveFailures = 0
@@ -214,6 +222,8 @@ enum Reducer {
         state.selectedID = nil
         state.seekID = nil
         state.hasMorePages = false
+        // The last page is known for one set of filters; they change on page 1.
+        if state.page == 1 { state.lastPage = nil }
         // An in-flight poll for the old query is discarded when it lands, and the new one starts then.
         return startPoll(&state)
     }
@@ -248,12 +258,11 @@ enum Reducer {
 
     static func listKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         guard let command = state.keymap.command(for: key, in: .list) else { return [] }
-        let page = state.listVisibleRows
         switch command {
         case .moveUp: moveSelection(&state, to: state.selected - 1)
         case .moveDown: moveSelection(&state, to: state.selected + 1)
-        case .pageUp: moveSelection(&state, to: state.selected - page)
-        case .pageDown: moveSelection(&state, to: state.selected + page)
+        case .pageUp: pageAgenda(&state, down: false)
+        case .pageDown: pageAgenda(&state, down: true)
         case .top: moveSelection(&state, to: 0)
         case .bottom: moveSelection(&state, to: state.meetings.count - 1)
         case .open:
@@ -304,7 +313,12 @@ enum Reducer {
         case .nextTheme: nextTheme(&state)
         case .help: state.showHelp = true
         case .nextPage:
-            guard state.hasMorePages else { say(&state, "This is the last page"); return [] }
+            // While a page loads, whether another follows is not known yet: each press moves on,
+            // and a page past the end steps back when it comes back empty.
+            let loading = state.pollInFlight != nil && state.meetings.isEmpty
+            guard state.hasMorePages || (loading && state.page < (state.lastPage ?? Int.max)) else {
+                say(&state, "This is the last page"); return []
+            }
             state.page += 1
             return queryChanged(&state)
         case .previousPage:
@@ -371,7 +385,20 @@ enum Reducer {
         return []
     }
 
+    static let fixFieldsFirst = "Fix the marked fields first"
+
     static func formKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        let effects = formEdit(&state, key)
+        // The complaint goes once the marked fields are fixed, before the next submit.
+        if var form = state.form, form.failure == fixFieldsFirst,
+           case .success = form.build(now: state.now, zone: state.timeZone) {
+            form.failure = nil
+            state.form = form
+        }
+        return effects
+    }
+
+    static func formEdit(_ state: inout AppState, _ key: Key) -> [Effect] {
         guard var form = state.form else { state.screen = .list; return [] }
         defer { state.form = form }
         if let command = state.keymap.command(for: key, in: .form) {
@@ -431,7 +458,7 @@ enum Reducer {
         form.notice = nil
         switch form.build(now: state.now, zone: state.timeZone) {
         case .failure:
-            form.failure = "Fix the marked fields first"
+            form.failure = fixFieldsFirst
             return []
         case .success(let meeting):
             form.inFlight = true
@@ -492,15 +519,7 @@ enum Reducer {
         clampList(&state)
     }
 
-    static func clampList(_ state: inout AppState) {
-        let n = state.meetings.count
-        state.selected = n == 0 ? 0 : min(max(0, state.selected), n - 1)
-        if n > 0 { state.selectedID = state.meetings[state.selected].id }
-        let rows = state.listVisibleRows
-        if state.selected < state.listScroll { state.listScroll = state.selected }
-        if state.selected >= state.listScroll + rows { state.listScroll = state.selected - rows + 1 }
-        state.listScroll = max(0, min(state.listScroll, max(0, n - rows)))
-    }
+    static func clampList(_ state: inout AppState) { clampAgenda(&state) }
 
     static func clampDetail(_ state: inout AppState) {
         guard let m = state.detailMeeting else { state.detailScroll = 0; return }
