@@ -1,5 +1,9 @@
 import CoClickAPI
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One line of the list screen: a day heading, the "now" line, or a meeting.
 public enum AgendaRow: Sendable, Hashable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -101,7 +105,7 @@ public struct DraftStore: Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         } catch {
-            throw Failure(description: "cannot create \(directory.path): \(error.localizedDescription)")
+            throw Failure(description: "cannot create \(directory.path): \(error)")
         }
         guard chmod(directory.path, 0o700) == 0 else {
             throw Failure(description: "cannot set 0700 on \(directory.path): \(Self.errnoText())")

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TOMLKit
 
 /// A colour as a theme writes it: a name or a 0-255 index; nil means the terminal's default.
