@@ -16,6 +16,8 @@ public enum Action: Sendable {
     case created(Meeting)
     case createFailed(APIError)
     case copyFailed(String)
+    /// The browser command could not run, or ended with an error; why, in words.
+    case openFailed(String)
     /// The saved draft was read (after `Effect.loadDraft`).
     case draftLoaded(FormDraft)
     /// A saved draft exists but cannot be used; why, in words.
@@ -44,5 +46,11 @@ public enum Effect: Sendable, Hashable {
     case deleteDraft
     /// Search the list for a meeting a create may have made.
     case lookFor(MeetingLookup)
+    /// Tell the presenter (bell, notification) in the state's notify mode.
+    case remind(Reminder)
+    /// Set the window title (OSC 2).
+    case setTitle(String)
+    /// Run a browser on a URL, detached from the terminal.
+    case openURL(argv: [String], label: String)
     case quit
 }

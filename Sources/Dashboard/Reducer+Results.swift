@@ -47,7 +47,7 @@ extension Reducer {
             state.selected = i
         }
         clampList(&state)
-        return schedulePoll(&state, after: state.refreshInterval)
+        return Reminders.effects(&state) + schedulePoll(&state, after: state.refreshInterval)
     }
 
     static func listFailed(_ state: inout AppState, query: MeetingQuery, error: APIError, at: Date) -> [Effect] {
@@ -73,8 +73,12 @@ extension Reducer {
             state.detailError = nil
             clampDetail(&state)
         }
-        if case .copy(let link) = purpose { return copy(&state, link, from: m) }
-        return []
+        switch purpose {
+        case .show: return []
+        case .copy(let link): return copy(&state, link, from: m)
+        case .open(let link): return open(&state, link, from: m)
+        case .duplicate: return duplicate(&state, m)
+        }
     }
 
     static func detailFailed(_ state: inout AppState, id: String, error: APIError, purpose: DetailPurpose) -> [Effect] {
@@ -86,6 +90,10 @@ extension Reducer {
             }
         case .copy(let link):
             say(&state, "Could not copy the \(link.label): \(error.description)", error: true)
+        case .open(let link):
+            say(&state, "Could not open the \(link.label): \(error.description)", error: true)
+        case .duplicate:
+            say(&state, "Could not duplicate the meeting: \(error.description)", error: true)
         }
         return []
     }

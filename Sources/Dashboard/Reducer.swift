@@ -12,7 +12,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .tick(let now):
         state.now = now
         if let m = state.message, m.expires <= now { state.message = nil }
-        return []
+        return Reminders.effects(&state)
     case .resize(let w, let h):
         state.width = max(1, w)
         state.height = max(1, h)
@@ -48,6 +48,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         return Reducer.lookupFinished(&state, lookup, found: found)
     case .lookupFailed(_, let error):
         return Reducer.lookupFailed(&state, error)
+    case .openFailed(let why):
+        Reducer.say(&state, "Could not open a browser: \(SafeText.escape(why))", error: true)
+        return []
     case .copyFailed(let why):
         Reducer.say(&state, "Copy failed: \(why)", error: true)
         return []

@@ -65,6 +65,8 @@ final class DashboardRuntime {
     private var pollTimer: DispatchSourceTimer?
     private var appliedTheme = -1
     private var pendingRaw: [String] = []
+    /// The terminal's title was saved (CSI 22;0t) and is popped on exit.
+    private var titlePushed = false
     private var emptyReads = 0
     private var finished = false
     /// Actions effects answer with at once (the draft file), reduced in the same batch.
@@ -113,6 +115,11 @@ final class DashboardRuntime {
         sources.append(tick)
 
         for s in sources { s.resume() }
+        if state.notifyMode == .all {
+            // The title we set is given back on exit: save the user's on the terminal's stack.
+            pendingRaw.append(TerminalAlert.pushTitle)
+            titlePushed = true
+        }
         send([.tick(Date()), .pollDue])
     }
 
@@ -236,6 +243,16 @@ final class DashboardRuntime {
                     self.send([.createFailed(Self.apiError(error))])
                 }
             }
+        case .remind(let r):
+            pendingRaw.append(TerminalAlert.bytes(for: r, mode: state.notifyMode, tmux: state.clipboardMode == .tmux))
+        case .openURL(let argv, _):
+            if let why = ChildProcess.launch(argv, done: { why in
+                if let why { self.send([.openFailed(why)]) }
+            }) {
+                followUps.append(.openFailed(why))
+            }
+        case .setTitle(let title):
+            pendingRaw.append(TerminalAlert.title(title, tmux: state.clipboardMode == .tmux))
         case .copy(let text, _):
             if let seq = OSC52.sequence(for: text, mode: state.clipboardMode) { pendingRaw.append(seq) }
         case .schedulePoll(let after):
@@ -278,6 +295,7 @@ final class DashboardRuntime {
         guard !finished else { return }
         finished = true
         backend.end()
+        if titlePushed { backend.writeRaw(TerminalAlert.popTitle) }
         // Quit with a form typed in: keep it for the next run (already on disk, unless a write failed).
         if let form = state.form, !form.isBlank, let drafts, form.draft != savedDraft {
             do { try drafts.save(form.draft) } catch {

@@ -120,7 +120,8 @@ public enum Screens {
         var title = "CoClick · \(company)"
         if !state.apiDescription.isEmpty { title += " · " + SafeText.escape(state.apiDescription) }
         // Start times are local: the header says in which zone.
-        header(&buf, title, right: "\(Agenda.zoneName(state.timeZone)) · page \(state.page)\(state.hasMorePages ? "+" : "")")
+        let zone = buf.width >= 80 ? LocalTime.zoneName(state.timeZone, at: state.now) : Agenda.zoneName(state.timeZone)
+        header(&buf, title, right: "\(zone) · page \(state.page)\(state.hasMorePages ? "+" : "")")
         let agenda = state.agendaRows
         let rows = state.listVisibleRows
 

@@ -20,9 +20,10 @@ struct ConfigFile {
     var pageSize: Int?
     var clipboard: String?
     var remindBeforeMinutes: Int?
+    var notify: String?
 
     static let knownKeys: Set<String> = [
-        "api_url", "secret_id", "secret_key", "theme", "refresh_interval", "page_size", "clipboard", "remind_before_minutes",
+        "api_url", "secret_id", "secret_key", "theme", "refresh_interval", "page_size", "clipboard", "remind_before_minutes", "notify",
     ]
 
     /// A parser message may quote the offending text, and that text may be the
@@ -81,6 +82,7 @@ struct ConfigFile {
         c.pageSize = try int("page_size")
         c.clipboard = try string("clipboard")
         c.remindBeforeMinutes = try int("remind_before_minutes")
+        c.notify = try string("notify")
         for key in table.keys where !knownKeys.contains(key) {
             warn("config file \(path): unknown key '\(key)' ignored")
         }
@@ -96,6 +98,11 @@ struct ConfigFile {
     }
 }
 
+/// Config `notify`: bell, notification and title (`all`), the bell only, or nothing.
+enum NotifySetting: String, CaseIterable {
+    case all, bell, off
+}
+
 enum ClipboardSetting: String, CaseIterable {
     case auto, osc52, tmux, off
 }
@@ -109,6 +116,7 @@ struct Settings {
     var pageSize: Int
     var clipboard: ClipboardSetting
     var remindBeforeMinutes: Int
+    var notify: NotifySetting = .all
     var configPath: String
 
     static let defaultAPIURL = "https://www.coclick.io/api/v1"
@@ -156,6 +164,10 @@ struct Settings {
         guard let clip = ClipboardSetting(rawValue: clipText.lowercased()) else {
             throw UsageError("clipboard mode '\(clipText)' is not one of auto, osc52, tmux, off")
         }
+        let notifyText = file.notify ?? "all"
+        guard let notify = NotifySetting(rawValue: notifyText.lowercased()) else {
+            throw UsageError("notify '\(SafeText.escape(notifyText))' is not one of all, bell, off")
+        }
         let remind = file.remindBeforeMinutes ?? 5
         guard (0...1440).contains(remind) else {
             throw UsageError("remind_before_minutes must be between 0 and 1440 (got \(remind))")
@@ -163,7 +175,7 @@ struct Settings {
         return Settings(
             apiURL: url, credentials: Credentials(secretID: id, secretKey: key), theme: themeName,
             refreshInterval: refreshInterval, pageSize: pageSize, clipboard: clip,
-            remindBeforeMinutes: remind, configPath: path
+            remindBeforeMinutes: remind, notify: notify, configPath: path
         )
     }
 
