@@ -207,7 +207,7 @@ public enum Screens {
         }
         footer(&buf, state, hints: hints(state, .list, [
             (.moveDown, "move"), (.open, "open"), (.newMeeting, "new"), (.filter, "filter"), (.cycleStatus, "status"),
-            (.copyProspect, "copy"), (.refresh, "refresh"), (.help, "help"), (.quit, "quit"),
+            (.copyProspect, "copy"), (.openProspect, "open"), (.duplicate, "dup"), (.refresh, "refresh"), (.help, "help"), (.quit, "quit"),
         ]))
     }
 
@@ -222,12 +222,19 @@ public enum Screens {
         }
         header(&buf, "Meeting \(SafeText.escape(m.shortID)) · \(SafeText.escape(m.user ?? "—"))",
                right: state.detailLoading ? "loading…" : "")
-        let lines = DetailView.lines(for: m, loading: state.detailLoading, error: state.detailError,
-                                     now: state.now, zone: state.timeZone, width: buf.width - 2)
+        let lines = DetailView.rows(for: m, loading: state.detailLoading, error: state.detailError,
+                                    now: state.now, zone: state.timeZone, screenWidth: buf.width)
         let rows = state.detailVisibleRows
         let scroll = max(0, min(state.detailScroll, lines.count - rows))
         for i in 0..<rows where scroll + i < lines.count {
-            buf.write(lines[scroll + i], x: 1, y: 1 + i, maxWidth: buf.width - 2)
+            let line = lines[scroll + i]
+            let x = line.flush ? 0 : 1
+            let used = buf.write(line.spans, x: x, y: 1 + i, maxWidth: buf.width - (line.flush ? 0 : 2))
+            if let link = line.link, let last = line.spans.last {
+                // The URL is the row's last span: it ends where the row's text does.
+                let w = min(used, TextWidth.width(last.text))
+                buf.links.append(CellLink(x: x + used - w, y: 1 + i, width: w, target: link))
+            }
         }
         if lines.count > rows {
             let s = "lines \(scroll + 1)-\(min(lines.count, scroll + rows)) of \(lines.count) (j/k scroll)"
@@ -235,7 +242,7 @@ public enum Screens {
         }
         footer(&buf, state, hints: hints(state, .detail, [
             (.back, "back"), (.moveDown, "scroll"), (.copyProspect, "copy prospect"), (.copyPresenter, "copy presenter"),
-            (.refresh, "refresh"), (.help, "help"),
+            (.openProspect, "open"), (.duplicate, "duplicate"), (.refresh, "refresh"), (.help, "help"),
         ]))
     }
 
