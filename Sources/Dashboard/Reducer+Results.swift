@@ -47,7 +47,8 @@ extension Reducer {
             state.selected = i
         }
         clampList(&state)
-        return Reminders.effects(&state) + schedulePoll(&state, after: state.refreshInterval)
+        // Reminders and the title follow on the next tick (within a second), as the clock moves.
+        return schedulePoll(&state, after: state.refreshInterval)
     }
 
     static func listFailed(_ state: inout AppState, query: MeetingQuery, error: APIError, at: Date) -> [Effect] {
@@ -108,7 +109,9 @@ extension Reducer {
             form.failure = "The API refused the meeting: see the marked fields"
         } else if error.createMayHaveSucceeded {
             form.outcomeUnknown = true
-            form.failure = mayExistText(state, error)
+            form.failure = mayExistText(state, error.underlying)
+        } else if error.isTransient {
+            form.failure = "Not created: " + error.description
         } else {
             form.failure = error.description
         }

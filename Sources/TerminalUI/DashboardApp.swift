@@ -72,6 +72,7 @@ final class DashboardRuntime {
     /// Actions effects answer with at once (the draft file), reduced in the same batch.
     private var followUps: [Action] = []
     private let drafts: DraftStore?
+    private let clipboard: ClipboardWriter
 
     init(client: CoClickClient, settings: DashboardSettings, catalog: ThemeCatalog, backend: NcursesBackend,
          finish: @escaping @MainActor (Int32) -> Void) {
@@ -80,6 +81,7 @@ final class DashboardRuntime {
         self.backend = backend
         self.finish = finish
         drafts = settings.draftDirectory.map(DraftStore.init(directory:))
+        clipboard = ClipboardWriter(mode: settings.clipboardMode)
         depth = ColorDepth.detect(colors: backend.colorCount, noColor: settings.noColor)
         let size = backend.size
         state = AppState(settings: settings, themeNames: catalog.names, now: Date(), width: size.width, height: size.height)
@@ -245,16 +247,28 @@ final class DashboardRuntime {
             }
         case .remind(let r):
             pendingRaw.append(TerminalAlert.bytes(for: r, mode: state.notifyMode, tmux: state.clipboardMode == .tmux))
-        case .openURL(let argv, _):
-            if let why = ChildProcess.launch(argv, done: { why in
-                if let why { self.send([.openFailed(why)]) }
-            }) {
-                followUps.append(.openFailed(why))
-            }
         case .setTitle(let title):
             pendingRaw.append(TerminalAlert.title(title, tmux: state.clipboardMode == .tmux))
-        case .copy(let text, _):
-            if let seq = OSC52.sequence(for: text, mode: state.clipboardMode) { pendingRaw.append(seq) }
+        case .openURL(let argv, _):
+            // On a thread of its own, detached from the terminal; a browser
+            // that stays in the foreground is left alone for a day.
+            Task { @MainActor in
+                let r = await ChildProcess(argv, timeout: 86_400).run()
+                guard let failure = r.failure else { return }
+                if case .couldNotStart = r.termination {
+                    self.send([.openFailed(failure)])
+                } else {
+                    self.send([.openFailed("\(argv[0]) \(failure)")])
+                }
+            }
+        case .copy(let text, let label):
+            // Off the main queue: a clipboard program may take its time, never the UI's.
+            let clipboard = self.clipboard
+            Task { @MainActor in
+                let (sequence, outcome) = await clipboard.copy(text)
+                if let sequence { self.pendingRaw.append(sequence) }
+                self.send([.copyFinished(label: label, text: text, outcome)])
+            }
         case .schedulePoll(let after):
             pollTimer?.cancel()
             let t = DispatchSource.makeTimerSource(queue: .main)
