@@ -71,6 +71,10 @@ public struct SimulatorOptions: Sendable {
     public var now: @Sendable () -> Date
     /// Called once for every request received (API and admin), e.g. to print an access log.
     public var onRequest: (@Sendable (SimulatorRequest) -> Void)?
+    /// Answer like a server that has grown since the docs (see `GrownServer`):
+    /// unknown fields, `Z` dates, big integers in custom data, an unknown
+    /// status, a silently clamped page size.
+    public var grown = false
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, credentials: Credentials = Simulator.demoCredentials,

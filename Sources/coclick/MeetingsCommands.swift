@@ -253,17 +253,19 @@ struct CreateMeeting: AsyncCommand {
         return Cookie(domain: domain, name: name, value: value)
     }
 
-    static func parseCustomData(_ text: String) throws -> [String: JSONValue] {
-        let value: JSONValue
+    /// Strict JSON (no trailing commas, comments or single quotes), an object;
+    /// kept exactly as typed, so big integers and decimals are sent unchanged.
+    static func parseCustomData(_ text: String) throws -> RawJSON {
+        let value: RawJSON
         do {
-            value = try JSONValue.parse(text)
-        } catch let e as JSONTextError {
-            throw UsageError("--custom-data is not valid JSON: \(e.message)")
+            value = try RawJSON.parse(text)
+        } catch {
+            throw UsageError("--custom-data is not valid JSON: \(error.description)")
         }
-        guard let object = value.objectValue else {
+        guard value.members != nil else {
             throw UsageError("--custom-data must be a JSON object ({...}), not \(value.kindName)")
         }
-        return object
+        return value
     }
 
     func newMeeting() throws -> NewMeeting {
@@ -272,14 +274,17 @@ struct CreateMeeting: AsyncCommand {
             throw UsageError("--starts-at \(date.text) is in the past (pass --allow-past to create it anyway)")
         }
         func optional(_ s: String?) -> String? { s.flatMap { $0.isEmpty ? nil : $0 } }
-        return NewMeeting(
+        let custom = try customData.map(Self.parseCustomData)
+        var meeting = NewMeeting(
             user: user.trimmingCharacters(in: .whitespaces), startsAt: date,
             cobrowsingURL: cobrowsingURL.trimmingCharacters(in: .whitespaces),
             cookies: try cookies.map(Self.parseCookie),
-            customData: try customData.map(Self.parseCustomData),
+            customData: custom.map(JSONValue.init)?.objectValue,
             presenterWaitingRoomIframeURL: optional(presenterIframe),
             prospectWaitingRoomIframeURL: optional(prospectIframe)
         )
+        meeting.customDataRaw = custom
+        return meeting
     }
 
     func execute() async throws -> Int32 {
