@@ -131,29 +131,52 @@ public actor CoClickClient {
         let link = response.value(forHTTPHeaderField: "Link").map { $0.contains("rel=\"next\"") || $0.contains("rel=next") }
         // A server may clamp the page size (e.g. X-Per 500 -> 100): count with what it used.
         let per = number("X-Per").flatMap { $0 > 0 ? $0 : nil } ?? query.per
-        return MeetingPage(meetings: list, page: query.page, per: per, total: total, linkHasNext: link)
+        var page = MeetingPage(meetings: list, page: query.page, per: per, total: total, linkHasNext: link)
+        page.body = data
+        return page
     }
 
-    /// Every page from `query.page` on, until a short page (or the totals say the end).
-    public func allMeetings(_ query: MeetingQuery, maxPages: Int = 1000) async throws -> [Meeting] {
+    /// Every page from `query.page` on. A server may clamp `X-Per` without
+    /// saying so, so a page is the last only when it is empty or shorter than
+    /// the first page (or the totals say the end).
+    public func allPages(_ query: MeetingQuery, maxPages: Int = 10_000) async throws -> [MeetingPage] {
         var q = query
-        var out: [Meeting] = []
+        var pages: [MeetingPage] = []
+        var firstCount: Int?
         for _ in 0..<maxPages {
             let page = try await meetings(q)
-            out += page.meetings
-            guard page.hasMore else { break }
+            if page.meetings.isEmpty { pages.append(page); break }
+            if let previousFirst = pages.last?.meetings.first?.id, previousFirst == page.meetings.first?.id { break }
+            pages.append(page)
+            if page.linkHasNext == false { break }
+            if let total = page.total, page.page * page.per >= total { break }
+            if let firstCount {
+                if page.meetings.count < firstCount { break }
+            } else {
+                firstCount = page.meetings.count
+            }
             q.page += 1
         }
-        return out
+        return pages
+    }
+
+    /// The meetings of every page from `query.page` on (see `allPages`).
+    public func allMeetings(_ query: MeetingQuery, maxPages: Int = 10_000) async throws -> [Meeting] {
+        try await allPages(query, maxPages: maxPages).flatMap(\.meetings)
     }
 
     /// `GET /meetings/<id>`.
     public func meeting(id: String) async throws -> Meeting {
+        try await meetingResponse(id: id).meeting
+    }
+
+    /// `GET /meetings/<id>`, with the server's bytes.
+    public func meetingResponse(id: String) async throws -> (meeting: Meeting, body: Data) {
         let trimmed = id.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw APIError.notFound("a meeting id is required") }
         do {
             let (data, _) = try await send(method: "GET", path: "meetings/" + MeetingQuery.percentEncode(trimmed), retryable: true)
-            return try decode(Meeting.self, from: data, what: "a meeting")
+            return (try decode(Meeting.self, from: data, what: "a meeting"), data)
         } catch APIError.notFound {
             throw APIError.notFound("no meeting with id \(trimmed)")
         }
@@ -161,14 +184,17 @@ public actor CoClickClient {
 
     /// `POST /meetings`. Never retried on its own: a lost answer may mean it was created.
     public func createMeeting(_ new: NewMeeting) async throws -> Meeting {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let body = try encoder.encode(new)
-        let (data, _) = try await send(method: "POST", path: "meetings", body: body, retryable: false)
+        try await createMeetingResponse(new).meeting
+    }
+
+    /// `POST /meetings`, with the server's bytes. The body is `NewMeeting.jsonBody()`:
+    /// custom data exactly as typed.
+    public func createMeetingResponse(_ new: NewMeeting) async throws -> (meeting: Meeting, body: Data) {
+        let (data, _) = try await send(method: "POST", path: "meetings", body: new.jsonBody(), retryable: false)
         if let errors = Self.validationErrors(in: data), !errors.isEmpty {
             throw APIError.validation(errors)
         }
-        return try decode(Meeting.self, from: data, what: "the created meeting")
+        return (try decode(Meeting.self, from: data, what: "the created meeting"), data)
     }
 
     // MARK: Transport

@@ -73,6 +73,8 @@ public struct MeetingPage: Sendable, Hashable {
     public var total: Int?
     /// True when a `Link` header names a next page; nil when there is no `Link` header.
     public var linkHasNext: Bool?
+    /// The server's bytes for this page (a JSON array), for `--json`.
+    public var body: Data = Data()
 
     public init(meetings: [Meeting], page: Int, per: Int, total: Int? = nil, linkHasNext: Bool? = nil) {
         self.meetings = meetings
