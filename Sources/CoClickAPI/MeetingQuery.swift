@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A typed `GET /meetings` query: ransack `q[...]` filters plus the
 /// `X-Page` / `X-Per` pagination headers.
@@ -43,6 +47,22 @@ public struct MeetingQuery: Sendable, Hashable {
     /// The percent-encoded query string (`q%5Buser_email_cont%5D=hugh`), or "" when there is none.
     public var queryString: String {
         parameters.map { "\(Self.percentEncode($0.0))=\(Self.percentEncode($0.1))" }.joined(separator: "&")
+    }
+
+    /// Decodes `%XX` escapes (invalid ones are kept as they are).
+    public static func percentDecode(_ s: String) -> String {
+        var bytes: [UInt8] = []
+        var it = Array(s.utf8)[...]
+        while let b = it.popFirst() {
+            if b == UInt8(ascii: "%"), it.count >= 2,
+               let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(v)
+                it = it.dropFirst(2)
+            } else {
+                bytes.append(b)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Encodes everything except RFC 3986 unreserved characters, so `+`, `&`,

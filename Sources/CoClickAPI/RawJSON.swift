@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// JSON exactly as it was written: objects keep their keys in order (and
 /// keys the models do not know), numbers keep their literal text (a 20-digit
