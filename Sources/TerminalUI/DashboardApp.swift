@@ -19,14 +19,6 @@ public enum DashboardApp {
         }
     }
 
-    /// The same for synchronous callers on the main thread: blocks in
-    /// `dispatchMain()` and exits the process with the code `run` would return.
-    @MainActor
-    public static func runAndExit(client: CoClickClient, settings: DashboardSettings) -> Never {
-        start(client: client, settings: settings) { code in exit(code) }
-        dispatchMain()
-    }
-
     @MainActor private static var current: DashboardRuntime?
 
     @MainActor
