@@ -14,6 +14,16 @@ public enum DateInput {
     public static let examples = "ISO 8601, '2026-12-01 14:30', 'tomorrow 9:00' or 'in 2h'"
 
     public static func parse(_ raw: String, now: Date = Date(), zone: TimeZone = .current) -> Result<APIDate, Failure> {
+        let result = parseAnyForm(raw, now: now, zone: zone)
+        // Whatever the form, the date must be one the API's format can
+        // write (years 1 to 9999): "in 99999999999999999999h" is refused.
+        if case .success(let d) = result, APIDate.parse(d.text) == nil {
+            return .failure(Failure(message: "is too far away (years 1 to 9999)"))
+        }
+        return result
+    }
+
+    private static func parseAnyForm(_ raw: String, now: Date, zone: TimeZone) -> Result<APIDate, Failure> {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         guard !text.isEmpty else { return .failure(Failure(message: "is required")) }
         guard text.count <= 64 else { return .failure(Failure(message: "is not a date (expected \(examples))")) }

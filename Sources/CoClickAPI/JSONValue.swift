@@ -79,10 +79,25 @@ public struct JSONTextError: Error, Sendable, CustomStringConvertible {
         if case DecodingError.dataCorrupted(let ctx) = error {
             if let underlying = ctx.underlyingError as NSError?,
                let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
-                return "invalid JSON: \(detail)"
+                return "invalid JSON: \(visible(detail))"
             }
-            return "invalid JSON: \(ctx.debugDescription)"
+            return "invalid JSON: \(visible(ctx.debugDescription))"
         }
         return "invalid JSON"
+    }
+
+    /// The parser's detail may quote the offending character, which can be
+    /// an escape or a bidi control: show those as `\u{…}`, never raw.
+    static func visible(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u.value {
+            case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029:
+                out += "\\u{" + String(u.value, radix: 16) + "}"
+            default:
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
     }
 }
