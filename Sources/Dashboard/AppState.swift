@@ -1,5 +1,6 @@
 import CoClickAPI
 import Foundation
+import TerminalText
 
 public enum Screen: Sendable, Hashable { case list, detail, form }
 
@@ -103,6 +104,8 @@ public struct AppState: Sendable {
     public var remindBeforeMinutes: Int
     public var keymap: Keymap
     public var apiDescription: String
+    /// What the terminal can show (ASCII under `LANG=C`).
+    public var charset: TerminalCharset
 
     public init(
         settings: DashboardSettings = DashboardSettings(), themeNames: [String] = ["default"],
@@ -120,6 +123,7 @@ public struct AppState: Sendable {
         remindBeforeMinutes = settings.remindBeforeMinutes
         keymap = settings.keymap
         apiDescription = settings.apiDescription
+        charset = settings.charset
     }
 
     /// The query the list shows now.

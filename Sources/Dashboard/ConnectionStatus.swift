@@ -1,4 +1,5 @@
 import Foundation
+import TerminalText
 
 /// The footer's connection line, in words (never colour alone):
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import TerminalText
 
 /// How copies reach the clipboard. See `OSC52`.
 public enum ClipboardMode: String, Sendable, Hashable, CaseIterable {
@@ -34,6 +35,8 @@ public struct DashboardSettings: Sendable, Hashable {
     public var keymap: Keymap
     /// Where the create form's draft is kept between runs (`$XDG_STATE_HOME/coclick`); nil for nowhere.
     public var draftDirectory: URL?
+    /// ASCII for a non-UTF-8 locale (`LANG=C`): stand-ins for every glyph, non-ASCII data escaped.
+    public var charset: TerminalCharset = .utf8
 
     public init(
         themeName: String = "default", refreshInterval: TimeInterval = 15, pageSize: Int = 20,

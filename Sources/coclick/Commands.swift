@@ -1,8 +1,9 @@
 import ArgumentParser
 import CoClickAPI
-import Dashboard
 import Foundation
 import Logging
+import TerminalText
+import TerminalUI
 
 /// Options every command that talks to the API shares.
 struct GlobalOptions: ParsableArguments {
@@ -20,6 +21,9 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(name: .customLong("timeout"), help: "Seconds one API request may take (default 20; the dashboard: 10).")
     var timeout: Double?
+
+    @Option(help: "Theme: default, light, high-contrast, mono, or a user theme in $XDG_CONFIG_HOME/coclick/themes. Env COCLICK_THEME.")
+    var theme: String?
 
     func validate() throws {
         if let timeout { guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") } }
@@ -75,20 +79,37 @@ struct Coclick: ParsableCommand {
         COCLICK_CONFIG, COCLICK_THEME, COCLICK_CLIPBOARD) > config file (TOML) > default. \
         The secret key is never accepted on the command line.
 
+        Global options (--api-url, --config, --timeout, --log-file, --theme) go before or after the command: \
+        'coclick --api-url URL meetings list' is 'coclick meetings list --api-url URL'.
+
         Exit codes: 0 success, 1 network/server error, 2 usage error, 3 authentication failed, \
         4 not found, 5 validation failed.
         """,
-        version: "0.1.0",
-        subcommands: [DashboardCommand.self, DemoCommand.self, SimulatorCommand.self, MeetingsCommand.self, NextCommand.self, AuthCommand.self],
+        version: BuildInfo.versionLine,
+        subcommands: [
+            DashboardCommand.self, DemoCommand.self, SimulatorCommand.self, MeetingsCommand.self, NextCommand.self, AuthCommand.self,
+            CompletionCommand.self, ManualCommand.self,
+        ],
         defaultSubcommand: DashboardCommand.self
     )
 
     static func main() {
+        let arguments: [String]
+        switch CommandLineShape.normalize(Array(CommandLine.arguments.dropFirst())) {
+        case .success(let a): arguments = a
+        case .failure(let unknown):
+            Output.warn(unknown.message)
+            Foundation.exit(2)
+        }
         let command: ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(arguments)
         } catch {
             exitForParseError(error)
+        }
+        if command is DashboardCommand || command is DemoCommand {
+            // Before any thread starts: this may exec the process again with SWIFT_BACKTRACE set.
+            CrashReporting.prepare()
         }
         guard let async = command as? AsyncCommand else {
             do {

@@ -1,7 +1,7 @@
 import CoClickAPI
-import Dashboard
 import Foundation
 import TOMLKit
+import TerminalText
 
 /// A problem with how coclick was invoked or configured: exit code 2.
 struct UsageError: Error, CustomStringConvertible {
