@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "TerminalText"),
         .target(
             name: "CoClickAPI",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: ["TerminalText", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "CoClickSimulator",

@@ -1,4 +1,5 @@
 import Foundation
+import TerminalText
 
 /// Any JSON value. `custom_data` is free-form, so it is carried as this and
 /// printed back exactly (integers stay integers).
@@ -87,17 +88,6 @@ public struct JSONTextError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The parser's detail may quote the offending character, which can be
-    /// an escape or a bidi control: show those as `\u{…}`, never raw.
-    static func visible(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u.value {
-            case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029:
-                out += "\\u{" + String(u.value, radix: 16) + "}"
-            default:
-                out.unicodeScalars.append(u)
-            }
-        }
-        return out
-    }
+    /// an escape or a bidi control: never raw.
+    static func visible(_ s: String) -> String { SafeText.escape(s) }
 }

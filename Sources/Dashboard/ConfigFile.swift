@@ -1,4 +1,5 @@
 import Foundation
+import TerminalText
 import TOMLKit
 
 /// The config file's keys (all optional), read from its text. Reading the
@@ -33,7 +34,9 @@ public struct ConfigFile: Sendable, Hashable {
     public static func parse(_ text: String) throws(ParseError) -> ConfigFile {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
+            table = try TOMLText.table(text)
+        } catch let e as TOMLText.Refused {
+            throw ParseError(message: "not valid TOML (line \(e.line), column \(e.column)): \(e.message)")
         } catch let e as TOMLParseError {
             throw ParseError(message: "not valid TOML (line \(e.source.begin.line), column \(e.source.begin.column)): \(withoutQuotedText(e.description))")
         } catch {

@@ -1,4 +1,5 @@
 import CoClickAPI
+import Dashboard
 import Foundation
 import TOMLKit
 import TerminalText
