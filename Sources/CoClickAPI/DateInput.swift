@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Dates as people type them, read in a time zone (`zone`); the result keeps
 /// that zone's offset so the exact timestamp sent can be shown.
@@ -58,14 +62,14 @@ public enum DateInput {
         // Whatever the form, the date must be one the API's format can
         // write (years 1 to 9999): "in 99999999999999999999h" is refused.
         if case .success(let p) = result, APIDate.parse(p.date.text) == nil {
-            let shown = echo(raw.trimmingCharacters(in: .whitespacesAndNewlines))
+            let shown = echo(raw.trimmed)
             return .failure(Failure(.unreadable, "'\(shown)' is too far away (years 1 to 9999)"))
         }
         return result
     }
 
     private static func parseAnyForm(_ raw: String, now: Date, zone: TimeZone) -> Result<Parsed, Failure> {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = raw.trimmed
         guard !trimmed.isEmpty else { return .failure(Failure(.empty, "is required")) }
         let shown = echo(trimmed)
         func unreadable() -> Failure { Failure(.unreadable, "'\(shown)' is not a date (\(examples))") }
@@ -197,7 +201,7 @@ public enum DateInput {
     /// Splits into words, keeping `am`/`pm` with their number (`9 am` -> `9am`) and `,` apart.
     static func tokenize(_ s: String) -> [String] {
         var out: [String] = []
-        for word in s.replacingOccurrences(of: ",", with: " , ").split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+        for word in s.replacing(",", with: " , ").split(whereSeparator: { $0 == " " || $0 == "\t" }) {
             let w = String(word)
             if (w == "am" || w == "pm"), let last = out.last, last.allSatisfy({ $0.isNumber || $0 == ":" }) {
                 out[out.count - 1] = last + w

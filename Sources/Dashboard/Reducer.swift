@@ -48,8 +48,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         return Reducer.lookupFinished(&state, lookup, found: found)
     case .lookupFailed(_, let error):
         return Reducer.lookupFailed(&state, error)
-    case .copyFailed(let why):
-        Reducer.say(&state, "Copy failed: \(why)", error: true)
+    case .copyFinished(let label, let text, let outcome):
+        Reducer.copyFinished(&state, label: label, text: text, outcome)
         return []
     }
 }
@@ -58,8 +58,11 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
 enum Reducer {
     static let messageSeconds: TimeInterval = 5
 
-    static func say(_ state: inout AppState, _ text: String, error: Bool = false) {
-        state.message = TransientMessage(text: text, isError: error, expires: state.now.addingTimeInterval(messageSeconds))
+    /// A failed copy shows the URL this long, to be selected by hand.
+    static let uncopiedURLSeconds: TimeInterval = 60
+
+    static func say(_ state: inout AppState, _ text: String, error: Bool = false, seconds: TimeInterval = messageSeconds) {
+        state.message = TransientMessage(text: text, isError: error, expires: state.now.addingTimeInterval(seconds))
     }
 
     static func startPoll(_ state: inout AppState) -> [Effect] {
@@ -115,6 +118,8 @@ enum Reducer {
         state.selectedID = nil
         state.seekID = nil
         state.hasMorePages = false
+        // The last page is known for one set of filters; they change on page 1.
+        if state.page == 1 { state.lastPage = nil }
         // An in-flight poll for the old query is discarded when it lands, and the new one starts then.
         return startPoll(&state)
     }
@@ -132,13 +137,30 @@ enum Reducer {
             return []
         }
         let url = SafeText.escape(raw)
-        if state.clipboardMode == .off {
-            say(&state, "\(link.label.prefix(1).uppercased() + link.label.dropFirst()): \(url)")
+        if url != raw {
+            // Pasted, control characters would act on whatever terminal gets them.
+            say(&state, "The \(link.label) holds control characters; not copied: \(url)", error: true, seconds: uncopiedURLSeconds)
             return []
         }
-        say(&state, "Copied \(link.label)")
-        // The raw URL goes to the clipboard; control characters never reach the terminal (base64).
+        if state.clipboardMode == .off {
+            say(&state, "\(link.label.prefix(1).uppercased() + link.label.dropFirst()): \(url)", seconds: uncopiedURLSeconds)
+            return []
+        }
+        say(&state, "Copying the \(link.label)…")
         return [.copy(text: raw, label: link.label)]
+    }
+
+    /// Says what became of a copy, and no more than coclick knows.
+    static func copyFinished(_ state: inout AppState, label: String, text: String, _ outcome: CopyOutcome) {
+        switch outcome {
+        case .confirmed(let by):
+            say(&state, "Copied \(label) (\(by))")
+        case .sent:
+            say(&state, "Sent \(label) to the terminal's clipboard (OSC 52)")
+        case .failed(let why):
+            // The URL first: the footer may cut the end, and the user selects it by hand.
+            say(&state, "Copy failed: \(SafeText.escape(text)) (\(why))", error: true, seconds: uncopiedURLSeconds)
+        }
     }
 
     static func nextTheme(_ state: inout AppState) {
@@ -151,19 +173,11 @@ enum Reducer {
         clampList(&state)
     }
 
-    static func clampList(_ state: inout AppState) {
-        let n = state.meetings.count
-        state.selected = n == 0 ? 0 : min(max(0, state.selected), n - 1)
-        if n > 0 { state.selectedID = state.meetings[state.selected].id }
-        let rows = state.listVisibleRows
-        if state.selected < state.listScroll { state.listScroll = state.selected }
-        if state.selected >= state.listScroll + rows { state.listScroll = state.selected - rows + 1 }
-        state.listScroll = max(0, min(state.listScroll, max(0, n - rows)))
-    }
+    static func clampList(_ state: inout AppState) { clampAgenda(&state) }
 
     static func clampDetail(_ state: inout AppState) {
         guard let m = state.detailMeeting else { state.detailScroll = 0; return }
-        let total = DetailView.lines(for: m, loading: state.detailLoading, error: state.detailError, now: state.now, zone: state.timeZone, width: state.width).count
+        let total = DetailView.lines(for: m, loading: state.detailLoading, error: state.detailError, now: state.now, zone: state.timeZone, width: state.geometry.detailTextWidth).count
         state.detailScroll = max(0, min(state.detailScroll, total - state.detailVisibleRows))
     }
 }

@@ -7,9 +7,8 @@ import TerminalText
 public enum Screens {
     public static func render(_ state: AppState) -> CellBuffer {
         var buf = CellBuffer(width: state.width, height: state.height, charset: state.charset)
-        let need = minimumSize(state)
-        if state.width < need.width || state.height < need.height {
-            tooSmall(&buf, need: need)
+        if state.geometry.isTooSmall {
+            tooSmall(&buf, need: minimumSize)
             return buf
         }
         switch state.screen {
@@ -21,8 +20,8 @@ public enum Screens {
         return buf
     }
 
-    public static func minimumSize(_ state: AppState) -> (width: Int, height: Int) {
-        (Layout.minWidth, Layout.minHeight)
+    public static var minimumSize: (width: Int, height: Int) {
+        (ScreenGeometry.minimumWidth, ScreenGeometry.minimumHeight)
     }
 
     static func tooSmall(_ buf: inout CellBuffer, need: (width: Int, height: Int)) {
@@ -50,19 +49,19 @@ public enum Screens {
 
     /// The bottom two rows: a message or key hints, then the connection line.
     static func footer(_ buf: inout CellBuffer, _ state: AppState, hints: [(String, String)]) {
-        let hintY = buf.height - 2
+        let hintY = ScreenGeometry(width: buf.width, height: buf.height).hintRow
         buf.fill(y: hintY, role: .normal)
         if let m = state.message {
             // Messages can quote the server (error texts, URLs): escaped here, whoever made them.
             buf.write(SafeText.escape(m.text), x: 1, y: hintY, maxWidth: buf.width - 2, role: m.isError ? .error : .message)
         } else {
             var spans: [Span] = []
-            for (k, what) in hints where !k.isEmpty {
+            for (k, what) in fitHints(hints, width: buf.width - 2) {
                 spans += [Span(k, .key), Span(" " + what + "  ", .dim)]
             }
             buf.write(spans, x: 1, y: hintY, maxWidth: buf.width - 2)
         }
-        let y = buf.height - 1
+        let y = ScreenGeometry(width: buf.width, height: buf.height).statusRow
         buf.fill(y: y, role: .footer)
         // The state in words (never colour alone), then the data's age and what happens next.
         let status = ConnectionStatus(state)
@@ -78,15 +77,31 @@ public enum Screens {
         commands.map { (state.keymap.keysText($0.0, in: ctx), $0.1) }
     }
 
+    /// What leaves a screen or explains it; the last hints to go when the footer is narrow.
+    static let essentialHints: Set<String> = ["quit", "help", "back", "cancel"]
+
+    /// The hints that fit in `width` columns, in their order: others are
+    /// dropped from the end first, so quit and help stay (at 80 columns too).
+    static func fitHints(_ hints: [(String, String)], width: Int) -> [(String, String)] {
+        var kept = hints.filter { !$0.0.isEmpty }
+        func used(_ h: [(String, String)]) -> Int {
+            h.reduce(0) { $0 + TextWidth.width($1.0) + 1 + TextWidth.width($1.1) + 2 } - 2
+        }
+        while used(kept) > width, let i = kept.lastIndex(where: { !essentialHints.contains($0.1) }) {
+            kept.remove(at: i)
+        }
+        return kept
+    }
+
     // MARK: List
 
     struct Columns {
-        var status = 11, start = 16, countdown = 11, id = 8
+        var status = 11, start = 5, countdown = 11, id = 8
         var showStart = true, showID = true
         var owner = 10
 
         init(width: Int) {
-            showStart = width >= 72
+            showStart = width >= 48
             showID = width >= 56
             var used = 1 + status + 2 + countdown + 2
             if showStart { used += start + 2 }
@@ -103,72 +118,91 @@ public enum Screens {
         let company = state.company.map(SafeText.escape) ?? "…"
         var title = "CoClick · \(company)"
         if !state.apiDescription.isEmpty { title += " · " + SafeText.escape(state.apiDescription) }
-        header(&buf, title, right: "page \(state.page)\(state.hasMorePages ? "+" : "")")
+        // Start times are local: the header says in which zone.
+        header(&buf, title, right: "\(Agenda.zoneName(state.timeZone)) · page \(state.page)\(state.hasMorePages ? "+" : "")")
+        let g = state.geometry
+        let agenda = state.agendaRows
+        let rows = g.listRows
 
         // Filter line.
         if let input = state.filterInput {
             let label = "owner email contains: "
-            let x = buf.write(label, x: 1, y: 1, role: .label)
-            fieldLine(&buf, input, x: 1 + x, y: 1, width: buf.width - x - 2, focused: true)
+            let x = buf.write(label, x: 1, y: g.listFilterRow, role: .label)
+            fieldLine(&buf, input, x: 1 + x, y: g.listFilterRow, width: buf.width - x - 2, focused: true)
         } else {
             let statusText = state.statusFilter.map { $0.rawValue } ?? "all"
             let owner = state.userFilter.isEmpty ? "any" : "\"" + SafeText.escape(state.userFilter) + "\""
             buf.write([Span("status: ", .label), Span(statusText, state.statusFilter.map(StyleRole.status) ?? .normal),
                        Span("   owner: ", .label), Span(owner),
                        Span("   dates: ", .label), Span(state.showHistory ? "all" : "from today"),
-                       Span(state.meetings.count > state.listVisibleRows ? "" : "   \(state.meetings.count) shown", .dim)],
-                      x: 1, y: 1, maxWidth: buf.width - 2)
+                       Span(agenda.count > rows ? "" : "   \(state.meetings.count) shown", .dim)],
+                      x: 1, y: g.listFilterRow, maxWidth: buf.width - 2)
         }
 
         let cols = Columns(width: buf.width)
-        func cellsFor(_ m: Meeting) -> [(String, Int, StyleRole)] {
+        let cal = Agenda.calendar(state.timeZone)
+        func cellsFor(_ m: Meeting, remind: Bool) -> [(String, Int, StyleRole)] {
             var out: [(String, Int, StyleRole)] = [(statusWord(m.status), cols.status, StyleRole.status(m.status))]
             if cols.showStart {
-                out.append((m.startsAt.map { LocalTime.startText($0.date, zone: state.timeZone) } ?? "—", cols.start, .normal))
+                // The day is in the heading above: the row says the time.
+                out.append((m.startsAt.map { Agenda.clock($0.date, cal) } ?? "—", cols.start, .normal))
             }
-            let remind = Countdown.isWithinReminder(status: m.status, startsAt: m.startsAt?.date, now: state.now, minutes: state.remindBeforeMinutes)
             out.append((Countdown.text(status: m.status, startsAt: m.startsAt?.date, now: state.now), cols.countdown, remind ? .reminder : .normal))
             out.append((SafeText.escape(m.user ?? "—"), cols.owner, .normal))
             if cols.showID { out.append((SafeText.escape(m.shortID), cols.id, .dim)) }
             return out
         }
         var titles: [(String, Int)] = [("STATUS", cols.status)]
-        if cols.showStart { titles.append(("STARTS", cols.start)) }
+        if cols.showStart { titles.append(("TIME", cols.start)) }
         titles += [("COUNTDOWN", cols.countdown), ("OWNER", cols.owner)]
         if cols.showID { titles.append(("ID", cols.id)) }
         var x = 1
         for (t, w) in titles {
-            buf.write(t, x: x, y: 2, maxWidth: w, role: .label)
+            buf.write(t, x: x, y: g.listTitleRow, maxWidth: w, role: .label)
             x += w + 2
         }
 
-        let top = 3
-        let rows = state.listVisibleRows
+        let top = g.listTop
         if state.meetings.isEmpty {
             let text = state.pollInFlight != nil ? "loading meetings…"
                 : state.lastSuccess == nil ? "no data yet" : "no meetings match (Esc clears filters, n creates one)"
             buf.write(text, x: 2, y: top + 1, maxWidth: buf.width - 4, role: .dim)
         }
+        let scroll = max(0, min(state.listScroll, agenda.count - rows))
         for i in 0..<rows {
-            let index = state.listScroll + i
-            guard index < state.meetings.count else { break }
-            let m = state.meetings[index]
+            let r = scroll + i
+            guard r < agenda.count else { break }
             let y = top + i
-            let selected = index == state.selected
-            let remind = Countdown.isWithinReminder(status: m.status, startsAt: m.startsAt?.date, now: state.now, minutes: state.remindBeforeMinutes)
-            if selected { buf.fill(y: y, role: .selection) }
-            // A marker column, so the reminder shows without colour too.
-            buf.write(remind ? "!" : " ", x: 0, y: y, role: selected ? .selection : (remind ? .reminder : .normal))
-            var cx = 1
-            for (text, w, role) in cellsFor(m) {
-                buf.write(text, x: cx, y: y, maxWidth: w, role: selected ? .selection : role)
-                cx += w + 2
+            switch agenda[r] {
+            case .day(let text):
+                buf.write(text, x: 1, y: y, maxWidth: buf.width - 2, role: .title)
+            case .now(let text):
+                // A rule across the list, the time in it: "── now 14:05 ─────".
+                let label = " \(text) "
+                let lead = 2
+                buf.write(String(repeating: "─", count: lead) + label
+                          + String(repeating: "─", count: max(0, buf.width - 2 - lead - TextWidth.width(label))),
+                          x: 1, y: y, maxWidth: buf.width - 2, role: .key)
+            case .meeting(let index):
+                let m = state.meetings[index]
+                let selected = index == state.selected
+                let remind = Countdown.isWithinReminder(status: m.status, startsAt: m.startsAt?.date, now: state.now, minutes: state.remindBeforeMinutes)
+                if selected { buf.fill(y: y, role: .selection) }
+                // A marker column, so the reminder shows without colour too.
+                buf.write(remind ? "!" : " ", x: 0, y: y, role: selected ? .selection : (remind ? .reminder : .normal))
+                var cx = 1
+                for (text, w, role) in cellsFor(m, remind: remind) {
+                    buf.write(text, x: cx, y: y, maxWidth: w, role: selected ? .selection : role)
+                    cx += w + 2
+                }
             }
         }
-        // Scroll position when the list is longer than the screen.
-        if state.meetings.count > rows {
-            let s = " \(state.listScroll + 1)-\(min(state.meetings.count, state.listScroll + rows)) of \(state.meetings.count)"
-            buf.write(s, x: buf.width - TextWidth.width(s) - 1, y: 1, role: .dim)
+        // Scroll position when the list is longer than the screen: which meetings show.
+        if agenda.count > rows {
+            let shown = agenda[scroll..<min(agenda.count, scroll + rows)].compactMap(\.meetingIndex)
+            let s = shown.isEmpty ? " \(state.meetings.count) meetings"
+                : " \(shown[0] + 1)-\(shown[shown.count - 1] + 1) of \(state.meetings.count)"
+            buf.write(s, x: buf.width - TextWidth.width(s) - 1, y: g.listFilterRow, role: .dim)
         }
         footer(&buf, state, hints: hints(state, .list, [
             (.moveDown, "move"), (.open, "open"), (.newMeeting, "new"), (.filter, "filter"), (.cycleStatus, "status"),
@@ -187,16 +221,17 @@ public enum Screens {
         }
         header(&buf, "Meeting \(SafeText.escape(m.shortID)) · \(SafeText.escape(m.user ?? "—"))",
                right: state.detailLoading ? "loading…" : "")
+        let g = state.geometry
         let lines = DetailView.lines(for: m, loading: state.detailLoading, error: state.detailError,
-                                     now: state.now, zone: state.timeZone, width: buf.width - 2)
-        let rows = state.detailVisibleRows
+                                     now: state.now, zone: state.timeZone, width: g.detailTextWidth)
+        let rows = g.detailRows
         let scroll = max(0, min(state.detailScroll, lines.count - rows))
         for i in 0..<rows where scroll + i < lines.count {
-            buf.write(lines[scroll + i], x: 1, y: 1 + i, maxWidth: buf.width - 2)
+            buf.write(lines[scroll + i], x: g.detailLeft, y: g.detailTop + i, maxWidth: g.detailTextWidth)
         }
         if lines.count > rows {
             let s = "lines \(scroll + 1)-\(min(lines.count, scroll + rows)) of \(lines.count) (j/k scroll)"
-            buf.write(s, x: 1, y: buf.height - 3, maxWidth: buf.width - 2, role: .dim)
+            buf.write(s, x: g.detailLeft, y: g.detailPositionRow, maxWidth: g.detailTextWidth, role: .dim)
         }
         footer(&buf, state, hints: hints(state, .detail, [
             (.back, "back"), (.moveDown, "scroll"), (.copyProspect, "copy prospect"), (.copyPresenter, "copy presenter"),
@@ -208,9 +243,8 @@ public enum Screens {
 
     static func help(_ buf: inout CellBuffer, _ state: AppState) {
         let lines = HelpView.lines(state.keymap)
-        let w = min(buf.width - 2, 64)
-        let h = min(buf.height - 2, lines.count + 3)
-        let x0 = (buf.width - w) / 2, y0 = (buf.height - h) / 2
+        let g = state.geometry
+        let (x0, y0, w, h) = g.helpBox(lineCount: lines.count)
         for y in y0..<(y0 + h) { buf.fill(x: x0, y: y, width: w, role: .normal) }
         buf.write("┌" + String(repeating: "─", count: w - 2) + "┐", x: x0, y: y0, role: .title)
         buf.write("└" + String(repeating: "─", count: w - 2) + "┘", x: x0, y: y0 + h - 1, role: .title)
@@ -219,7 +253,7 @@ public enum Screens {
             buf.write("│", x: x0 + w - 1, y: y, role: .title)
         }
         buf.write(" Keys ", x: x0 + 2, y: y0, role: .title)
-        let rows = h - 3
+        let rows = g.helpRows(lineCount: lines.count)
         let scroll = max(0, min(state.helpScroll, lines.count - rows))
         for i in 0..<rows where scroll + i < lines.count {
             buf.write(lines[scroll + i], x: x0 + 2, y: y0 + 1 + i, maxWidth: w - 4)
@@ -371,12 +405,13 @@ public enum Screens {
         }
 
         // Scroll so the focused field (and the line under it) is visible.
-        let rows = buf.height - 3
+        let g = state.geometry
+        let rows = g.formRows
         let focusLine = lines.firstIndex(where: { $0.field == form.focus }) ?? 0
         var top = 0
         if focusLine + 2 > rows { top = min(focusLine + 2 - rows, max(0, lines.count - rows)) }
         for i in 0..<rows where top + i < lines.count {
-            lines[top + i].draw(&buf, 1 + i)
+            lines[top + i].draw(&buf, g.formTop + i)
         }
         footer(&buf, state, hints: hints(state, .form, [
             (.nextField, "next"), (.submit, "submit"), (.addCookie, "cookie+"), (.cancel, "cancel"), (.help, "help"),

@@ -1,5 +1,5 @@
 import CoClickAPI
-import Dashboard
+import Dashboard // ClipboardMode, ConfigFile
 import Foundation
 import TOMLKit
 import TerminalText
@@ -44,10 +44,6 @@ extension ConfigFile {
     }
 }
 
-enum ClipboardSetting: String, CaseIterable {
-    case auto, osc52, tmux, off
-}
-
 /// Every setting, resolved: flag > environment > config file > default.
 struct Settings {
     var apiURL: URL
@@ -55,7 +51,7 @@ struct Settings {
     var theme: String
     var refreshInterval: Int
     var pageSize: Int
-    var clipboard: ClipboardSetting
+    var clipboard: ClipboardMode
     var remindBeforeMinutes: Int
     var configPath: String
 
@@ -101,8 +97,8 @@ struct Settings {
             throw UsageError("page size must be between 1 and 100 (got \(pageSize))")
         }
         let clipText = nonEmpty(env["COCLICK_CLIPBOARD"]) ?? nonEmpty(file.clipboard) ?? "auto"
-        guard let clip = ClipboardSetting(rawValue: clipText.lowercased()) else {
-            throw UsageError("clipboard mode '\(clipText)' is not one of auto, osc52, tmux, off")
+        guard let clip = ClipboardMode(parsing: clipText) else {
+            throw UsageError("clipboard mode '\(SafeText.escape(clipText))' is not one of \(ClipboardMode.choices)")
         }
         let remind = file.remindBeforeMinutes ?? 5
         guard (0...1440).contains(remind) else {

@@ -17,7 +17,7 @@ struct DashboardOptions: ParsableArguments {
     func dashboardSettings(_ s: Settings, apiDescription: String) -> DashboardSettings {
         var settings = DashboardSettings(
             themeName: s.theme, refreshInterval: TimeInterval(s.refreshInterval), pageSize: s.pageSize,
-            clipboardMode: ClipboardMode(rawValue: s.clipboard.rawValue) ?? .auto,
+            clipboardMode: s.clipboard,
             remindBeforeMinutes: s.remindBeforeMinutes,
             noColor: DashboardSettings.noColorRequested(),
             apiDescription: apiDescription
