@@ -15,6 +15,8 @@ public enum Action: Sendable {
     case detailFailed(id: String, error: APIError, purpose: DetailPurpose)
     case created(Meeting)
     case createFailed(APIError)
+    /// The browser command could not run, or ended with an error; why, in words.
+    case openFailed(String)
     /// A copy went out (`Effect.copy`), or did not.
     case copyFinished(label: String, text: String, CopyOutcome)
     /// The saved draft was read (after `Effect.loadDraft`).
@@ -23,6 +25,13 @@ public enum Action: Sendable {
     case draftUnreadable(String)
     /// Saving or deleting the draft file failed.
     case draftStoreFailed(String)
+    /// The draft was written (after `Effect.saveDraft`).
+    case draftSaved(FormDraft)
+    /// The runtime reduced a batch of actions (keys, a tick, an answer): the
+    /// moment to write what must survive a crash, once per batch, not per key.
+    case settled
+    /// Something to tell the user at start (a theme that could not be loaded).
+    case warning(String)
     /// The list was searched for a meeting a create may have made.
     case lookupFinished(MeetingLookup, found: Meeting?)
     case lookupFailed(MeetingLookup, APIError)
@@ -46,6 +55,12 @@ public enum Effect: Sendable, Hashable {
     case deleteDraft
     /// Search the list for a meeting a create may have made.
     case lookFor(MeetingLookup)
+    /// Tell the presenter (bell, notification) in the state's notify mode.
+    case remind(Reminder)
+    /// Set the window title (OSC 2).
+    case setTitle(String)
+    /// Run a browser on a URL, detached from the terminal.
+    case openURL(argv: [String], label: String)
     case quit
 }
 

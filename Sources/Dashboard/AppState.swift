@@ -21,6 +21,8 @@ public enum RoomLink: Sendable, Hashable {
 public enum DetailPurpose: Sendable, Hashable {
     case show
     case copy(RoomLink)
+    case open(RoomLink)
+    case duplicate
 }
 
 /// A short line in the footer: a confirmation or an error.
@@ -89,6 +91,10 @@ public struct AppState: Sendable {
 
     // Form: nil when no form or draft exists; kept on Esc so `n` restores it.
     public var form: MeetingForm?
+    /// The draft as last written to disk (or on its way there); nil: none, or unknown.
+    public var draftOnDisk: FormDraft?
+    /// Saving the draft failed the last time (said once, not on every key).
+    public var draftSaveFailing = false
 
     public var message: TransientMessage?
     public var themeNames: [String]
@@ -104,6 +110,13 @@ public struct AppState: Sendable {
     public var pageSize: Int
     public var clipboardMode: ClipboardMode
     public var remindBeforeMinutes: Int
+    public var notifyMode: NotifyMode
+    /// How `o` / `O` open a room URL.
+    public var opener: Opener
+    /// Reminders given ("lead:<id>", "start:<id>"): each at most once.
+    public var reminded: Set<String> = []
+    /// The window title last set (notify = all).
+    public var windowTitle: String?
     public var keymap: Keymap
     public var apiDescription: String
     /// What the terminal can show (ASCII under `LANG=C`).
@@ -123,6 +136,8 @@ public struct AppState: Sendable {
         pageSize = settings.pageSize
         clipboardMode = settings.clipboardMode
         remindBeforeMinutes = settings.remindBeforeMinutes
+        notifyMode = settings.notifyMode
+        opener = settings.opener
         keymap = settings.keymap
         apiDescription = settings.apiDescription
         charset = settings.charset

@@ -14,13 +14,14 @@ public struct ConfigFile: Sendable, Hashable {
     public var pageSize: Int?
     public var clipboard: String?
     public var remindBeforeMinutes: Int?
+    public var notify: String?
     /// Keys the file has that coclick does not know (escaped), to warn about.
     public var unknownKeys: [String] = []
 
     public init() {}
 
     public static let knownKeys: Set<String> = [
-        "api_url", "secret_id", "secret_key", "theme", "refresh_interval", "page_size", "clipboard", "remind_before_minutes",
+        "api_url", "secret_id", "secret_key", "theme", "refresh_interval", "page_size", "clipboard", "remind_before_minutes", "notify",
     ]
 
     /// Why a config file's text was refused: a sentence safe to print (no
@@ -61,6 +62,7 @@ public struct ConfigFile: Sendable, Hashable {
         c.pageSize = try int("page_size")
         c.clipboard = try string("clipboard")
         c.remindBeforeMinutes = try int("remind_before_minutes")
+        c.notify = try string("notify")
         c.unknownKeys = table.keys.filter { !knownKeys.contains($0) }.sorted().map(SafeText.escape)
         return c
     }

@@ -49,7 +49,9 @@ extension Reducer {
             state.detailError = nil
             state.detailLoading = true
             return [.fetchDetail(id: m.id, purpose: .show)]
-        case .quit: return [.quit]
+        case .quit:
+            // A form kept in the background is on disk before the process ends.
+            return keepDraft(&state) + [.quit]
         case .clearFilter:
             guard !state.userFilter.isEmpty || state.statusFilter != nil || state.page != 1 || state.showHistory else { return [] }
             state.userFilter = ""
@@ -86,6 +88,9 @@ extension Reducer {
             return queryChanged(&state)
         case .copyProspect: return copyRequest(&state, .prospect, id: state.selectedMeeting?.id)
         case .copyPresenter: return copyRequest(&state, .presenter, id: state.selectedMeeting?.id)
+        case .openProspect: return openRequest(&state, .prospect, id: state.selectedMeeting?.id)
+        case .openPresenter: return openRequest(&state, .presenter, id: state.selectedMeeting?.id)
+        case .duplicate: return duplicateRequest(&state, id: state.selectedMeeting?.id)
         case .nextTheme: nextTheme(&state)
         case .help: state.showHelp = true
         case .nextPage:
@@ -148,6 +153,9 @@ extension Reducer {
             return [.fetchDetail(id: id, purpose: .show)]
         case .copyProspect: return copyRequest(&state, .prospect, id: state.detailID)
         case .copyPresenter: return copyRequest(&state, .presenter, id: state.detailID)
+        case .openProspect: return openRequest(&state, .prospect, id: state.detailID)
+        case .openPresenter: return openRequest(&state, .presenter, id: state.detailID)
+        case .duplicate: return duplicateRequest(&state, id: state.detailID)
         case .nextTheme: nextTheme(&state)
         case .help: state.showHelp = true
         default: break

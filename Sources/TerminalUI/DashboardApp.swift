@@ -19,14 +19,6 @@ public enum DashboardApp {
         }
     }
 
-    /// The same for synchronous callers on the main thread: blocks in
-    /// `dispatchMain()` and exits the process with the code `run` would return.
-    @MainActor
-    public static func runAndExit(client: CoClickClient, settings: DashboardSettings) -> Never {
-        start(client: client, settings: settings) { code in exit(code) }
-        dispatchMain()
-    }
-
     @MainActor private static var current: DashboardRuntime?
 
     @MainActor
@@ -65,6 +57,8 @@ final class DashboardRuntime {
     private var pollTimer: DispatchSourceTimer?
     private var appliedTheme = -1
     private var pendingRaw: [String] = []
+    /// The terminal's title was saved (CSI 22;0t) and is popped on exit.
+    private var titlePushed = false
     private var emptyReads = 0
     private var finished = false
     /// Actions effects answer with at once (the draft file), reduced in the same batch.
@@ -87,10 +81,11 @@ final class DashboardRuntime {
         if catalog.theme(named: settings.themeName) == nil {
             warnings.insert("theme '\(settings.themeName)' not found (have: \(catalog.names.joined(separator: ", "))); using \(state.themeName)", at: 0)
         }
-        if let w = warnings.first {
-            state.message = TransientMessage(text: w, isError: true, expires: Date().addingTimeInterval(10))
-        }
+        startWarning = warnings.first
     }
+
+    /// Said in the footer once the dashboard runs (through `reduce`, like everything else).
+    private let startWarning: String?
 
     func start() {
         let main = DispatchQueue.main
@@ -115,13 +110,19 @@ final class DashboardRuntime {
         sources.append(tick)
 
         for s in sources { s.resume() }
-        send([.tick(Date()), .pollDue])
+        if state.notifyMode == .all {
+            // The title we set is given back on exit: save the user's on the terminal's stack.
+            pendingRaw.append(TerminalAlert.pushTitle)
+            titlePushed = true
+        }
+        send([.tick(Date()), .pollDue] + (startWarning.map { [.warning($0)] } ?? []))
     }
 
     /// Reduces each action, runs the effects, then draws once.
     func send(_ actions: [Action]) {
         guard !finished else { return }
-        var queue = actions
+        // `.settled` last: the reducer writes the draft once per batch, not per key.
+        var queue = actions + [.settled]
         while !queue.isEmpty {
             let effects = reduce(&state, queue.removeFirst())
             for e in effects { run(e) }
@@ -129,31 +130,11 @@ final class DashboardRuntime {
             queue += followUps
             followUps.removeAll()
         }
-        keepDraft()
         render()
     }
 
-    /// The draft last written to (or removed from) disk, to write only changes.
-    private var savedDraft: FormDraft?
-
-    /// Writes the typed form to disk as it changes, not only on Esc or quit:
-    /// SIGTERM, SIGHUP (ssh dropped) and crashes end the process in a signal
-    /// handler where no Swift code may run, so the file must already be there.
-    private func keepDraft() {
-        guard let drafts, let form = state.form, !form.isBlank else { return }
-        let draft = form.draft
-        guard draft != savedDraft else { return }
-        do {
-            try drafts.save(draft)
-            savedDraft = draft
-        } catch {
-            // Said once per failure in the footer; typing goes on.
-            if savedDraft != nil || state.message == nil {
-                state.message = TransientMessage(text: "The draft could not be saved: \(error)", isError: true, expires: Date().addingTimeInterval(5))
-            }
-            savedDraft = nil
-        }
-    }
+    /// Why the last draft write failed, for the line on stderr at exit; nil when it worked.
+    private var draftFailure: String?
 
     private func render() {
         if appliedTheme != state.themeIndex {
@@ -238,6 +219,22 @@ final class DashboardRuntime {
                     self.send([.createFailed(Self.apiError(error))])
                 }
             }
+        case .remind(let r):
+            pendingRaw.append(TerminalAlert.bytes(for: r, mode: state.notifyMode, tmux: state.clipboardMode == .tmux))
+        case .setTitle(let title):
+            pendingRaw.append(TerminalAlert.title(title, tmux: state.clipboardMode == .tmux))
+        case .openURL(let argv, _):
+            // On a thread of its own, detached from the terminal; a browser
+            // that stays in the foreground is left alone for a day.
+            Task { @MainActor in
+                let r = await ChildProcess(argv, timeout: 86_400).run()
+                guard let failure = r.failure else { return }
+                if case .couldNotStart = r.termination {
+                    self.send([.openFailed(failure)])
+                } else {
+                    self.send([.openFailed("\(argv[0]) \(failure)")])
+                }
+            }
         case .copy(let text, let label):
             // Off the main queue: a clipboard program may take its time, never the UI's.
             let clipboard = self.clipboard
@@ -254,9 +251,16 @@ final class DashboardRuntime {
             t.resume()
             pollTimer = t
         case .saveDraft(let draft):
-            do { try drafts?.save(draft); savedDraft = draft } catch { followUps.append(.draftStoreFailed("not saved: \(error)")) }
+            do {
+                try drafts?.save(draft)
+                draftFailure = nil
+                followUps.append(.draftSaved(draft))
+            } catch {
+                draftFailure = "\(error)"
+                followUps.append(.draftStoreFailed("not saved: \(error)"))
+            }
         case .deleteDraft:
-            do { try drafts?.delete(); savedDraft = nil } catch { followUps.append(.draftStoreFailed("\(error)")) }
+            do { try drafts?.delete() } catch { followUps.append(.draftStoreFailed("\(error)")) }
         case .loadDraft:
             switch drafts?.load() ?? .none {
             case .none: break
@@ -286,11 +290,10 @@ final class DashboardRuntime {
         guard !finished else { return }
         finished = true
         backend.end()
-        // Quit with a form typed in: keep it for the next run (already on disk, unless a write failed).
-        if let form = state.form, !form.isBlank, let drafts, form.draft != savedDraft {
-            do { try drafts.save(form.draft) } catch {
-                FileHandle.standardError.write(Data("coclick: the form's draft was not saved: \(error)\n".utf8))
-            }
+        if titlePushed { backend.writeRaw(TerminalAlert.popTitle) }
+        // The reducer wrote the draft before `.quit`; if that failed, the footer is gone: say it here.
+        if let draftFailure, state.form.map({ !$0.isBlank }) == true {
+            FileHandle.standardError.write(Data("coclick: the form's draft was not saved: \(draftFailure)\n".utf8))
         }
         for s in sources { s.cancel() }
         pollTimer?.cancel()

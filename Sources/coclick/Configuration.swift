@@ -44,6 +44,11 @@ extension ConfigFile {
     }
 }
 
+/// Config `notify`: bell, notification and title (`all`), the bell only, or nothing.
+enum NotifySetting: String, CaseIterable {
+    case all, bell, off
+}
+
 /// Every setting, resolved: flag > environment > config file > default.
 struct Settings {
     var apiURL: URL
@@ -53,6 +58,7 @@ struct Settings {
     var pageSize: Int
     var clipboard: ClipboardMode
     var remindBeforeMinutes: Int
+    var notify: NotifySetting = .all
     var configPath: String
 
     static let defaultAPIURL = "https://www.coclick.io/api/v1"
@@ -100,6 +106,10 @@ struct Settings {
         guard let clip = ClipboardMode(parsing: clipText) else {
             throw UsageError("clipboard mode '\(SafeText.escape(clipText))' is not one of \(ClipboardMode.choices)")
         }
+        let notifyText = file.notify ?? "all"
+        guard let notify = NotifySetting(rawValue: notifyText.lowercased()) else {
+            throw UsageError("notify '\(SafeText.escape(notifyText))' is not one of all, bell, off")
+        }
         let remind = file.remindBeforeMinutes ?? 5
         guard (0...1440).contains(remind) else {
             throw UsageError("remind_before_minutes must be between 0 and 1440 (got \(remind))")
@@ -107,7 +117,7 @@ struct Settings {
         return Settings(
             apiURL: url, credentials: Credentials(secretID: id, secretKey: key), theme: themeName,
             refreshInterval: refreshInterval, pageSize: pageSize, clipboard: clip,
-            remindBeforeMinutes: remind, configPath: path
+            remindBeforeMinutes: remind, notify: notify, configPath: path
         )
     }
 
