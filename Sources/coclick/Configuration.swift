@@ -21,9 +21,10 @@ struct ConfigFile {
     var pageSize: Int?
     var clipboard: String?
     var remindBeforeMinutes: Int?
+    var notify: String?
 
     static let knownKeys: Set<String> = [
-        "api_url", "secret_id", "secret_key", "theme", "refresh_interval", "page_size", "clipboard", "remind_before_minutes",
+        "api_url", "secret_id", "secret_key", "theme", "refresh_interval", "page_size", "clipboard", "remind_before_minutes", "notify",
     ]
 
     /// A parser message may quote the offending text, and that text may be the
@@ -82,6 +83,7 @@ struct ConfigFile {
         c.pageSize = try int("page_size")
         c.clipboard = try string("clipboard")
         c.remindBeforeMinutes = try int("remind_before_minutes")
+        c.notify = try string("notify")
         for key in table.keys where !knownKeys.contains(key) {
             warn("config file \(path): unknown key '\(key)' ignored")
         }
@@ -97,6 +99,11 @@ struct ConfigFile {
     }
 }
 
+/// Config `notify`: bell, notification and title (`all`), the bell only, or nothing.
+enum NotifySetting: String, CaseIterable {
+    case all, bell, off
+}
+
 /// Every setting, resolved: flag > environment > config file > default.
 struct Settings {
     var apiURL: URL
@@ -106,6 +113,7 @@ struct Settings {
     var pageSize: Int
     var clipboard: ClipboardMode
     var remindBeforeMinutes: Int
+    var notify: NotifySetting = .all
     var configPath: String
 
     static let defaultAPIURL = "https://www.coclick.io/api/v1"
@@ -153,6 +161,10 @@ struct Settings {
         guard let clip = ClipboardMode(parsing: clipText) else {
             throw UsageError("clipboard mode '\(SafeText.escape(clipText))' is not one of \(ClipboardMode.choices)")
         }
+        let notifyText = file.notify ?? "all"
+        guard let notify = NotifySetting(rawValue: notifyText.lowercased()) else {
+            throw UsageError("notify '\(SafeText.escape(notifyText))' is not one of all, bell, off")
+        }
         let remind = file.remindBeforeMinutes ?? 5
         guard (0...1440).contains(remind) else {
             throw UsageError("remind_before_minutes must be between 0 and 1440 (got \(remind))")
@@ -160,7 +172,7 @@ struct Settings {
         return Settings(
             apiURL: url, credentials: Credentials(secretID: id, secretKey: key), theme: themeName,
             refreshInterval: refreshInterval, pageSize: pageSize, clipboard: clip,
-            remindBeforeMinutes: remind, configPath: path
+            remindBeforeMinutes: remind, notify: notify, configPath: path
         )
     }
 

@@ -18,11 +18,12 @@ struct DashboardOptions: ParsableArguments {
         var settings = DashboardSettings(
             themeName: s.theme, refreshInterval: TimeInterval(s.refreshInterval), pageSize: s.pageSize,
             clipboardMode: s.clipboard,
-            remindBeforeMinutes: s.remindBeforeMinutes,
+            remindBeforeMinutes: s.remindBeforeMinutes, notifyMode: NotifyMode(rawValue: s.notify.rawValue) ?? .all,
             noColor: DashboardSettings.noColorRequested(),
             apiDescription: apiDescription
         )
         settings.charset = TerminalCharset.current
+        settings.opener = Opener.detect()
         return settings
     }
 }
