@@ -103,6 +103,10 @@ static inline void coclick_prepare_restore(void) {
     s->restore_len = 0;
     // CAN ends any escape sequence a draw was in the middle of.
     s->restore_seq[s->restore_len++] = 0x18;
+    // Mouse reports off (harmless when they were never on).
+    const char *mouse_off = "\033[?1006l\033[?1000l";
+    memcpy(s->restore_seq + s->restore_len, mouse_off, strlen(mouse_off));
+    s->restore_len += strlen(mouse_off);
     coclick_append_cap("sgr0");
     coclick_append_cap("cnorm");
     coclick_append_cap("rmkx");

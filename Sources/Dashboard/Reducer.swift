@@ -32,6 +32,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.consecutiveFailures = 0
         state.lastSuccess = at
         state.lastError = nil
+        state.cachedAt = nil
+        let cache: [Effect] = state.isStartView ? [.cacheList(CachedList(savedAt: at, meetings: page.meetings, hasMore: page.hasMore))] : []
         if let seek = state.seekID {
             if state.meetings.contains(where: { $0.id == seek }) {
                 state.seekID = nil
@@ -56,7 +58,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
             state.selected = i
         }
         Reducer.clampList(&state)
-        return Reducer.schedulePoll(&state, after: state.refreshInterval)
+        return cache + Reducer.schedulePoll(&state, after: state.refreshInterval)
     case .listFailed(let query, let error, let at):
         state.pollInFlight = nil
         state.now = max(state.now, at)
@@ -149,6 +151,10 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .copyFailed(let why):
         Reducer.say(&state, "Copy failed: \(why)", error: true)
         return []
+    case .mouse(let event, let target):
+        return Reducer.mouse(&state, event, target)
+    case .cacheLoaded(let list):
+        return Reducer.cacheLoaded(&state, list)
     }
 }
 
@@ -231,12 +237,13 @@ enum Reducer {
     }
 
     static func helpKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-        let total = HelpView.lines(state.keymap).count
+        let total = state.helpLines.count
         let visible = max(1, state.height - 4)
         let maxScroll = max(0, total - visible)
+        let command = state.keymap.command(for: key, in: .list)
         switch key {
-        case .char("j"), .down: state.helpScroll = min(maxScroll, state.helpScroll + 1)
-        case .char("k"), .up: state.helpScroll = max(0, state.helpScroll - 1)
+        case _ where command == .moveDown, .char("j"), .down: state.helpScroll = min(maxScroll, state.helpScroll + 1)
+        case _ where command == .moveUp, .char("k"), .up: state.helpScroll = max(0, state.helpScroll - 1)
         case .pageDown, .char(" "): state.helpScroll = min(maxScroll, state.helpScroll + visible)
         case .pageUp: state.helpScroll = max(0, state.helpScroll - visible)
         default:

@@ -22,11 +22,24 @@ public struct CellBuffer: Sendable, Hashable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]
+    /// What each row shows for the mouse (a meeting, a form field), as drawn.
+    public private(set) var rowTargets: [MouseTarget?]
 
     public init(width: Int, height: Int) {
         self.width = max(0, width)
         self.height = max(0, height)
         cells = Array(repeating: Cell(), count: self.width * self.height)
+        rowTargets = Array(repeating: nil, count: self.height)
+    }
+
+    /// Marks row `y` as showing `target` (nil: nothing a click acts on).
+    public mutating func setTarget(_ target: MouseTarget?, row y: Int) {
+        guard y >= 0, y < height else { return }
+        rowTargets[y] = target
+    }
+
+    public func target(atRow y: Int) -> MouseTarget? {
+        y >= 0 && y < height ? rowTargets[y] : nil
     }
 
     public subscript(x: Int, y: Int) -> Cell {

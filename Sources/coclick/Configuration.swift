@@ -10,7 +10,8 @@ struct UsageError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// The config file's keys (all optional).
+/// The config file's settings (all optional): the top level, or one
+/// `[profiles.NAME]` table, which may hold any of them.
 struct ConfigFile {
     var apiURL: String?
     var secretID: String?
@@ -20,10 +21,40 @@ struct ConfigFile {
     var pageSize: Int?
     var clipboard: String?
     var remindBeforeMinutes: Int?
+    var mouse: Bool?
+    /// The `[keys]` table: action -> keys as written.
+    var keys: [(action: String, keys: [String])] = []
+    /// `[profiles.NAME]` tables (only at the top level).
+    var profiles: [String: ConfigFile] = [:]
+    /// Entries that were read but cannot be used; said on the dashboard at start.
+    var problems: [String] = []
 
     static let knownKeys: Set<String> = [
         "api_url", "secret_id", "secret_key", "theme", "refresh_interval", "page_size", "clipboard", "remind_before_minutes",
+        "mouse", "keys",
     ]
+
+    /// This file's settings with `profile`'s on top.
+    func applying(_ profile: ConfigFile) -> ConfigFile {
+        var c = self
+        c.apiURL = profile.apiURL ?? apiURL
+        c.secretID = profile.secretID ?? secretID
+        c.secretKey = profile.secretKey ?? secretKey
+        c.theme = profile.theme ?? theme
+        c.refreshInterval = profile.refreshInterval ?? refreshInterval
+        c.pageSize = profile.pageSize ?? pageSize
+        c.clipboard = profile.clipboard ?? clipboard
+        c.remindBeforeMinutes = profile.remindBeforeMinutes ?? remindBeforeMinutes
+        c.mouse = profile.mouse ?? mouse
+        // A profile's keys change those actions; the others keep the top level's.
+        c.keys = keys.filter { k in !profile.keys.contains { $0.action == k.action } } + profile.keys
+        c.problems = problems + profile.problems
+        c.profiles = [:]
+        return c
+    }
+
+    /// Some table of this file holds `secret_key`.
+    var holdsSecretKey: Bool { secretKey != nil || profiles.values.contains { $0.holdsSecretKey } }
 
     /// A parser message may quote the offending text, and that text may be the
     /// secret key: drop anything quoted, and escape the rest for the terminal.
@@ -62,17 +93,45 @@ struct ConfigFile {
         } catch {
             throw UsageError("config file \(path) is not valid TOML")
         }
-        var c = ConfigFile()
+        var c = try settings(in: table, path: path, where: "", warn: warn)
+        if let v = table["profiles"] {
+            guard let profiles = v.table else { throw UsageError("config file \(path): 'profiles' must be a table of [profiles.NAME] tables") }
+            for name in profiles.keys {
+                guard let t = profiles[name]?.table else {
+                    throw UsageError("config file \(path): profiles.\(SafeText.escape(name)) must be a table ([profiles.\(SafeText.escape(name))])")
+                }
+                c.profiles[name] = try settings(in: t, path: path, where: "[profiles.\(SafeText.escape(name))] ", warn: warn)
+            }
+        }
+        if c.holdsSecretKey {
+            // Like ssh with private keys: a secret others can read is refused.
+            let attrs = try? fm.attributesOfItem(atPath: path)
+            let mode = (attrs?[.posixPermissions] as? NSNumber)?.intValue ?? 0
+            if mode & 0o077 != 0 {
+                throw UsageError("config file \(path) holds secret_key but is readable by group or others (mode \(String(mode & 0o777, radix: 8))); fix it with: chmod 600 \(path)")
+            }
+        }
+        return c
+    }
+
+    /// The settings of one table (the top level, or a profile: `place` says which).
+    static func settings(in table: TOMLTable, path: String, where place: String, warn: (String) -> Void) throws -> ConfigFile {
         func string(_ key: String) throws -> String? {
             guard let v = table[key] else { return nil }
-            guard let s = v.string else { throw UsageError("config file \(path): '\(key)' must be a string") }
+            guard let s = v.string else { throw UsageError("config file \(path): \(place)'\(key)' must be a string") }
             return s
         }
         func int(_ key: String) throws -> Int? {
             guard let v = table[key] else { return nil }
-            guard let i = v.int else { throw UsageError("config file \(path): '\(key)' must be an integer") }
+            guard let i = v.int else { throw UsageError("config file \(path): \(place)'\(key)' must be an integer") }
             return i
         }
+        func bool(_ key: String) throws -> Bool? {
+            guard let v = table[key] else { return nil }
+            guard let b = v.bool else { throw UsageError("config file \(path): \(place)'\(key)' must be true or false") }
+            return b
+        }
+        var c = ConfigFile()
         c.apiURL = try string("api_url")
         c.secretID = try string("secret_id")
         c.secretKey = try string("secret_key")
@@ -81,16 +140,25 @@ struct ConfigFile {
         c.pageSize = try int("page_size")
         c.clipboard = try string("clipboard")
         c.remindBeforeMinutes = try int("remind_before_minutes")
-        for key in table.keys where !knownKeys.contains(key) {
-            warn("config file \(path): unknown key '\(key)' ignored")
-        }
-        if c.secretKey != nil {
-            // Like ssh with private keys: a secret others can read is refused.
-            let attrs = try? fm.attributesOfItem(atPath: path)
-            let mode = (attrs?[.posixPermissions] as? NSNumber)?.intValue ?? 0
-            if mode & 0o077 != 0 {
-                throw UsageError("config file \(path) holds secret_key but is readable by group or others (mode \(String(mode & 0o777, radix: 8))); fix it with: chmod 600 \(path)")
+        c.mouse = try bool("mouse")
+        if let v = table["keys"] {
+            if let keys = v.table {
+                for action in keys.keys {
+                    let value = keys[action]
+                    if let s = value?.string {
+                        c.keys.append((action, [s]))
+                    } else if let a = value?.array, !a.isEmpty, a.allSatisfy({ $0.string != nil }) {
+                        c.keys.append((action, a.compactMap { $0.string }))
+                    } else {
+                        c.problems.append("\(place)[keys] \(SafeText.escape(action)): write a key as a string (\"x\", \"Ctrl-R\") or a list of them; the default stays")
+                    }
+                }
+            } else {
+                c.problems.append("\(place)'keys' must be a [keys] table (action = \"key\"); the default keys stay")
             }
+        }
+        for key in table.keys where !knownKeys.contains(key) && !(place.isEmpty && key == "profiles") {
+            warn("config file \(path): \(place)unknown key '\(SafeText.escape(key))' ignored")
         }
         return c
     }
@@ -110,6 +178,12 @@ struct Settings {
     var clipboard: ClipboardSetting
     var remindBeforeMinutes: Int
     var configPath: String
+    /// The `[profiles.NAME]` in use, if any.
+    var profile: String?
+    var mouse: Bool
+    /// The keymap after the `[keys]` table, and what of it could not be applied.
+    var keymap: Keymap
+    var problems: [String]
 
     static let defaultAPIURL = "https://www.coclick.io/api/v1"
 
@@ -131,7 +205,17 @@ struct Settings {
         func nonEmpty(_ s: String?) -> String? { s.flatMap { $0.isEmpty ? nil : $0 } }
         let explicitConfig = nonEmpty(g.config) ?? nonEmpty(env["COCLICK_CONFIG"])
         let path = explicitConfig ?? defaultConfigPath(env: env)
-        let file = try ConfigFile.load(path: path, required: explicitConfig != nil, warn: warn)
+        let whole = try ConfigFile.load(path: path, required: explicitConfig != nil, warn: warn)
+        let profileName = nonEmpty(g.profile) ?? nonEmpty(env["COCLICK_PROFILE"])
+        var file = whole
+        if let profileName {
+            guard let profile = whole.profiles[profileName] else {
+                let have = whole.profiles.keys.sorted().map(SafeText.escape)
+                let known = have.isEmpty ? "it has no [profiles.NAME] tables" : "profiles: \(have.joined(separator: ", "))"
+                throw UsageError("no profile '\(SafeText.escape(profileName))' in config file \(path) (\(known))")
+            }
+            file = whole.applying(profile)
+        }
 
         let urlText = nonEmpty(g.apiURL) ?? nonEmpty(env["COCLICK_API_URL"]) ?? nonEmpty(file.apiURL) ?? defaultAPIURL
         let url: URL
@@ -160,10 +244,12 @@ struct Settings {
         guard (0...1440).contains(remind) else {
             throw UsageError("remind_before_minutes must be between 0 and 1440 (got \(remind))")
         }
+        let remap = KeyRemap(file.keys).apply(to: .standard)
         return Settings(
             apiURL: url, credentials: Credentials(secretID: id, secretKey: key), theme: themeName,
             refreshInterval: refreshInterval, pageSize: pageSize, clipboard: clip,
-            remindBeforeMinutes: remind, configPath: path
+            remindBeforeMinutes: remind, configPath: path, profile: profileName, mouse: file.mouse ?? true,
+            keymap: remap.keymap, problems: file.problems + remap.problems.map { "config file: " + $0 }
         )
     }
 

@@ -22,7 +22,9 @@ struct DashboardOptions: ParsableArguments {
             clipboardMode: ClipboardMode(rawValue: s.clipboard.rawValue) ?? .auto,
             remindBeforeMinutes: s.remindBeforeMinutes,
             noColor: DashboardSettings.noColorRequested(),
-            apiDescription: apiDescription
+            apiDescription: apiDescription, keymap: s.keymap,
+            account: AccountKey(apiURL: s.apiURL.absoluteString, secretID: s.credentials.secretID),
+            mouse: s.mouse, profileName: s.profile, startupProblems: s.problems
         )
     }
 }
@@ -80,7 +82,11 @@ struct DemoCommand: AsyncCommand {
         var settings = try Settings.resolve(global, theme: options.theme, refresh: options.refresh, per: options.per)
         settings.credentials = Simulator.demoCredentials
         let client = try global.dashboardClient(settings)
-        let code = await DashboardApp.run(client: client, settings: options.dashboardSettings(settings, apiDescription: "demo · \(url.host ?? "127.0.0.1"):\(url.port ?? 0)"))
+        var dashboard = options.dashboardSettings(settings, apiDescription: "demo · \(url.host ?? "127.0.0.1"):\(url.port ?? 0)")
+        // Each demo has a new port and fresh seed data: one draft for every demo, and no cached list.
+        dashboard.account = AccountKey(apiURL: "coclick demo", secretID: "")
+        dashboard.cacheDirectory = nil
+        let code = await DashboardApp.run(client: client, settings: dashboard)
         await sim.stop()
         return code
     }
