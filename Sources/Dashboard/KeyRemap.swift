@@ -156,6 +156,8 @@ extension Key {
     /// `Up`/`↑`, `PgDn`, `Home`, `F5`, `Ctrl-R` (also `C-r`, `ctrl+r`, `^R`).
     public static func parse(_ text: String) -> Result<Key, KeyParseError> {
         func fail(_ m: String) -> Result<Key, KeyParseError> { .failure(KeyParseError(message: m)) }
+        let arrows: [Character: Key] = ["↑": .up, "↓": .down, "←": .left, "→": .right]
+        if text.count == 1, let ch = text.first, let k = arrows[ch] { return .success(k) }
         if text.count == 1, let ch = text.first {
             if ch.isWhitespace && ch != " " { return fail("whitespace other than Space is not a key") }
             if ch.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { return fail("a control character is written Ctrl-X") }

@@ -99,8 +99,9 @@ final class DashboardRuntime {
         }
         warnings += settings.startupProblems
         if let w = warnings.first {
-            let more = warnings.count > 1 ? " (+\(warnings.count - 1) more: \(state.keymap.keysText(.help, in: .list)) lists them)" : ""
-            state.message = TransientMessage(text: w + more, isError: true, expires: Date().addingTimeInterval(15))
+            // Several: say how many first, the footer may cut the end off.
+            let count = warnings.count > 1 ? "[1 of \(warnings.count), \(state.keymap.keysText(.help, in: .list)) lists them] " : ""
+            state.message = TransientMessage(text: count + w, isError: true, expires: Date().addingTimeInterval(15))
         }
     }
 
