@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -53,10 +54,10 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
-        .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSimulator"]),
-        .testTarget(name: "CoClickSimulatorTests", dependencies: ["CoClickAPI", "CoClickSimulator"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CoClickAPI"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Dashboard", "CoClickAPI", "CoClickSimulator"], exclude: ["Snapshots"]),
+        .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSimulator", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "CoClickSimulatorTests", dependencies: ["CoClickAPI", "CoClickSimulator", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CoClickAPI", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Dashboard", "CoClickAPI", "CoClickSimulator", .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CoClickAPI", "CoClickSimulator"]),
     ],
     swiftLanguageModes: [.v6]

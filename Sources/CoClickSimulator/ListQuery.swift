@@ -25,12 +25,10 @@ struct ListQuery: Sendable {
 
     init(query: String, page pageHeader: String?, per perHeader: String?) throws {
         if let p = pageHeader {
-            guard let n = Int(p.trimmingCharacters(in: .whitespaces)) else { throw Invalid(message: "X-Page must be an integer") }
-            page = max(1, n)
+            page = max(1, try Self.integer(p, "X-Page"))
         }
         if let p = perHeader {
-            guard let n = Int(p.trimmingCharacters(in: .whitespaces)) else { throw Invalid(message: "X-Per must be an integer") }
-            per = min(Self.maxPer, max(1, n))
+            per = min(Self.maxPer, max(1, try Self.integer(p, "X-Per")))
         }
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -65,6 +63,32 @@ struct ListQuery: Sendable {
                 continue // unknown parameters and predicates are ignored
             }
         }
+    }
+
+    /// A header's integer. Digits beyond `Int`'s range saturate (a page that
+    /// far is simply past the end); anything else is refused.
+    static func integer(_ raw: String, _ name: String) throws -> Int {
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        if let n = Int(text) { return n }
+        var digits = Substring(text)
+        var negative = false
+        if let sign = digits.first, sign == "+" || sign == "-" {
+            negative = sign == "-"
+            digits = digits.dropFirst()
+        }
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+            throw Invalid(message: "\(name) must be an integer")
+        }
+        return negative ? Int.min : Int.max
+    }
+
+    /// The slice of `count` items this page covers: empty past the end, never
+    /// an overflow whatever page and size were asked for.
+    func range(count: Int) -> Range<Int> {
+        let (start, overflow) = (page - 1).multipliedReportingOverflow(by: per)
+        guard !overflow, start >= 0, start < count else { return count..<count }
+        let (end, endOverflow) = start.addingReportingOverflow(per)
+        return start..<(endOverflow ? count : min(count, end))
     }
 
     /// ISO 8601 with any offset, or a plain `YYYY-MM-DD` (midnight UTC).

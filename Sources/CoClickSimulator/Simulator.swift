@@ -191,7 +191,7 @@ public final class Simulator: Sendable {
     public func setMaintenance(_ on: Bool) { updateFaults { $0.maintenance = on } }
     /// Share of API requests (0...1) answered 500.
     public func setFailureRate(_ rate: Double) { updateFaults { $0.failureRate = min(1, max(0, rate)) } }
-    public func setLatency(milliseconds: Int) { updateFaults { $0.latencyMilliseconds = max(0, milliseconds) } }
+    public func setLatency(milliseconds: Int) { updateFaults { $0.latencyMilliseconds = min(SimulatorFaults.maxLatencyMilliseconds, max(0, milliseconds)) } }
     public func setHang(_ on: Bool) { updateFaults { $0.hang = on } }
     public func setGarbage(_ on: Bool) { updateFaults { $0.garbage = on } }
     /// The next `count` API requests are answered 500.
@@ -201,7 +201,7 @@ public final class Simulator: Sendable {
 
     /// Lifetime of tokens issued from now on, in seconds.
     public var tokenTTL: TimeInterval { core.state.withLock { $0.tokenTTL } }
-    public func setTokenTTL(_ seconds: TimeInterval) { core.state.withLock { $0.tokenTTL = max(0, seconds) } }
+    public func setTokenTTL(_ seconds: TimeInterval) { core.state.withLock { $0.tokenTTL = seconds.isNaN ? 0 : min(SimulatorOptions.maxTokenTTL, max(0, seconds)) } }
     /// Forgets every issued token: the next request with one gets 401.
     public func revokeTokens() { core.state.withLock { $0.tokens.removeAll() } }
 
@@ -281,7 +281,7 @@ struct SimulatorResponder: HTTPResponder {
         var request = request
         let body: Data
         do {
-            body = Data(try await request.collectBody(upTo: 1 << 20).readableBytesView)
+            body = Data(try await request.collectBody(upTo: SimulatorCore.maxBodyBytes).readableBytesView)
         } catch {
             return Self.response(.error(413, "Payload Too Large"))
         }

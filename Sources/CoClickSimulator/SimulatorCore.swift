@@ -36,6 +36,11 @@ final class SimulatorCore: Sendable {
     let options: SimulatorOptions
     let state: Locked<State>
 
+    static let maxRecordedRequests = 20_000
+    static let maxTokens = 10_000
+    /// Largest request body read; a larger one is answered 413.
+    static let maxBodyBytes = 1 << 20
+
     init(options: SimulatorOptions) {
         self.options = options
         state = Locked(State(faults: options.faults, tokenTTL: options.tokenTTL,
@@ -51,7 +56,11 @@ final class SimulatorCore: Sendable {
         let segments = rawPath.split(separator: "/", omittingEmptySubsequences: true)
             .map { Self.percentDecode(String($0), plusIsSpace: false) }
         let record = SimulatorRequest(method: method, path: "/" + segments.joined(separator: "/"), query: rawQuery, receivedAt: now)
-        state.withLock { $0.requests.append(record) }
+        state.withLock { s in
+            // Bounded: a client sending requests for days must not grow it forever.
+            if s.requests.count >= Self.maxRecordedRequests { s.requests.removeFirst(s.requests.count / 2) }
+            s.requests.append(record)
+        }
         options.onRequest?(record)
 
         switch segments.first {
@@ -70,7 +79,7 @@ final class SimulatorCore: Sendable {
     /// The fault to answer with instead of the real response, if any.
     private func injectFault() async -> SimResponse? {
         let latency = state.withLock { $0.faults.latencyMilliseconds }
-        if latency > 0 { try? await Task.sleep(nanoseconds: UInt64(latency) * 1_000_000) }
+        if latency > 0 { try? await Task.sleep(nanoseconds: UInt64(min(latency, SimulatorFaults.maxLatencyMilliseconds)) * 1_000_000) }
         // Hang: hold the request until the fault is lifted or the simulator stops.
         while true {
             let (hang, stopping) = state.withLock { ($0.faults.hang, $0.stopping) }
@@ -98,19 +107,40 @@ final class SimulatorCore: Sendable {
         return answer
     }
 
-    private func api(method: String, _ path: [String], query: String, headers: [String: String], body: Data) -> SimResponse {
-        switch (method, path.count, path.first) {
-        case ("POST", 1, "authenticate"):
-            return authenticate(body: body)
-        case ("GET", 1, "meetings"):
-            return authorize(headers) ?? list(query: query, headers: headers)
-        case ("POST", 1, "meetings"):
-            return authorize(headers) ?? create(body: body)
-        case ("GET", 2, "meetings"):
-            return authorize(headers) ?? detail(id: path[1])
-        default:
-            return .error(404, "Not found")
+    /// The methods each API path serves; a known path asked with another
+    /// method answers 405 with `Allow` (before authentication: the method is
+    /// wrong whoever asks).
+    static func apiMethods(_ path: [String]) -> [String]? {
+        switch (path.count, path.first) {
+        case (1, "authenticate"): return ["POST"]
+        case (1, "meetings"): return ["GET", "POST"]
+        case (2, "meetings"): return ["GET"]
+        default: return nil
         }
+    }
+
+    private func api(method: String, _ path: [String], query: String, headers: [String: String], body: Data) -> SimResponse {
+        guard let allowed = Self.apiMethods(path) else { return .error(404, "Not found") }
+        guard allowed.contains(method) else { return Self.notAllowed(method: method, allowed: allowed) }
+        switch (method, path.count) {
+        case ("POST", 1) where path[0] == "authenticate":
+            return authenticate(body: body)
+        case ("GET", 1):
+            return authorize(headers) ?? list(query: query, headers: headers)
+        case ("POST", 1):
+            return authorize(headers) ?? create(body: body)
+        default:
+            return authorize(headers) ?? detail(id: path[1])
+        }
+    }
+
+    /// 405 with the `Allow` header; `OPTIONS` gets 204 and the same header.
+    static func notAllowed(method: String, allowed: [String]) -> SimResponse {
+        let allow = ("Allow", (allowed + ["OPTIONS"]).joined(separator: ", "))
+        if method == "OPTIONS" { return SimResponse(status: 204, headers: [allow], body: Data()) }
+        var r = SimResponse.error(405, "Method Not Allowed: \(allowed.joined(separator: ", ")) only")
+        r.headers.append(allow)
+        return r
     }
 
     // MARK: Authentication
@@ -126,6 +156,8 @@ final class SimulatorCore: Sendable {
         let token = "sim." + HexIDs.random()
         let issued = now
         let expiry: Date = state.withLock { s in
+            // Bounded: expired tokens are forgotten once there are many.
+            if s.tokens.count >= Self.maxTokens { s.tokens = s.tokens.filter { $0.value > issued } }
             let e = issued.addingTimeInterval(s.tokenTTL)
             s.tokens[token] = e
             return e
@@ -172,8 +204,7 @@ final class SimulatorCore: Sendable {
         let at = now
         let all = state.withLock { $0.meetings }
         let matching = filter.apply(to: all, now: at)
-        let start = (filter.page - 1) * filter.per
-        let page = start < matching.count ? Array(matching[start..<min(matching.count, start + filter.per)]) : []
+        let page = Array(matching[filter.range(count: matching.count)])
         return .json(200, .array(page.map { $0.listJSON(now: at) }), headers: [
             ("X-Total", String(matching.count)),
             ("X-Page", String(filter.page)),
@@ -215,10 +246,11 @@ final class SimulatorCore: Sendable {
 
     /// A tiny page behind the room URLs, so a copied link opens something.
     private func room(method: String, _ path: [String]) -> SimResponse {
-        guard method == "GET", path.count == 2, path[0] == "room" || path[0] == "presenter",
+        guard path.count == 2, path[0] == "room" || path[0] == "presenter",
               state.withLock({ s in s.meetings.contains { $0.id == path[1] } }) else {
             return .error(404, "Not found")
         }
+        guard method == "GET" else { return Self.notAllowed(method: method, allowed: ["GET"]) }
         let who = path[0] == "room" ? "prospect" : "presenter"
         let html = "<!doctype html><meta charset=utf-8><title>CoClick simulator</title><h1>Simulated \(who) room</h1><p>Meeting \(path[1])</p>\n"
         return SimResponse(status: 200, headers: [("Content-Type", "text/html; charset=utf-8")], body: Data(html.utf8))
@@ -227,9 +259,16 @@ final class SimulatorCore: Sendable {
     // MARK: Admin
 
     private func admin(method: String, _ path: [String], body: Data) -> SimResponse {
+        let allowed: [String]
+        switch path {
+        case []: allowed = ["GET"]
+        case ["faults"]: allowed = ["GET", "POST"]
+        case ["reset"], ["revoke_tokens"]: allowed = ["POST"]
+        default:
+            return .error(404, "Not found: admin endpoints are GET /_simulator, GET|POST /_simulator/faults, POST /_simulator/reset, POST /_simulator/revoke_tokens")
+        }
+        guard allowed.contains(method) else { return Self.notAllowed(method: method, allowed: allowed) }
         switch (method, path) {
-        case ("GET", []), ("GET", ["faults"]):
-            return .json(200, adminState())
         case ("POST", ["faults"]):
             guard let json = try? JSONDecoder().decode(JSONValue.self, from: body), let object = json.objectValue else {
                 return .error(400, "Bad Request: expected a JSON object such as {\"maintenance\": true}")
@@ -249,7 +288,7 @@ final class SimulatorCore: Sendable {
             state.withLock { $0.tokens.removeAll() }
             return .json(200, adminState())
         default:
-            return .error(404, "Not found: admin endpoints are GET /_simulator, GET|POST /_simulator/faults, POST /_simulator/reset, POST /_simulator/revoke_tokens")
+            return .json(200, adminState())
         }
     }
 
@@ -274,9 +313,13 @@ final class SimulatorCore: Sendable {
         func number(_ v: JSONValue, _ key: String) throws -> Double {
             switch v {
             case .int(let i): return Double(i)
-            case .double(let d): return d
+            case .double(let d) where d.isFinite: return d
             default: throw ListQuery.Invalid(message: "\(key) must be a number")
             }
+        }
+        /// Clamped before the conversion: `Int(1e300)` would trap.
+        func count(_ v: JSONValue, _ key: String, max limit: Int) throws -> Int {
+            Int(min(Double(limit), max(0, try number(v, key))))
         }
         func flag(_ v: JSONValue, _ key: String) throws -> Bool {
             guard case .bool(let b) = v else { throw ListQuery.Invalid(message: "\(key) must be true or false") }
@@ -286,13 +329,13 @@ final class SimulatorCore: Sendable {
         var ttl: TimeInterval?
         for (key, value) in object {
             switch key {
-            case "latency_ms": faults.latencyMilliseconds = max(0, Int(try number(value, key)))
+            case "latency_ms": faults.latencyMilliseconds = try count(value, key, max: SimulatorFaults.maxLatencyMilliseconds)
             case "failure_rate": faults.failureRate = min(1, max(0, try number(value, key)))
             case "maintenance": faults.maintenance = try flag(value, key)
             case "garbage": faults.garbage = try flag(value, key)
             case "hang": faults.hang = try flag(value, key)
-            case "fail_next": faults.failNext = max(0, Int(try number(value, key)))
-            case "token_ttl": ttl = max(0, try number(value, key))
+            case "fail_next": faults.failNext = try count(value, key, max: SimulatorFaults.maxFailNext)
+            case "token_ttl": ttl = min(SimulatorOptions.maxTokenTTL, max(0, try number(value, key)))
             default:
                 throw ListQuery.Invalid(message: "unknown key \(key); known: latency_ms, failure_rate, maintenance, garbage, hang, fail_next, token_ttl")
             }

@@ -25,13 +25,17 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
 
     public init(latencyMilliseconds: Int = 0, failureRate: Double = 0, maintenance: Bool = false,
                 garbage: Bool = false, hang: Bool = false, failNext: Int = 0) {
-        self.latencyMilliseconds = max(0, latencyMilliseconds)
+        self.latencyMilliseconds = min(Self.maxLatencyMilliseconds, max(0, latencyMilliseconds))
         self.failureRate = min(1, max(0, failureRate))
         self.maintenance = maintenance
         self.garbage = garbage
         self.hang = hang
-        self.failNext = max(0, failNext)
+        self.failNext = min(Self.maxFailNext, max(0, failNext))
     }
+
+    /// Ten minutes: longer than any client waits, short enough to compute with.
+    public static let maxLatencyMilliseconds = 600_000
+    public static let maxFailNext = 1_000_000
 
     /// No faults.
     public static let none = SimulatorFaults()
@@ -55,8 +59,10 @@ public struct SimulatorOptions: Sendable {
     public var credentials: Credentials
     /// The `company` returned by `POST /authenticate`.
     public var company: String
-    /// Lifetime of a bearer token, in seconds.
+    /// Lifetime of a bearer token, in seconds (at most `maxTokenTTL`).
     public var tokenTTL: TimeInterval
+    /// Ten years: an expiry any calendar can still write.
+    public static let maxTokenTTL: TimeInterval = 10 * 366 * 86400
     /// Faults injected from the first request on.
     public var faults: SimulatorFaults
     /// The meetings the simulator starts with.
@@ -84,7 +90,7 @@ public struct SimulatorOptions: Sendable {
     }
 
     // Flat accessors for the individual faults.
-    public var latencyMilliseconds: Int { get { faults.latencyMilliseconds } set { faults.latencyMilliseconds = max(0, newValue) } }
+    public var latencyMilliseconds: Int { get { faults.latencyMilliseconds } set { faults.latencyMilliseconds = min(SimulatorFaults.maxLatencyMilliseconds, max(0, newValue)) } }
     public var failureRate: Double { get { faults.failureRate } set { faults.failureRate = min(1, max(0, newValue)) } }
     public var maintenance: Bool { get { faults.maintenance } set { faults.maintenance = newValue } }
     public var garbage: Bool { get { faults.garbage } set { faults.garbage = newValue } }

@@ -1,0 +1,70 @@
+import CoClickAPI
+import Foundation
+
+/// The create form's keys: the form edits itself (`MeetingForm.handle`);
+/// what reaches beyond it (submit, cancel, look for a create) is here.
+extension Reducer {
+    static func formKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        guard var form = state.form else { state.screen = .list; return [] }
+        defer { state.form = form }
+        switch form.handle(key, keymap: state.keymap) {
+        case .handled: return []
+        case .submit: return submit(&state, &form)
+        case .lookForCreated: return lookFor(&state, &form)
+        case .help:
+            state.showHelp = true
+            return []
+        case .cancel:
+            state.screen = .list
+            if form.isBlank, !form.inFlight {
+                form = MeetingForm()
+                return [.deleteDraft]
+            }
+            say(&state, "Draft kept: press \(state.keymap.keysText(.newMeeting, in: .list)) to continue it")
+            return [.saveDraft(form.draft)]
+        }
+    }
+
+    static func submit(_ state: inout AppState, _ form: inout MeetingForm) -> [Effect] {
+        guard !form.inFlight else {
+            say(&state, "creating… the meeting was sent; waiting for the answer")
+            return []
+        }
+        guard !form.lookingUp else {
+            say(&state, "looking for the meeting in the list…")
+            return []
+        }
+        form.submitAttempted = true
+        form.failure = nil
+        form.notice = nil
+        switch form.build(now: state.now, zone: state.timeZone) {
+        case .failure:
+            form.failure = "Fix the marked fields first"
+            return []
+        case .success(let meeting):
+            form.inFlight = true
+            form.outcomeUnknown = false
+            form.serverErrors = [:]
+            form.lookup = MeetingLookup(user: meeting.user, startsAt: meeting.startsAt.date)
+            return [.create(meeting)]
+        }
+    }
+
+    /// Searches the list for the meeting the last create sent (or the form describes).
+    static func lookFor(_ state: inout AppState, _ form: inout MeetingForm) -> [Effect] {
+        guard !form.inFlight else { say(&state, "creating… the meeting was sent; waiting for the answer"); return [] }
+        guard !form.lookingUp else { say(&state, "looking for the meeting in the list…"); return [] }
+        var lookup = form.lookup
+        if lookup == nil, case .success(let d)? = form.startsAtPreview(now: state.now, zone: state.timeZone) {
+            let user = form.user.text.trimmingCharacters(in: .whitespaces)
+            if !user.isEmpty { lookup = MeetingLookup(user: user, startsAt: d.date) }
+        }
+        guard let lookup else {
+            say(&state, "Fill in the user and starts at first: they are what to look for", error: true)
+            return []
+        }
+        form.lookingUp = true
+        form.notice = "Looking for a meeting for \(lookup.user) at \(Countdown.startText(lookup.startsAt, zone: state.timeZone))…"
+        return [.lookFor(lookup)]
+    }
+}

@@ -1,0 +1,155 @@
+import CoClickAPI
+import Foundation
+
+/// Keys, per screen: help overlay, list (and its filter line), detail. The
+/// form's keys are in `Reducer+Form`.
+extension Reducer {
+    static func key(_ state: inout AppState, _ key: Key) -> [Effect] {
+        if case .resize = key { return [] }
+        if state.showHelp { return helpKey(&state, key) }
+        switch state.screen {
+        case .form: return formKey(&state, key)
+        case .list:
+            if state.filterInput != nil { return filterKey(&state, key) }
+            return listKey(&state, key)
+        case .detail: return detailKey(&state, key)
+        }
+    }
+
+    static func helpKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        let total = state.helpLines.count
+        let visible = max(1, state.height - 4)
+        let maxScroll = max(0, total - visible)
+        let command = state.keymap.command(for: key, in: .list)
+        switch key {
+        case _ where command == .moveDown, .char("j"), .down: state.helpScroll = min(maxScroll, state.helpScroll + 1)
+        case _ where command == .moveUp, .char("k"), .up: state.helpScroll = max(0, state.helpScroll - 1)
+        case .pageDown, .char(" "): state.helpScroll = min(maxScroll, state.helpScroll + visible)
+        case .pageUp: state.helpScroll = max(0, state.helpScroll - visible)
+        default:
+            state.showHelp = false
+            state.helpScroll = 0
+        }
+        return []
+    }
+
+    static func listKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        guard let command = state.keymap.command(for: key, in: .list) else { return [] }
+        let page = state.listVisibleRows
+        switch command {
+        case .moveUp: moveSelection(&state, to: state.selected - 1)
+        case .moveDown: moveSelection(&state, to: state.selected + 1)
+        case .pageUp: moveSelection(&state, to: state.selected - page)
+        case .pageDown: moveSelection(&state, to: state.selected + page)
+        case .top: moveSelection(&state, to: 0)
+        case .bottom: moveSelection(&state, to: state.meetings.count - 1)
+        case .open:
+            guard let m = state.selectedMeeting else { return [] }
+            state.screen = .detail
+            state.detailID = m.id
+            state.detailScroll = 0
+            state.detailError = nil
+            state.detailLoading = true
+            return [.fetchDetail(id: m.id, purpose: .show)]
+        case .quit: return [.quit]
+        case .clearFilter:
+            guard !state.userFilter.isEmpty || state.statusFilter != nil || state.page != 1 || state.showHistory else { return [] }
+            state.userFilter = ""
+            state.statusFilter = nil
+            state.showHistory = false
+            state.page = 1
+            say(&state, "Filters cleared")
+            return queryChanged(&state)
+        case .newMeeting:
+            // A create in flight stays in flight: its answer still lands in this form.
+            state.screen = .form
+            if state.form.map({ $0.isBlank && !$0.inFlight }) ?? true {
+                // Nothing typed in this process: a draft from an earlier run may be on disk.
+                state.form = MeetingForm()
+                return [.loadDraft]
+            }
+        case .refresh:
+            let effects = startPoll(&state)
+            if effects.isEmpty { say(&state, "A refresh is already in progress") }
+            else if state.connection == .keyRejected { say(&state, "Trying the API key again…") }
+            return effects
+        case .filter:
+            state.filterInput = TextField(state.userFilter)
+        case .toggleHistory:
+            state.showHistory.toggle()
+            state.page = 1
+            say(&state, state.showHistory ? "Showing every date, past included" : "Showing from today on")
+            return queryChanged(&state)
+        case .cycleStatus:
+            let cycle: [MeetingStatus?] = [nil] + MeetingStatus.documented.map { Optional($0) }
+            let i = cycle.firstIndex(where: { $0 == state.statusFilter }) ?? 0
+            state.statusFilter = cycle[(i + 1) % cycle.count]
+            state.page = 1
+            return queryChanged(&state)
+        case .copyProspect: return copyRequest(&state, .prospect, id: state.selectedMeeting?.id)
+        case .copyPresenter: return copyRequest(&state, .presenter, id: state.selectedMeeting?.id)
+        case .nextTheme: nextTheme(&state)
+        case .help: state.showHelp = true
+        case .nextPage:
+            guard state.hasMorePages else { say(&state, "This is the last page"); return [] }
+            state.page += 1
+            return queryChanged(&state)
+        case .previousPage:
+            guard state.page > 1 else { say(&state, "This is the first page"); return [] }
+            state.page -= 1
+            return queryChanged(&state)
+        default: break
+        }
+        return []
+    }
+
+    static func filterKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        guard var input = state.filterInput else { return [] }
+        switch key {
+        case .enter:
+            state.filterInput = nil
+            let text = input.text.trimmingCharacters(in: .whitespaces)
+            guard text != state.userFilter else { return [] }
+            state.userFilter = text
+            state.page = 1
+            return queryChanged(&state)
+        case .escape:
+            state.filterInput = nil
+            return []
+        default:
+            if let edit = TextField.edit(for: key) { input.apply(edit) }
+        }
+        state.filterInput = input
+        return []
+    }
+
+    static func detailKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        guard let command = state.keymap.command(for: key, in: .detail) else { return [] }
+        let page = state.detailVisibleRows
+        switch command {
+        case .moveUp: state.detailScroll -= 1
+        case .moveDown: state.detailScroll += 1
+        case .pageUp: state.detailScroll -= page
+        case .pageDown: state.detailScroll += page
+        case .top: state.detailScroll = 0
+        case .bottom: state.detailScroll = Int.max / 2
+        case .back:
+            state.screen = .list
+            state.detailError = nil
+            state.detailLoading = false
+            return []
+        case .refresh:
+            guard let id = state.detailID else { return [] }
+            state.detailLoading = true
+            state.detailError = nil
+            return [.fetchDetail(id: id, purpose: .show)]
+        case .copyProspect: return copyRequest(&state, .prospect, id: state.detailID)
+        case .copyPresenter: return copyRequest(&state, .presenter, id: state.detailID)
+        case .nextTheme: nextTheme(&state)
+        case .help: state.showHelp = true
+        default: break
+        }
+        clampDetail(&state)
+        return []
+    }
+}

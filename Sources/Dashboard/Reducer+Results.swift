@@ -1,0 +1,141 @@
+import CoClickAPI
+import Foundation
+
+/// The answers to requests the runtime made (list, detail, create, lookup, draft).
+extension Reducer {
+    static func listLoaded(_ state: inout AppState, query: MeetingQuery, page: MeetingPage, company: String?, at: Date) -> [Effect] {
+        state.pollInFlight = nil
+        guard query == state.query else { return startPoll(&state) }
+        state.now = max(state.now, at)
+        state.meetings = page.meetings
+        state.hasMorePages = page.hasMore
+        if let company { state.company = company }
+        state.connection = .ok
+        state.consecutiveFailures = 0
+        state.lastSuccess = at
+        state.lastError = nil
+        state.cachedAt = nil
+        // The start view is what the next start draws at once.
+        let cache: [Effect] = state.isStartView ? [.cacheList(CachedList(savedAt: at, meetings: page.meetings, hasMore: page.hasMore))] : []
+        if let seek = state.seekID {
+            if state.meetings.contains(where: { $0.id == seek }) {
+                state.seekID = nil
+                state.selectedID = seek
+            } else if page.hasMore, state.page < 100 {
+                // The new meeting sorts onto a later page: look there.
+                state.page += 1
+                return startPoll(&state)
+            } else {
+                state.seekID = nil
+            }
+        }
+        if !state.placedInitialSelection, state.selectedID == nil, !state.meetings.isEmpty {
+            // Start on what matters now: the first live or upcoming meeting, not the oldest row.
+            state.placedInitialSelection = true
+            if let i = state.meetings.firstIndex(where: { $0.status == .inProgress || $0.status == .scheduled }) {
+                state.selected = i
+                state.selectedID = state.meetings[i].id
+            }
+        }
+        if let id = state.selectedID, let i = state.meetings.firstIndex(where: { $0.id == id }) {
+            state.selected = i
+        }
+        clampList(&state)
+        return cache + schedulePoll(&state, after: state.refreshInterval)
+    }
+
+    static func listFailed(_ state: inout AppState, query: MeetingQuery, error: APIError, at: Date) -> [Effect] {
+        state.pollInFlight = nil
+        state.now = max(state.now, at)
+        guard query == state.query else { return startPoll(&state) }
+        state.consecutiveFailures += 1
+        state.connection = ConnectionState.after(error, failures: state.consecutiveFailures)
+        state.lastError = error.description
+        // The last good data stays on screen, with its age, in every state.
+        guard state.connection.pollsAutomatically else {
+            // Retrying a rejected key would only be rejected again (and may lock the account).
+            state.nextPollAt = nil
+            return []
+        }
+        return schedulePoll(&state, after: Backoff.delay(afterFailures: state.consecutiveFailures))
+    }
+
+    static func detailLoaded(_ state: inout AppState, _ m: Meeting, purpose: DetailPurpose) -> [Effect] {
+        state.details[m.id] = m
+        if state.detailID == m.id {
+            state.detailLoading = false
+            state.detailError = nil
+            clampDetail(&state)
+        }
+        if case .copy(let link) = purpose { return copy(&state, link, from: m) }
+        return []
+    }
+
+    static func detailFailed(_ state: inout AppState, id: String, error: APIError, purpose: DetailPurpose) -> [Effect] {
+        switch purpose {
+        case .show:
+            if state.detailID == id {
+                state.detailLoading = false
+                state.detailError = error.description
+            }
+        case .copy(let link):
+            say(&state, "Could not copy the \(link.label): \(error.description)", error: true)
+        }
+        return []
+    }
+
+    static func createFailed(_ state: inout AppState, _ error: APIError) -> [Effect] {
+        guard var form = state.form else { return [] }
+        form.inFlight = false
+        form.notice = nil
+        form.outcomeUnknown = false
+        if case .validation(let errors) = error {
+            form.serverErrors = errors.fields
+            form.failure = "The API refused the meeting: see the marked fields"
+        } else if error.createMayHaveSucceeded {
+            form.outcomeUnknown = true
+            form.failure = mayExistText(state, error)
+        } else {
+            form.failure = error.description
+        }
+        state.form = form
+        if state.screen != .form {
+            say(&state, "The meeting was not confirmed: press \(state.keymap.keysText(.newMeeting, in: .list)) to see the form", error: true)
+        }
+        return []
+    }
+
+    static func draftLoaded(_ state: inout AppState, _ draft: FormDraft) -> [Effect] {
+        // Only into a form nobody has typed in yet.
+        guard state.form == nil || state.form?.isBlank == true, state.form?.inFlight != true else { return [] }
+        var form = MeetingForm(draft: draft)
+        if form.outcomeUnknown { form.failure = mayExistText(state, nil) }
+        state.form = form
+        let cookieNote = draft.cookies.isEmpty ? "" : " (cookie values are not saved to disk: type them again)"
+        say(&state, "Draft restored" + cookieNote)
+        return []
+    }
+
+    static func lookupFinished(_ state: inout AppState, _ lookup: MeetingLookup, found: Meeting?) -> [Effect] {
+        guard var form = state.form, form.lookingUp else { return [] }
+        form.lookingUp = false
+        if let m = found {
+            state.form = form
+            return showCreated(&state, m, saying: "Found meeting \(SafeText.escape(m.shortID)) for \(SafeText.escape(m.user ?? "?")): the create went through")
+        }
+        form.outcomeUnknown = false
+        form.failure = nil
+        let when = Countdown.startText(lookup.startsAt, zone: state.timeZone)
+        form.notice = "No meeting for \(lookup.user) at \(when) in the list: it was not created. \(state.keymap.keysText(.submit, in: .form)): submit again"
+        state.form = form
+        return []
+    }
+
+    static func lookupFailed(_ state: inout AppState, _ error: APIError) -> [Effect] {
+        guard var form = state.form, form.lookingUp else { return [] }
+        form.lookingUp = false
+        form.notice = "Could not look for it: \(error.description). \(state.keymap.keysText(.lookForCreated, in: .form)): try again"
+        state.form = form
+        return []
+    }
+}
