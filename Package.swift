@@ -21,6 +21,7 @@ let package = Package(
             path: "Sources/CNcurses",
             providers: [.apt(["libncursesw5-dev"])]
         ),
+        .target(name: "TerminalText"),
         .target(
             name: "CoClickAPI",
             dependencies: [.product(name: "Logging", package: "swift-log")]
@@ -36,28 +37,31 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "CoClickAPI",
+                "CoClickAPI", "TerminalText",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             resources: [.copy("Resources/themes")]
         ),
         .target(
             name: "TerminalUI",
-            dependencies: ["Dashboard", "CNcurses"]
+            dependencies: ["Dashboard", "TerminalText", "CNcurses"]
         ),
         .executableTarget(
             name: "coclick",
             dependencies: [
-                "CoClickAPI", "CoClickSimulator", "Dashboard", "TerminalUI",
+                "CoClickAPI", "CoClickSimulator", "Dashboard", "TerminalText", "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
-            ]
+            ],
+            plugins: ["BuildInfoPlugin"]
         ),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"]),
         .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSimulator", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "CoClickSimulatorTests", dependencies: ["CoClickAPI", "CoClickSimulator", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CoClickAPI", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Dashboard", "CoClickAPI", "CoClickSimulator", .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Snapshots"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CoClickAPI", "TerminalText", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Dashboard", "TerminalText", "CoClickAPI", "CoClickSimulator", .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CoClickAPI", "CoClickSimulator"]),
     ],
     swiftLanguageModes: [.v6]

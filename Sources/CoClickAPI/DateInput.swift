@@ -1,90 +1,256 @@
 import Foundation
 
-/// Dates as people type them: ISO 8601 (`2026-12-01T14:30:00+01:00`), plain
-/// local forms (`2026-12-01 14:30`, `2026-12-01`, `14:30`, `today 17:00`,
-/// `tomorrow 9:00`, `tomorrow 9am`) and relative ones (`now`, `in 2h`,
-/// `in 30m`, `in 1d 2h`). Plain forms are read in `zone`; the result carries
+/// Dates as people type them, read in a time zone (`zone`); the result keeps
 /// that zone's offset so the exact timestamp sent can be shown.
+///
+/// - ISO 8601 with an offset (`2026-12-01T14:30:00+01:00`, `…Z`) keeps its own offset.
+/// - A day: `2026-12-01`, `today`, `tomorrow`, `yesterday`, a weekday
+///   (`monday`: the coming one, today included; `next monday`: after today),
+///   `Dec 1`, `1 Dec`, `December 1 2027`, `1 Dec 2027`.
+/// - A day alone is its start (00:00); with a time: `tomorrow 9:00`,
+///   `monday 10am`, `Dec 1 14:30`, `2026-12-01 2:30pm`, `today at noon`.
+/// - A time alone is today: `14:30`, `9am`, `2:30pm`.
+/// - Relative: `now`, `in 2h`, `in 2h 30m`, `+2h`, `+1d 3h`, `in 2 hours`.
+///
+/// A local time that does not exist (the hour skipped when clocks go forward)
+/// is refused in words that name the gap. Every input gives a date or a
+/// typed `Failure`; nothing traps.
 public enum DateInput {
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public enum Kind: Sendable, Equatable {
+            case empty, unreadable, noSuchDay, nonexistentLocalTime
+        }
+        public let kind: Kind
         public let message: String
+        public init(_ kind: Kind, _ message: String) {
+            self.kind = kind
+            self.message = message
+        }
         public var description: String { message }
     }
 
-    public static let examples = "ISO 8601, '2026-12-01 14:30', 'tomorrow 9:00' or 'in 2h'"
-
-    public static func parse(_ raw: String, now: Date = Date(), zone: TimeZone = .current) -> Result<APIDate, Failure> {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        guard !text.isEmpty else { return .failure(Failure(message: "is required")) }
-        guard text.count <= 64 else { return .failure(Failure(message: "is not a date (expected \(examples))")) }
-        // Full ISO 8601 with an offset keeps its own offset.
-        if let iso = APIDate.parse(raw.trimmingCharacters(in: .whitespacesAndNewlines)) { return .success(iso) }
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = zone
-        func local(_ d: Date) -> APIDate { APIDate.inZone(d, zone) }
-
-        if text == "now" { return .success(local(now)) }
-        if text.hasPrefix("in ") {
-            guard let seconds = relativeSeconds(String(text.dropFirst(3))) else {
-                return .failure(Failure(message: "is not a duration (try 'in 2h', 'in 30m', 'in 1d 3h')"))
-            }
-            return .success(local(now.addingTimeInterval(seconds)))
-        }
-        let parts = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        var day: DateComponents?
-        var timeText: String?
-        if parts.count == 1 || parts.count == 2 {
-            let first = parts[0]
-            if first == "today" || first == "tomorrow" {
-                let base = first == "today" ? now : (cal.date(byAdding: .day, value: 1, to: now) ?? now)
-                day = cal.dateComponents([.year, .month, .day], from: base)
-                timeText = parts.count == 2 ? parts[1] : nil
-                if timeText == nil { return .failure(Failure(message: "needs a time, e.g. '\(first) 9:00'")) }
-            } else if let d = calendarDay(first.replacingOccurrences(of: "t", with: " ").split(separator: " ").first.map(String.init) ?? first) {
-                day = d
-                // `2026-12-01T14:30` (no offset) counts as local too.
-                if first.contains("t") {
-                    guard parts.count == 1 else { return .failure(Failure(message: "is not a date (expected \(examples))")) }
-                    timeText = String(first.split(separator: "t", maxSplits: 1).last ?? "")
-                } else {
-                    timeText = parts.count == 2 ? parts[1] : "00:00"
-                }
-            } else if parts.count == 1 {
-                day = cal.dateComponents([.year, .month, .day], from: now)
-                timeText = first
-            }
-        }
-        guard var comps = day, let timeText, let (h, m, s) = clockTime(timeText) else {
-            return .failure(Failure(message: "is not a date (expected \(examples))"))
-        }
-        comps.hour = h; comps.minute = m; comps.second = s
-        guard let date = cal.date(from: comps) else {
-            return .failure(Failure(message: "is not a valid date"))
-        }
-        let back = cal.dateComponents([.year, .month, .day], from: date)
-        guard back.year == comps.year, back.month == comps.month, back.day == comps.day else {
-            return .failure(Failure(message: "is not a valid date (no such day)"))
-        }
-        return .success(local(date))
+    /// A date and whether a time of day was given (`--to 2026-12-01` means the whole day).
+    public struct Parsed: Sendable, Equatable {
+        public var date: APIDate
+        public var hasTime: Bool
     }
 
-    /// `2026-12-01`.
+    public static let examples = "e.g. 2026-12-01 14:30, tomorrow 9am, monday 10:00, Dec 1 14:30, in 2h"
+
+    public static func parse(_ raw: String, now: Date = Date(), zone: TimeZone = .current) -> Result<APIDate, Failure> {
+        parseDetailed(raw, now: now, zone: zone).map(\.date)
+    }
+
+    /// For the end of a range: a day without a time means the end of that day
+    /// (its last millisecond), so `--to 2026-12-01` includes all of it.
+    public static func parseEnd(_ raw: String, now: Date = Date(), zone: TimeZone = .current) -> Result<APIDate, Failure> {
+        parseDetailed(raw, now: now, zone: zone).map { p in
+            guard !p.hasTime else { return p.date }
+            let cal = calendar(zone)
+            let next = cal.date(byAdding: .day, value: 1, to: p.date.date) ?? p.date.date.addingTimeInterval(86_400)
+            let end = cal.startOfDay(for: next).addingTimeInterval(-0.001)
+            return APIDate.inZone(end, zone)
+        }
+    }
+
+    public static func parseDetailed(_ raw: String, now: Date = Date(), zone: TimeZone = .current) -> Result<Parsed, Failure> {
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return .failure(Failure(.empty, "is required")) }
+        let shown = echo(trimmed)
+        func unreadable() -> Failure { Failure(.unreadable, "'\(shown)' is not a date (\(examples))") }
+        guard trimmed.count <= 64 else { return .failure(unreadable()) }
+        if let iso = APIDate.parse(trimmed) { return .success(Parsed(date: iso, hasTime: true)) }
+
+        let text = trimmed.lowercased()
+        let cal = calendar(zone)
+        if text == "now" { return .success(Parsed(date: APIDate.inZone(now, zone), hasTime: true)) }
+        if text.hasPrefix("in ") || text.hasPrefix("+") {
+            let rest = text.hasPrefix("+") ? String(text.dropFirst()) : String(text.dropFirst(3))
+            guard let seconds = relativeSeconds(rest) else {
+                return .failure(Failure(.unreadable, "'\(shown)' is not a duration (try in 2h, in 2h 30m, +1d 3h)"))
+            }
+            return .success(Parsed(date: APIDate.inZone(now.addingTimeInterval(seconds), zone), hasTime: true))
+        }
+
+        var tokens = tokenize(text)
+        tokens.removeAll { $0 == "at" || $0 == "," }
+        guard !tokens.isEmpty else { return .failure(unreadable()) }
+        let today = cal.dateComponents([.year, .month, .day], from: now)
+
+        // The day: consumed from the front of the tokens.
+        var day: DateComponents?
+        var i = 0
+        func offsetDay(_ n: Int) -> DateComponents {
+            let d = cal.date(byAdding: .day, value: n, to: cal.startOfDay(for: now)) ?? now
+            return cal.dateComponents([.year, .month, .day], from: d)
+        }
+        let first = tokens[0]
+        if first == "today" { day = today; i = 1 }
+        else if first == "tomorrow" { day = offsetDay(1); i = 1 }
+        else if first == "yesterday" { day = offsetDay(-1); i = 1 }
+        else if (first == "next" || first == "this"), tokens.count > 1, let wd = weekday(tokens[1]) {
+            let current = cal.component(.weekday, from: now)
+            var ahead = (wd - current + 7) % 7
+            if first == "next", ahead == 0 { ahead = 7 }
+            day = offsetDay(ahead); i = 2
+        } else if let wd = weekday(first) {
+            let current = cal.component(.weekday, from: now)
+            day = offsetDay((wd - current + 7) % 7); i = 1
+        } else if let isoDay = calendarDay(first) {
+            day = isoDay; i = 1
+            // `2026-12-01t14:30` (no offset) is local.
+            if let t = first.firstIndex(of: "t") {
+                guard tokens.count == 1 else { return .failure(unreadable()) }
+                tokens = [String(first[..<t]), String(first[first.index(after: t)...])]
+            }
+        } else if let m = month(first), tokens.count > 1, let d = dayNumber(tokens[1]) {
+            // Dec 1 [2027]
+            day = DateComponents(year: today.year, month: m, day: d); i = 2
+            if tokens.count > 2, let y = yearNumber(tokens[2]) { day?.year = y; i = 3 }
+        } else if let d = dayNumber(first), tokens.count > 1, let m = month(tokens[1]) {
+            // 1 Dec [2027]
+            day = DateComponents(year: today.year, month: m, day: d); i = 2
+            if tokens.count > 2, let y = yearNumber(tokens[2]) { day?.year = y; i = 3 }
+        }
+
+        // The time: what is left, if anything.
+        let rest = Array(tokens[i...])
+        var hasTime = true
+        var clock: (Int, Int, Int)
+        if rest.isEmpty {
+            guard day != nil else { return .failure(unreadable()) }
+            hasTime = false
+            clock = (0, 0, 0)
+        } else if rest.count == 1, let c = clockTime(rest[0]) {
+            clock = c
+        } else {
+            return .failure(unreadable())
+        }
+        var comps = day ?? today
+        guard let y = comps.year, let mo = comps.month, let d = comps.day else { return .failure(unreadable()) }
+        // The day first (noon exists every day), so 2026-02-30 is "no such day", not a gap.
+        comps.hour = 12; comps.minute = 0; comps.second = 0
+        guard let noon = cal.date(from: comps),
+              cal.dateComponents([.year, .month, .day], from: noon) == DateComponents(year: y, month: mo, day: d) else {
+            return .failure(Failure(.noSuchDay, "'\(shown)': there is no such day (\(y)-\(mo)-\(d))"))
+        }
+        comps.hour = clock.0; comps.minute = clock.1; comps.second = clock.2
+        guard let date = cal.date(from: comps) else { return .failure(unreadable()) }
+        let back = cal.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        guard back.year == y, back.month == mo, back.day == d, back.hour == clock.0, back.minute == clock.1 else {
+            return .failure(gap(shown: shown, comps: comps, near: date, zone: zone))
+        }
+        return .success(Parsed(date: APIDate.inZone(date, zone), hasTime: hasTime))
+    }
+
+    /// The words for a local time the clocks skip.
+    static func gap(shown: String, comps: DateComponents, near date: Date, zone: TimeZone) -> Failure {
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let wall = "\(comps.year ?? 0)-\(two(comps.month ?? 0))-\(two(comps.day ?? 0)) \(two(comps.hour ?? 0)):\(two(comps.minute ?? 0))"
+        var detail = ""
+        if let t = zone.nextDaylightSavingTimeTransition(after: date.addingTimeInterval(-12 * 3600)) {
+            // The wall clock just before the jump (old offset) and just after it (new offset).
+            var gmt = Calendar(identifier: .gregorian)
+            gmt.timeZone = TimeZone(secondsFromGMT: 0)!
+            func wallClock(_ offset: Int) -> String {
+                let c = gmt.dateComponents([.hour, .minute], from: t.addingTimeInterval(TimeInterval(offset)))
+                return "\(two(c.hour ?? 0)):\(two(c.minute ?? 0))"
+            }
+            let from = wallClock(zone.secondsFromGMT(for: t.addingTimeInterval(-1)))
+            let to = wallClock(zone.secondsFromGMT(for: t))
+            detail = ": the clocks go from \(from) straight to \(to) that night"
+        }
+        return Failure(.nonexistentLocalTime,
+                       "'\(shown)': \(wall) does not exist in \(zone.identifier) (daylight saving time)\(detail); pick a time outside the gap")
+    }
+
+    static func calendar(_ zone: TimeZone) -> Calendar {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = zone
+        return cal
+    }
+
+    /// What was typed, made safe to print back (no control characters), and short.
+    static func echo(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars.prefix(64) {
+            if u.value < 0x20 || (0x7F...0x9F).contains(u.value) || (0x202A...0x202E).contains(u.value) || (0x2066...0x2069).contains(u.value) {
+                out += "?"
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
+    /// Splits into words, keeping `am`/`pm` with their number (`9 am` -> `9am`) and `,` apart.
+    static func tokenize(_ s: String) -> [String] {
+        var out: [String] = []
+        for word in s.replacingOccurrences(of: ",", with: " , ").split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+            let w = String(word)
+            if (w == "am" || w == "pm"), let last = out.last, last.allSatisfy({ $0.isNumber || $0 == ":" }) {
+                out[out.count - 1] = last + w
+            } else {
+                out.append(w)
+            }
+        }
+        return out
+    }
+
+    static let monthNames = ["january", "february", "march", "april", "may", "june", "july",
+                             "august", "september", "october", "november", "december"]
+    static let weekdayNames = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+
+    /// 1...12 for `dec`, `december`, `sept`.
+    static func month(_ s: String) -> Int? {
+        let w = s.hasSuffix(".") ? String(s.dropLast()) : s
+        guard w.count >= 3 else { return nil }
+        return monthNames.firstIndex { $0.hasPrefix(w) }.map { $0 + 1 }
+    }
+
+    /// Calendar weekday (1 = Sunday) for `mon`, `monday`, `tues`.
+    static func weekday(_ s: String) -> Int? {
+        guard s.count >= 3 else { return nil }
+        return weekdayNames.firstIndex { $0.hasPrefix(s) }.map { $0 + 1 }
+    }
+
+    /// `1`, `01`, `1st`, `22nd`.
+    static func dayNumber(_ s: String) -> Int? {
+        var w = s
+        for suffix in ["st", "nd", "rd", "th"] where w.hasSuffix(suffix) { w.removeLast(2); break }
+        guard (1...2).contains(w.count), w.allSatisfy(\.isASCIIDigit), let d = Int(w), (1...31).contains(d) else { return nil }
+        return d
+    }
+
+    static func yearNumber(_ s: String) -> Int? {
+        guard s.count == 4, s.allSatisfy(\.isASCIIDigit), let y = Int(s), y >= 1970 else { return nil }
+        return y
+    }
+
+    /// `2026-12-01`, also the day part of `2026-12-01t14:30`.
     static func calendarDay(_ s: String) -> DateComponents? {
-        let p = s.split(separator: "-", omittingEmptySubsequences: false)
-        guard p.count == 3, p[0].count == 4, let y = Int(p[0]), let mo = Int(p[1]), let d = Int(p[2]),
+        let dayPart = s.split(separator: "t", maxSplits: 1).first.map(String.init) ?? s
+        let p = dayPart.split(separator: "-", omittingEmptySubsequences: false)
+        guard p.count == 3, p[0].count == 4, (1...2).contains(p[1].count), (1...2).contains(p[2].count),
+              p.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+              let y = Int(p[0]), let mo = Int(p[1]), let d = Int(p[2]),
               (1...12).contains(mo), (1...31).contains(d) else { return nil }
         return DateComponents(year: y, month: mo, day: d)
     }
 
-    /// `9:00`, `09:00:30`, `9am`, `9:30pm`, `17h`.
+    /// `9:00`, `09:00:30`, `9am`, `9:30pm`, `17h`, `noon`, `midnight`.
     static func clockTime(_ raw: String) -> (Int, Int, Int)? {
+        if raw == "noon" { return (12, 0, 0) }
+        if raw == "midnight" { return (0, 0, 0) }
         var s = raw
         var pm: Bool?
         if s.hasSuffix("am") { pm = false; s.removeLast(2) } else if s.hasSuffix("pm") { pm = true; s.removeLast(2) }
         if pm == nil, s.hasSuffix("h") { s.removeLast() }
         let p = s.split(separator: ":", omittingEmptySubsequences: false)
-        guard (1...3).contains(p.count), p.allSatisfy({ !$0.isEmpty && $0.count <= 2 && $0.allSatisfy(\.isNumber) }),
+        guard (1...3).contains(p.count), p.allSatisfy({ !$0.isEmpty && $0.count <= 2 && $0.allSatisfy(\.isASCIIDigit) }),
               var h = Int(p[0]) else { return nil }
+        // A bare number is an hour only with am/pm or h ("9am", "17h"), never alone ("9").
+        if p.count == 1, pm == nil, !raw.hasSuffix("h") { return nil }
         let m = p.count > 1 ? Int(p[1]) ?? -1 : 0
         let sec = p.count > 2 ? Int(p[2]) ?? -1 : 0
         if let pm {
@@ -96,7 +262,7 @@ public enum DateInput {
         return (h, m, sec)
     }
 
-    /// `2h`, `30m`, `1d 2h`, `1h30m`, `90s`, `2 hours`.
+    /// `2h`, `30m`, `1d 2h`, `1h30m`, `90s`, `2 hours`, `2h 30m`.
     static func relativeSeconds(_ s: String) -> TimeInterval? {
         var total: TimeInterval = 0
         var number = ""
@@ -104,7 +270,7 @@ public enum DateInput {
         var any = false
         func flush() -> Bool {
             guard !number.isEmpty else { return unit.isEmpty }
-            guard let n = Double(number) else { return false }
+            guard number.count <= 6, let n = Double(number) else { return false }
             let mult: Double
             switch unit {
             case "s", "sec", "secs", "second", "seconds": mult = 1
@@ -119,7 +285,7 @@ public enum DateInput {
             return true
         }
         for ch in s {
-            if ch.isNumber {
+            if ch.isASCIIDigit {
                 if !unit.isEmpty { guard flush() else { return nil } }
                 number.append(ch)
             } else if ch.isLetter {
@@ -131,7 +297,11 @@ public enum DateInput {
                 return nil
             }
         }
-        guard flush(), any else { return nil }
+        guard flush(), any, total <= 10 * 365 * 86_400 else { return nil }
         return total
     }
+}
+
+private extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
 }

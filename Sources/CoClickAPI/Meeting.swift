@@ -65,7 +65,7 @@ public struct Meeting: Sendable, Hashable, Codable, Identifiable {
     public var user: String?
     public var status: MeetingStatus
     public var startsAt: APIDate?
-    /// Minutes; the documentation shows only `null`, so numbers and numeric strings are both taken.
+    /// Seconds (the API documents no unit; coclick reads seconds); the documentation shows only `null`, so numbers and numeric strings are both taken.
     public var duration: Int?
     public var cobrowsingURL: String?
     public var cookies: [Cookie]?

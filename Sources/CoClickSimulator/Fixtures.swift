@@ -33,7 +33,7 @@ extension SimulatorFixture {
                 StoredMeeting(
                     id: ids.next(), user: users[i % users.count],
                     startsAt: APIDate(date: t0.addingTimeInterval(86_400 + Double(i) * 60), offsetSeconds: 7200),
-                    duration: 30, cobrowsingURL: "https://www.example.com/page/\(i + 1)"
+                    duration: 1800, cobrowsingURL: "https://www.example.com/page/\(i + 1)"
                 )
             }
         case .standard:
@@ -59,11 +59,11 @@ extension SimulatorFixture {
         ])
         let video = "https://www.youtube.com/embed/dQw4w9WgXcQ"
 
-        func m(_ offset: TimeInterval, _ tz: Int, _ user: String, _ duration: Int?, _ url: String,
+        func m(_ offset: TimeInterval, _ tz: Int, _ user: String, _ minutes: Int?, _ url: String,
                cookies: [Cookie] = [], custom: JSONValue? = nil, iframes: Bool = false, cancelled: Bool = false) -> StoredMeeting {
             StoredMeeting(
                 id: ids.next(), user: user, startsAt: APIDate(date: t0.addingTimeInterval(offset), offsetSeconds: tz),
-                duration: duration, cobrowsingURL: url, cookies: cookies, customData: custom,
+                duration: minutes.map { $0 * 60 }, cobrowsingURL: url, cookies: cookies, customData: custom,
                 presenterWaitingRoomIframeURL: iframes ? video : nil,
                 prospectWaitingRoomIframeURL: iframes ? video : nil, cancelled: cancelled
             )
@@ -105,11 +105,11 @@ extension SimulatorFixture {
     private static func hostile(_ t0: Date, _ ids: inout HexIDs) -> [StoredMeeting] {
         let esc = "\u{1b}"
         let osc52 = "\u{1b}]52;c;aGFja2Vk\u{07}"
-        func m(_ offset: TimeInterval, _ user: String, _ duration: Int?, _ url: String,
+        func m(_ offset: TimeInterval, _ user: String, _ minutes: Int?, _ url: String,
                cookies: [Cookie] = [], custom: JSONValue? = nil, iframe: String? = nil) -> StoredMeeting {
             StoredMeeting(
                 id: ids.next(), user: user, startsAt: APIDate(date: t0.addingTimeInterval(offset), offsetSeconds: 7200),
-                duration: duration, cobrowsingURL: url, cookies: cookies, customData: custom,
+                duration: minutes.map { $0 * 60 }, cobrowsingURL: url, cookies: cookies, customData: custom,
                 presenterWaitingRoomIframeURL: iframe, prospectWaitingRoomIframeURL: iframe
             )
         }

@@ -7,7 +7,7 @@ struct StoredMeeting: Sendable, Hashable {
     var id: String
     var user: String
     var startsAt: APIDate
-    /// Minutes; `nil` is written as JSON `null`.
+    /// Seconds (the API documents no unit; coclick reads seconds); `nil` is written as JSON `null`.
     var duration: Int?
     var cobrowsingURL: String
     var cookies: [Cookie] = []
@@ -19,14 +19,14 @@ struct StoredMeeting: Sendable, Hashable {
 
     /// A meeting without a duration is taken to last this long when deciding
     /// whether it is still in progress.
-    static let assumedDurationMinutes = 60
+    static let assumedDurationSeconds = 3600
 
     /// scheduled before its start, in_progress until start + duration, closed after; cancelled stays cancelled.
     func status(at now: Date) -> MeetingStatus {
         if cancelled { return .cancelled }
         if now < startsAt.date { return .scheduled }
-        let minutes = duration ?? Self.assumedDurationMinutes
-        if now < startsAt.date.addingTimeInterval(TimeInterval(minutes * 60)) { return .inProgress }
+        let seconds = duration ?? Self.assumedDurationSeconds
+        if now < startsAt.date.addingTimeInterval(TimeInterval(seconds)) { return .inProgress }
         return .closed
     }
 

@@ -1,5 +1,6 @@
 import CoClickAPI
 import Foundation
+import TerminalText
 
 public enum Screen: Sendable, Hashable { case list, detail, form }
 
@@ -114,6 +115,8 @@ public struct AppState: Sendable {
     public var cachedAt: Date?
     /// For double-clicks.
     public var lastClick: LastClick?
+    /// What the terminal can show (ASCII under `LANG=C`).
+    public var charset: TerminalCharset
 
     public init(
         settings: DashboardSettings = DashboardSettings(), themeNames: [String] = ["default"],
@@ -134,6 +137,7 @@ public struct AppState: Sendable {
         mouseEnabled = settings.mouse
         profileName = settings.profileName
         startupProblems = settings.startupProblems
+        charset = settings.charset
     }
 
     /// The query the list shows now.

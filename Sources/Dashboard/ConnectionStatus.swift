@@ -1,4 +1,5 @@
 import Foundation
+import TerminalText
 
 /// The footer's connection line, in words (never colour alone):
 ///
@@ -25,7 +26,7 @@ public struct ConnectionStatus: Sendable, Hashable {
         // Before the first answer the rows may come from the cache: say how old they are.
         let cached = state.lastSuccess == nil ? state.cachedAt : nil
         let age = (state.lastSuccess ?? cached).map { ConnectionStatus.span(state.now.timeIntervalSince($0)) }
-        if let cached { parts.append("cached " + Countdown.age(state.now.timeIntervalSince(cached))) }
+        if let cached { parts.append("cached " + Countdown.duration(max(0, state.now.timeIntervalSince(cached)), style: .coarse) + " ago") }
         switch c {
         case .connecting:
             parts.append(state.pollInFlight != nil ? "loading…" : cached == nil ? "no data yet" : "not refreshed yet")

@@ -1,4 +1,5 @@
 import Foundation
+import TerminalText
 
 /// How copies reach the clipboard. See `OSC52`.
 public enum ClipboardMode: String, Sendable, Hashable, CaseIterable {
@@ -44,6 +45,8 @@ public struct DashboardSettings: Sendable, Hashable {
     public var profileName: String?
     /// Problems with the configuration worth saying on screen at start (e.g. `[keys]` entries left out).
     public var startupProblems: [String]
+    /// ASCII for a non-UTF-8 locale (`LANG=C`): stand-ins for every glyph, non-ASCII data escaped.
+    public var charset: TerminalCharset = .utf8
 
     public init(
         themeName: String = "default", refreshInterval: TimeInterval = 15, pageSize: Int = 20,

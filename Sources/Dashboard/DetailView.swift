@@ -1,5 +1,6 @@
 import CoClickAPI
 import Foundation
+import TerminalText
 
 /// The detail screen's content as lines of spans, independent of the
 /// terminal: the reducer scrolls over it, the screen draws it. Every server
@@ -24,7 +25,7 @@ public enum DetailView {
         if let error { out.append([Span("Could not load the detail: " + SafeText.escape(error), .error)]) }
         if loading && !m.isDetail { out.append([Span("loading detail…", .dim)]) }
         row("token", [Span(SafeText.escape(m.id))])
-        row("status", [Span(SafeText.escape(m.status.rawValue.replacingOccurrences(of: "_", with: " ")), .status(m.status)),
+        row("status", [Span(StatusWord.text(m.status.rawValue), .status(m.status)),
                        Span("  " + Countdown.text(status: m.status, startsAt: m.startsAt?.date, now: now), .dim)])
         if let s = m.startsAt {
             row("starts at (local)", [Span(APIDate.inZone(s.date, zone).text)])
@@ -33,7 +34,7 @@ public enum DetailView {
             row("starts at", [Span("—")])
         }
         row("owner", [Span(esc(m.user))])
-        row("duration", [Span(m.duration.map { "\($0) min" } ?? "—")])
+        row("duration", [Span(m.duration.map { MeetingDuration.text(seconds: $0) } ?? "—")])
         guard m.isDetail else { return out }
         row("cobrowsing URL", [Span(esc(m.cobrowsingURL))])
         row("prospect room", [Span(esc(m.prospectRoomURL))])

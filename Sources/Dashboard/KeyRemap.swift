@@ -1,3 +1,5 @@
+import TerminalText
+
 /// The config file's `[keys]` table: `action = "key"` (or a list of keys)
 /// replaces that action's default keys on every screen where it acts.
 ///

@@ -1,5 +1,6 @@
 import CoClickAPI
 import Foundation
+import TerminalText
 
 public enum CookieColumn: Int, Sendable, Hashable, CaseIterable {
     case domain, name, value
@@ -185,7 +186,7 @@ public struct MeetingForm: Sendable, Hashable {
         switch DateInput.parse(startsAt.text, now: now, zone: zone) {
         case .success(let d):
             date = d
-            if d.date < now.addingTimeInterval(-60) { add("starts_at", "is in the past (\(Countdown.startText(d.date, zone: zone)))") }
+            if d.date < now.addingTimeInterval(-60) { add("starts_at", "is in the past (\(LocalTime.startText(d.date, zone: zone)))") }
         case .failure(let p): add("starts_at", p.message)
         }
         var custom: [String: JSONValue]?

@@ -1,5 +1,6 @@
 import CoClickAPI
 import Foundation
+import TerminalText
 
 /// The create form's keys: the form edits itself (`MeetingForm.handle`);
 /// what reaches beyond it (submit, cancel, look for a create) is here.
@@ -64,7 +65,7 @@ extension Reducer {
             return []
         }
         form.lookingUp = true
-        form.notice = "Looking for a meeting for \(lookup.user) at \(Countdown.startText(lookup.startsAt, zone: state.timeZone))…"
+        form.notice = "Looking for a meeting for \(lookup.user) at \(LocalTime.startText(lookup.startsAt, zone: state.timeZone))…"
         return [.lookFor(lookup)]
     }
 }

@@ -1,5 +1,6 @@
 import CoClickAPI
 import Foundation
+import TerminalText
 
 /// The answers to requests the runtime made (list, detail, create, lookup, draft).
 extension Reducer {
@@ -125,7 +126,7 @@ extension Reducer {
         }
         form.outcomeUnknown = false
         form.failure = nil
-        let when = Countdown.startText(lookup.startsAt, zone: state.timeZone)
+        let when = LocalTime.startText(lookup.startsAt, zone: state.timeZone)
         form.notice = "No meeting for \(lookup.user) at \(when) in the list: it was not created. \(state.keymap.keysText(.submit, in: .form)): submit again"
         state.form = form
         return []

@@ -1,5 +1,6 @@
 import CoClickAPI
 import Foundation
+import TerminalText
 
 /// The whole behaviour of the dashboard: pure, so every key is unit-tested.
 /// Keys are handled per screen (`Reducer+Keys`, `Reducer+Form`), the answers
@@ -68,9 +69,7 @@ enum Reducer {
     static func startPoll(_ state: inout AppState) -> [Effect] {
         guard state.pollInFlight == nil else { return [] }
         if !state.showHistory {
-            var cal = Calendar(identifier: .gregorian)
-            cal.timeZone = state.timeZone
-            state.windowStart = cal.startOfDay(for: state.now)
+            state.windowStart = LocalTime.startOfDay(state.now, zone: state.timeZone)
         }
         let q = state.query
         state.pollInFlight = q

@@ -1,4 +1,5 @@
 import Dashboard
+import TerminalText
 
 /// One terminal cell: a grapheme cluster and its role. A 2-column cluster
 /// is followed by a continuation cell (`width == 0`, empty text).
@@ -24,10 +25,13 @@ public struct CellBuffer: Sendable, Hashable {
     public private(set) var cells: [Cell]
     /// What each row shows for the mouse (a meeting, a form field), as drawn.
     public private(set) var rowTargets: [MouseTarget?]
+    /// ASCII: text is written with stand-ins and escapes, never raw UTF-8 (a `LANG=C` terminal).
+    public var charset: TerminalCharset
 
-    public init(width: Int, height: Int) {
+    public init(width: Int, height: Int, charset: TerminalCharset = .utf8) {
         self.width = max(0, width)
         self.height = max(0, height)
+        self.charset = charset
         cells = Array(repeating: Cell(), count: self.width * self.height)
         rowTargets = Array(repeating: nil, count: self.height)
     }
@@ -67,7 +71,8 @@ public struct CellBuffer: Sendable, Hashable {
         guard y >= 0, y < height, x < width, x >= 0 else { return 0 }
         let limit = min(width - x, maxWidth ?? Int.max)
         guard limit > 0 else { return 0 }
-        let text = TextWidth.width(s) > limit ? TextWidth.clip(s, limit) : s
+        let s = charset.fit(s)
+        let text = TextWidth.width(s) > limit ? TextWidth.clip(s, limit, charset: charset) : s
         var cx = x
         for ch in text {
             let w = TextWidth.width(ch)

@@ -2,6 +2,7 @@ import CNcurses
 import Dashboard
 #if canImport(Glibc)
 import Glibc
+import TerminalText
 #endif
 
 /// The only code that talks to ncurses: terminal setup and restore, colour

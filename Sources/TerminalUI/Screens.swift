@@ -1,11 +1,12 @@
 import CoClickAPI
 import Dashboard
 import Foundation
+import TerminalText
 
 /// Draws the state into a buffer: pure, so every screen is snapshot-tested.
 public enum Screens {
     public static func render(_ state: AppState) -> CellBuffer {
-        var buf = CellBuffer(width: state.width, height: state.height)
+        var buf = CellBuffer(width: state.width, height: state.height, charset: state.charset)
         let need = minimumSize(state)
         if state.width < need.width || state.height < need.height {
             tooSmall(&buf, need: need, quit: state.keymap.keysText(.quit, in: .list))
@@ -106,7 +107,7 @@ public enum Screens {
     }
 
     static func statusWord(_ s: MeetingStatus) -> String {
-        s == .inProgress ? "in progress" : SafeText.escape(s.rawValue)
+        StatusWord.text(s.rawValue)
     }
 
     static func list(_ buf: inout CellBuffer, _ state: AppState) {
@@ -135,7 +136,7 @@ public enum Screens {
         func cellsFor(_ m: Meeting) -> [(String, Int, StyleRole)] {
             var out: [(String, Int, StyleRole)] = [(statusWord(m.status), cols.status, StyleRole.status(m.status))]
             if cols.showStart {
-                out.append((m.startsAt.map { Countdown.startText($0.date, zone: state.timeZone) } ?? "—", cols.start, .normal))
+                out.append((m.startsAt.map { LocalTime.startText($0.date, zone: state.timeZone) } ?? "—", cols.start, .normal))
             }
             let remind = Countdown.isWithinReminder(status: m.status, startsAt: m.startsAt?.date, now: state.now, minutes: state.remindBeforeMinutes)
             out.append((Countdown.text(status: m.status, startsAt: m.startsAt?.date, now: state.now), cols.countdown, remind ? .reminder : .normal))
@@ -320,7 +321,7 @@ public enum Screens {
         input("Starts at *", .startsAt, form.startsAt)
         switch form.startsAtPreview(now: state.now, zone: state.timeZone) {
         case .success(let d)?:
-            let when = Countdown.text(status: .scheduled, startsAt: d.date, now: state.now)
+            let when = Countdown.relative(d.date, now: state.now)
             lines.append(FormLine(field: nil) { b, y in
                 b.write("→ sends \(d.text) (\(when))", x: fieldX, y: y, maxWidth: fieldW, role: .dim)
             })

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CoClickAPI
-import Dashboard
 import Foundation
+import TerminalText
 
 struct AuthCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

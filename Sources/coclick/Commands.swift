@@ -1,8 +1,8 @@
 import ArgumentParser
 import CoClickAPI
-import Dashboard
 import Foundation
 import Logging
+import TerminalText
 
 /// Options every command that talks to the API shares.
 struct GlobalOptions: ParsableArguments {
@@ -23,6 +23,9 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(name: .customLong("timeout"), help: "Seconds one API request may take (default 20; the dashboard: 10).")
     var timeout: Double?
+
+    @Option(help: "Theme: default, light, high-contrast, mono, or a user theme in $XDG_CONFIG_HOME/coclick/themes. Env COCLICK_THEME.")
+    var theme: String?
 
     func validate() throws {
         if let timeout { guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") } }
@@ -79,18 +82,31 @@ struct Coclick: ParsableCommand {
         a [profiles.NAME] table chosen with --profile NAME goes over its top level) > default. \
         The secret key is never accepted on the command line.
 
+        Global options (--api-url, --config, --timeout, --log-file, --theme) go before or after the command: \
+        'coclick --api-url URL meetings list' is 'coclick meetings list --api-url URL'.
+
         Exit codes: 0 success, 1 network/server error, 2 usage error, 3 authentication failed, \
         4 not found, 5 validation failed.
         """,
-        version: "0.1.0",
-        subcommands: [DashboardCommand.self, DemoCommand.self, SimulatorCommand.self, MeetingsCommand.self, NextCommand.self, AuthCommand.self],
+        version: BuildInfo.versionLine,
+        subcommands: [
+            DashboardCommand.self, DemoCommand.self, SimulatorCommand.self, MeetingsCommand.self, NextCommand.self, AuthCommand.self,
+            CompletionCommand.self, ManualCommand.self,
+        ],
         defaultSubcommand: DashboardCommand.self
     )
 
     static func main() {
+        let arguments: [String]
+        switch CommandLineShape.normalize(Array(CommandLine.arguments.dropFirst())) {
+        case .success(let a): arguments = a
+        case .failure(let unknown):
+            Output.warn(unknown.message)
+            Foundation.exit(2)
+        }
         let command: ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(arguments)
         } catch {
             exitForParseError(error)
         }

@@ -1,7 +1,7 @@
 import CoClickAPI
-import Dashboard
 import Foundation
 import TOMLKit
+import TerminalText
 
 /// A problem with how coclick was invoked or configured: exit code 2.
 struct UsageError: Error, CustomStringConvertible {
@@ -181,8 +181,8 @@ struct Settings {
     /// The `[profiles.NAME]` in use, if any.
     var profile: String?
     var mouse: Bool
-    /// The keymap after the `[keys]` table, and what of it could not be applied.
-    var keymap: Keymap
+    /// The `[keys]` table as written (the dashboard applies it), and entries that could not be read.
+    var keys: [(action: String, keys: [String])]
     var problems: [String]
 
     static let defaultAPIURL = "https://www.coclick.io/api/v1"
@@ -211,7 +211,8 @@ struct Settings {
         if let profileName {
             guard let profile = whole.profiles[profileName] else {
                 let have = whole.profiles.keys.sorted().map(SafeText.escape)
-                let known = have.isEmpty ? "it has no [profiles.NAME] tables" : "profiles: \(have.joined(separator: ", "))"
+                let known = !FileManager.default.fileExists(atPath: path) ? "the file does not exist"
+                    : have.isEmpty ? "it has no [profiles.NAME] tables" : "profiles: \(have.joined(separator: ", "))"
                 throw UsageError("no profile '\(SafeText.escape(profileName))' in config file \(path) (\(known))")
             }
             file = whole.applying(profile)
@@ -244,12 +245,11 @@ struct Settings {
         guard (0...1440).contains(remind) else {
             throw UsageError("remind_before_minutes must be between 0 and 1440 (got \(remind))")
         }
-        let remap = KeyRemap(file.keys).apply(to: .standard)
         return Settings(
             apiURL: url, credentials: Credentials(secretID: id, secretKey: key), theme: themeName,
             refreshInterval: refreshInterval, pageSize: pageSize, clipboard: clip,
             remindBeforeMinutes: remind, configPath: path, profile: profileName, mouse: file.mouse ?? true,
-            keymap: remap.keymap, problems: file.problems + remap.problems.map { "config file: " + $0 }
+            keys: file.keys, problems: file.problems.map { "config file: " + $0 }
         )
     }
 

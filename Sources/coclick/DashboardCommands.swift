@@ -3,13 +3,11 @@ import CoClickAPI
 import CoClickSimulator
 import Dashboard
 import Foundation
+import TerminalText
 import TerminalUI
 
 /// Options of the two dashboard commands.
 struct DashboardOptions: ParsableArguments {
-    @Option(help: "Theme: default, light, high-contrast, mono, or a user theme in $XDG_CONFIG_HOME/coclick/themes. Env COCLICK_THEME.")
-    var theme: String?
-
     @Option(help: "Seconds between refreshes of the list (config: refresh_interval; default 15).")
     var refresh: Int?
 
@@ -17,15 +15,20 @@ struct DashboardOptions: ParsableArguments {
     var per: Int?
 
     func dashboardSettings(_ s: Settings, apiDescription: String) -> DashboardSettings {
-        DashboardSettings(
+        // A `[keys]` entry that cannot apply is said on screen; the defaults stay.
+        let remap = KeyRemap(s.keys).apply(to: .standard)
+        var settings = DashboardSettings(
             themeName: s.theme, refreshInterval: TimeInterval(s.refreshInterval), pageSize: s.pageSize,
             clipboardMode: ClipboardMode(rawValue: s.clipboard.rawValue) ?? .auto,
             remindBeforeMinutes: s.remindBeforeMinutes,
             noColor: DashboardSettings.noColorRequested(),
-            apiDescription: apiDescription, keymap: s.keymap,
+            apiDescription: apiDescription, keymap: remap.keymap,
             account: AccountKey(apiURL: s.apiURL.absoluteString, secretID: s.credentials.secretID),
-            mouse: s.mouse, profileName: s.profile, startupProblems: s.problems
+            mouse: s.mouse, profileName: s.profile,
+            startupProblems: s.problems + remap.problems.map { "config file: " + $0 }
         )
+        settings.charset = TerminalCharset.current
+        return settings
     }
 }
 
@@ -39,7 +42,7 @@ struct DashboardCommand: AsyncCommand {
     @OptionGroup var options: DashboardOptions
 
     func execute() async throws -> Int32 {
-        let settings = try Settings.resolve(global, theme: options.theme, refresh: options.refresh, per: options.per)
+        let settings = try Settings.resolve(global, theme: global.theme, refresh: options.refresh, per: options.per)
         let client = try global.dashboardClient(settings)
         let host = settings.apiURL.host ?? settings.apiURL.absoluteString
         return await DashboardApp.run(client: client, settings: options.dashboardSettings(settings, apiDescription: host))
@@ -52,6 +55,7 @@ struct DemoCommand: AsyncCommand {
         abstract: "The dashboard against an embedded simulator on a free loopback port: no account, no config."
     )
 
+    @OptionGroup var global: GlobalOptions
     @OptionGroup var options: DashboardOptions
 
     @Option(help: "Seed data: standard, hostile, empty, or a number of meetings.")
@@ -63,10 +67,8 @@ struct DemoCommand: AsyncCommand {
     @Option(name: .customLong("latency-ms"), help: "Latency the simulator adds to each request, in milliseconds.")
     var latency = 0
 
-    @Option(name: .customLong("log-file"), help: "Append a log of API requests to this file.")
-    var logFile: String?
-
     func validate() throws {
+        if global.apiURL != nil { throw ValidationError("demo runs its own simulator: --api-url does not apply (use 'coclick dashboard --api-url URL')") }
         guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
         guard (0...600_000).contains(latency) else { throw ValidationError("--latency-ms must be between 0 and 600000") }
     }
@@ -78,8 +80,9 @@ struct DemoCommand: AsyncCommand {
         let sim = Simulator(options: simOptions)
         let url = try await sim.start()
         // The demo ignores the user's account settings but keeps their look (theme, clipboard, refresh).
-        let global = try GlobalOptions.parse(["--api-url", url.absoluteString] + (logFile.map { ["--log-file", $0] } ?? []))
-        var settings = try Settings.resolve(global, theme: options.theme, refresh: options.refresh, per: options.per)
+        var global = self.global
+        global.apiURL = url.absoluteString
+        var settings = try Settings.resolve(global, theme: global.theme, refresh: options.refresh, per: options.per)
         settings.credentials = Simulator.demoCredentials
         let client = try global.dashboardClient(settings)
         var dashboard = options.dashboardSettings(settings, apiDescription: "demo · \(url.host ?? "127.0.0.1"):\(url.port ?? 0)")

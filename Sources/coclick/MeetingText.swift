@@ -1,44 +1,49 @@
 import CoClickAPI
-import Dashboard
 import Foundation
+import TerminalText
 
-/// Local-time renderings of API dates for the commands' text output, the same as the dashboard's.
-enum LocalTime {
+extension LocalTime {
+    /// "2026-12-01 14:30" in local time, `—` for no date.
     static func full(_ d: APIDate?, zone: TimeZone = .current) -> String {
-        guard let d else { return "—" }
-        return Countdown.startText(d.date, zone: zone)
+        guard let d else { return Glyph.dash.rawValue }
+        return startText(d.date, zone: zone)
     }
 }
 
 /// A meeting as text, every field, each server string escaped.
 enum MeetingText {
-    static func detail(_ m: Meeting) -> String {
+    static func detail(_ m: Meeting, now: Date = Date(), zone: TimeZone = .current) -> String {
         var rows: [(String, String)] = [
             ("id", SafeText.escape(m.id)),
-            ("status", Output.safe(m.status.rawValue)),
-            ("starts_at", m.startsAt.map { "\(LocalTime.full($0)) local (\($0.text))" } ?? "—"),
-            ("duration", m.duration.map { "\($0) min" } ?? "—"),
+            ("status", StatusWord.text(m.status.rawValue)),
+            ("starts_at", m.startsAt.map { "\(LocalTime.full($0, zone: zone)) \(LocalTime.zoneName(zone, at: $0.date)), \(Countdown.text(status: m.status.rawValue, startsAt: $0.date, now: now)) (API \($0.text))" } ?? Glyph.dash.rawValue),
+            ("duration", m.duration.map { MeetingDuration.text(seconds: $0) } ?? Glyph.dash.rawValue),
             ("user", Output.safe(m.user)),
             ("cobrowsing_url", Output.safe(m.cobrowsingURL)),
+            ("presenter_waiting_room_iframe_url", Output.safe(m.presenterWaitingRoomIframeURL)),
+            ("prospect_waiting_room_iframe_url", Output.safe(m.prospectWaitingRoomIframeURL)),
+            ("prospect_room_url", Output.safe(m.prospectRoomURL)),
+            ("presenter_room_url", Output.safe(m.presenterRoomURL)),
         ]
         let cookies = m.cookies ?? []
         rows.append(("cookies", cookies.isEmpty ? "none" : "\(cookies.count)"))
-        rows.append(("presenter_waiting_room_iframe_url", Output.safe(m.presenterWaitingRoomIframeURL)))
-        rows.append(("prospect_waiting_room_iframe_url", Output.safe(m.prospectWaitingRoomIframeURL)))
-        rows.append(("prospect_room_url", Output.safe(m.prospectRoomURL)))
-        rows.append(("presenter_room_url", Output.safe(m.presenterRoomURL)))
+        rows.append(("custom_data", m.customData == nil ? Glyph.dash.rawValue : ""))
         let width = rows.map { $0.0.count }.max() ?? 0
-        var lines = rows.map { $0.0 + String(repeating: " ", count: width - $0.0.count + 2) + $0.1 }
-        if !cookies.isEmpty {
-            var table = TextTable(header: ["  DOMAIN", "NAME", "VALUE"])
-            table.rows = cookies.map { ["  " + Output.safe($0.domain), Output.safe($0.name), Output.safe($0.value)] }
-            lines.append(table.render())
+        var lines: [String] = []
+        for (label, value) in rows {
+            let line = value.isEmpty ? label : label + String(repeating: " ", count: width - label.count + 2) + value
+            lines.append(line)
+            // Each table right under its own label.
+            if label == "cookies", !cookies.isEmpty {
+                var table = TextTable(header: ["DOMAIN", "NAME", "VALUE"])
+                table.rows = cookies.map { [Output.safe($0.domain), Output.safe($0.name), Output.safe($0.value)] }
+                lines += table.render().split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+            }
+            if label == "custom_data", let data = m.customData {
+                lines += SafeText.escapeLines(data.prettyText()).map { "  " + $0 }
+            }
         }
-        lines.append("custom_data" + String(repeating: " ", count: width - 11 + 2) + (m.customData == nil ? "—" : ""))
-        if let data = m.customData {
-            lines += SafeText.escapeLines(data.prettyText()).map { "  " + $0 }
-        }
-        return lines.joined(separator: "\n")
+        return lines.map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }.joined(separator: "\n")
     }
 }
 

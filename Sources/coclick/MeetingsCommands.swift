@@ -1,7 +1,7 @@
 import ArgumentParser
 import CoClickAPI
-import Dashboard
 import Foundation
+import TerminalText
 
 struct MeetingsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,29 +22,41 @@ extension MeetingStatus: ExpressibleByArgument {
 }
 
 /// Reads a date option the way the create form does.
-func parseDateOption(_ text: String, option: String) throws -> APIDate {
-    switch DateInput.parse(text) {
+func parseDateOption(_ text: String, option: String, endOfDay: Bool = false) throws -> APIDate {
+    let result = endOfDay ? DateInput.parseEnd(text) : DateInput.parse(text)
+    switch result {
     case .success(let d): return d
-    case .failure(let f): throw UsageError("\(option) '\(SafeText.escape(text))' \(f.message)")
+    case .failure(let f):
+        // The failure quotes what was typed (escaped); an empty value says so.
+        throw UsageError("\(option): \(f.kind == .empty ? "needs a date (\(DateInput.examples))" : SafeText.escape(f.message))")
     }
 }
 
 struct ListMeetings: AsyncCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List meetings (a table, or --json).")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List meetings (a table, or --json).",
+        discussion: """
+        Without --from, --to or --every-date the list starts at the start of today, by start time, \
+        like the dashboard. Dates: \(DateInput.examples); --to without a time includes that whole day.
+        """
+    )
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Only meetings whose owner email contains TEXT (q[user_email_cont]).")
+    @Option(name: [.customShort("u"), .long], help: "Only meetings whose owner email contains TEXT (q[user_email_cont]).")
     var user: String?
 
-    @Option(help: "Only this status (repeat for several): scheduled, in_progress, closed, cancelled.")
+    @Option(name: [.customShort("s"), .long], help: "Only this status (repeat for several): scheduled, in_progress, closed, cancelled.")
     var status: [MeetingStatus] = []
 
-    @Option(help: "Only meetings starting at or after DATE (ISO 8601, '2026-12-01 14:30', 'tomorrow 9:00', 'in 2h').")
+    @Option(help: "Only meetings starting at or after DATE (default: the start of today).")
     var from: String?
 
-    @Option(help: "Only meetings starting at or before DATE.")
+    @Option(help: "Only meetings starting at or before DATE (a day without a time: the end of that day).")
     var to: String?
+
+    @Flag(name: .customLong("every-date"), help: "Every date, past ones too (no default start of today).")
+    var everyDate = false
 
     @Option(help: "Page number (X-Page).")
     var page: Int = 1
@@ -55,10 +67,10 @@ struct ListMeetings: AsyncCommand {
     @Flag(help: "Fetch every page.")
     var all = false
 
-    @Option(help: "Sort, ransack style: 'starts_at asc', 'starts_at desc', 'user asc', ... (q[s]).")
+    @Option(help: "Sort, ransack style: 'starts_at asc' (default), 'starts_at desc', 'user asc', ... (q[s]).")
     var sort: String?
 
-    @Flag(help: "Print the API's JSON.")
+    @Flag(help: "Print the API's JSON, unchanged (--all: the pages' arrays joined into one).")
     var json = false
 
     func validate() throws {
@@ -66,31 +78,82 @@ struct ListMeetings: AsyncCommand {
         if let per, !(1...100).contains(per) { throw ValidationError("--per must be between 1 and 100") }
         if let user, user.utf8.count > 256 { throw ValidationError("--user is too long (at most 256 bytes)") }
         if all && page != 1 { throw ValidationError("--all fetches from page 1; do not combine it with --page") }
+        if everyDate && from != nil { throw ValidationError("--every-date and --from contradict each other; give one") }
+    }
+
+    /// The query: from the start of today unless dates (or --every-date) say otherwise.
+    func query(pageSize: Int, now: Date = Date(), zone: TimeZone = .current) throws -> MeetingQuery {
+        var query = MeetingQuery(userEmailContains: user, statuses: status, sort: sort ?? "starts_at asc", page: page, per: pageSize)
+        if let from {
+            query.startsFrom = try parseDateOption(from, option: "--from").date
+        } else if !everyDate && to == nil {
+            query.startsFrom = LocalTime.startOfDay(now, zone: zone)
+        }
+        if let to { query.startsTo = try parseDateOption(to, option: "--to", endOfDay: true).date }
+        return query
     }
 
     func execute() async throws -> Int32 {
         let settings = try Settings.resolve(global, per: per)
-        var query = MeetingQuery(userEmailContains: user, statuses: status, sort: sort, page: page, per: settings.pageSize)
-        if let from { query.startsFrom = try parseDateOption(from, option: "--from").date }
-        if let to { query.startsTo = try parseDateOption(to, option: "--to").date }
+        let query = try query(pageSize: settings.pageSize)
         let client = try global.client(settings)
-        let meetings = all ? try await client.allMeetings(query) : try await client.meetings(query).meetings
+        let meetings: [Meeting]
+        if all {
+            meetings = try await client.allMeetings(query)
+        } else {
+            let page = try await client.meetings(query)
+            meetings = page.meetings
+            if page.hasMore {
+                var more = "more meetings on page \(page.page + 1)"
+                if let total = page.total { more = "\(meetings.count) of \(total) meetings shown; more on page \(page.page + 1)" }
+                Output.warn("\(more): add --page \(page.page + 1), or --all for every page")
+            }
+        }
         if json {
             try Output.json(meetings)
             return 0
         }
         if meetings.isEmpty {
-            Output.line("No meetings.")
+            Output.line(query.startsFrom != nil && from == nil ? "No meetings from today on (--every-date shows past ones)." : "No meetings.")
             return 0
         }
-        var table = TextTable(header: ["ID", "STATUS", "STARTS", "OWNER"])
+        Output.line(MeetingTable.render(meetings, now: Date(), zone: .current))
+        return 0
+    }
+}
+
+/// The list as a table: short id, status word, local start, countdown, owner.
+enum MeetingTable {
+    static func render(_ meetings: [Meeting], now: Date, zone: TimeZone) -> String {
+        let zoneText = LocalTime.zoneName(zone, at: now)
+        var table = TextTable(header: ["ID", "STATUS", "STARTS (\(zoneText))", "WHEN", "OWNER"])
         for m in meetings {
             table.rows.append([
-                SafeText.escape(m.shortID), Output.safe(m.status.rawValue), LocalTime.full(m.startsAt), Output.safe(m.user),
+                SafeText.escape(m.shortID), StatusWord.text(m.status.rawValue), LocalTime.full(m.startsAt, zone: zone),
+                Countdown.text(status: m.status.rawValue, startsAt: m.startsAt?.date, now: now), Output.safe(m.user),
             ])
         }
-        Output.line(table.render())
-        return 0
+        table.style = { row, column in
+            let m = meetings[row]
+            switch column {
+            case 1: return statusStyle(m.status.rawValue)
+            case 3: return Countdown.isWithinReminder(status: m.status.rawValue, startsAt: m.startsAt?.date, now: now, minutes: 5) ? "1;33" : nil
+            case 0: return "2"
+            default: return nil
+            }
+        }
+        return table.render()
+    }
+
+    /// Never colour alone: the word is always there too.
+    static func statusStyle(_ raw: String) -> String? {
+        switch raw {
+        case "scheduled": return "36"
+        case "in_progress": return "1;32"
+        case "closed": return "2"
+        case "cancelled": return "31"
+        default: return "33"
+        }
     }
 }
 
@@ -145,7 +208,7 @@ struct CreateMeeting: AsyncCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Owner email (required).")
+    @Option(name: [.customShort("u"), .long], help: "Owner email (required).")
     var user: String
 
     @Option(name: .customLong("starts-at"), help: "Start (required): ISO 8601, '2026-12-01 14:30', 'tomorrow 9:00', 'in 2h'.")

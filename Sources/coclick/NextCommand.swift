@@ -1,7 +1,7 @@
 import ArgumentParser
 import CoClickAPI
-import Dashboard
 import Foundation
+import TerminalText
 
 struct NextCommand: AsyncCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +18,7 @@ struct NextCommand: AsyncCommand {
     @Option(help: "The line's format, with {placeholders}.")
     var format: String = NextLine.defaultFormat
 
-    @Option(help: "Only meetings whose owner email contains TEXT.")
+    @Option(name: [.customShort("u"), .long], help: "Only meetings whose owner email contains TEXT.")
     var user: String?
 
     @Flag(help: "Print the meeting's JSON instead (the list shape, or the detail shape when a room URL is asked for).")
@@ -90,7 +90,7 @@ enum NextLine {
         let date = local.first ?? "—"
         let time = local.count > 1 ? local[1] : "—"
         let values: [String: String] = [
-            "countdown": Countdown.text(status: m.status, startsAt: m.startsAt?.date, now: now),
+            "countdown": Countdown.text(status: m.status.rawValue, startsAt: m.startsAt?.date, now: now),
             "status": m.status.rawValue,
             "time": time,
             "date": date,

@@ -1,18 +1,20 @@
-import CoClickAPI
-import Dashboard
 import Foundation
+import TerminalText
 
-/// Where text goes: human text on stdout, diagnostics on stderr.
+/// Where text goes: human text on stdout, diagnostics on stderr. Both are fit
+/// for the terminal's charset (ASCII stand-ins and escapes under `LANG=C`).
 enum Output {
+    static let charset = TerminalCharset.current
+
     static func line(_ s: String = "") {
-        FileHandle.standardOutput.write(Data((s + "\n").utf8))
+        FileHandle.standardOutput.write(Data((charset.fit(s) + "\n").utf8))
     }
 
     static func warn(_ s: String) {
-        FileHandle.standardError.write(Data(("coclick: " + s + "\n").utf8))
+        FileHandle.standardError.write(Data(("coclick: " + charset.fit(s) + "\n").utf8))
     }
 
-    /// One JSON document on stdout, with the API's own field names.
+    /// One JSON document on stdout (our own small documents: auth check, `next --json`).
     static func json<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -21,34 +23,59 @@ enum Output {
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
 
-    /// A server string made safe for a terminal; `—` for nothing.
+    /// A server string made safe for a terminal: `—` for a missing value,
+    /// `""` for an empty one (so it does not read as missing).
     static func safe(_ s: String?) -> String {
-        guard let s, !s.isEmpty else { return "—" }
+        guard let s else { return Glyph.dash.rawValue }
+        if s.isEmpty { return "\"\"" }
         return SafeText.escape(s)
+    }
+
+    /// Colour on stdout only when it is a terminal, `NO_COLOR` is unset or
+    /// empty, and the terminal is not `dumb`.
+    static let colour: Bool = {
+        let env = ProcessInfo.processInfo.environment
+        guard isatty(STDOUT_FILENO) == 1 else { return false }
+        if let n = env["NO_COLOR"], !n.isEmpty { return false }
+        return env["TERM"] != "dumb"
+    }()
+
+    /// `text` in an SGR style (e.g. "32" green, "1;33" bold yellow), when colour is on.
+    static func styled(_ text: String, _ sgr: String?) -> String {
+        guard colour, let sgr, !text.isEmpty else { return text }
+        return "\u{1B}[\(sgr)m\(text)\u{1B}[0m"
     }
 }
 
-/// A plain text table whose columns line up even with wide characters.
+/// A plain text table whose columns line up even with wide characters. The
+/// last column is never padded, so no line ends in spaces.
 struct TextTable {
     var header: [String]
     var rows: [[String]] = []
+    /// An SGR style per cell (row, column), applied after alignment.
+    var style: ((Int, Int) -> String?)?
+
+    init(header: [String]) { self.header = header }
 
     func render() -> String {
-        var widths = header.map(TextWidth.of)
+        let header = self.header.map(Output.charset.fit)
+        let rows = self.rows.map { $0.map(Output.charset.fit) }
+        var widths = header.map(TextWidth.width)
         for row in rows {
             for (i, cell) in row.enumerated() where i < widths.count {
-                widths[i] = max(widths[i], TextWidth.of(cell))
+                widths[i] = max(widths[i], TextWidth.width(cell))
             }
         }
-        func line(_ cells: [String]) -> String {
+        func line(_ cells: [String], row: Int?) -> String {
             var out = ""
             for (i, cell) in cells.enumerated() {
                 let last = i == cells.count - 1
-                out += cell
-                if !last { out += String(repeating: " ", count: widths[i] - TextWidth.of(cell) + 2) }
+                let sgr = row.flatMap { r in style?(r, i) }
+                out += Output.styled(cell, sgr)
+                if !last { out += String(repeating: " ", count: widths[i] - TextWidth.width(cell) + 2) }
             }
             return out
         }
-        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+        return ([line(header, row: nil)] + rows.enumerated().map { line($0.element, row: $0.offset) }).joined(separator: "\n")
     }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import CoClickAPI
 import CoClickSimulator
-import Dashboard
 import Foundation
+import TerminalText
 
 extension SimulatorFixture: ExpressibleByArgument {
     public init?(argument: String) {

@@ -1,6 +1,7 @@
 import CoClickAPI
 @testable import Dashboard
 import Foundation
+import TerminalText
 import Testing
 
 @Suite("Countdown")
@@ -43,10 +44,10 @@ struct CountdownTests {
     }
 
     @Test func startTimeInLocalZone() {
-        #expect(Countdown.startText(fixedNow, zone: utc) == "2027-01-15 08:00")
-        #expect(Countdown.startText(fixedNow, zone: TimeZone(identifier: "Asia/Tokyo")!) == "2027-01-15 17:00")
-        #expect(Countdown.age(12) == "12s ago")
-        #expect(Countdown.age(180) == "3m ago")
+        #expect(LocalTime.startText(fixedNow, zone: utc) == "2027-01-15 08:00")
+        #expect(LocalTime.startText(fixedNow, zone: TimeZone(identifier: "Asia/Tokyo")!) == "2027-01-15 17:00")
+        #expect(Countdown.relative(fixedNow.addingTimeInterval(-3 * 3600 - 120), now: fixedNow) == "3h ago")
+        #expect(Countdown.relative(fixedNow.addingTimeInterval(7500), now: fixedNow) == "in 2h 05m")
     }
 }
 

@@ -67,12 +67,12 @@ struct CommandTests {
 
     @Test func listAsTableAndJSON() async throws {
         try await withSimulator { sim, env in
-            let r = try await runCoclick(["meetings", "list", "--per", "100"], env: env)
+            let r = try await runCoclick(["meetings", "list", "--every-date", "--per", "100"], env: env)
             #expect(r.status == 0, "\(r.stderr)")
             let lines = r.stdout.split(separator: "\n")
             #expect(lines.first?.hasPrefix("ID") == true)
             #expect(lines.count == sim.meetings.count + 1)
-            for status in ["scheduled", "in_progress", "closed", "cancelled"] {
+            for status in ["scheduled", "in progress", "closed", "cancelled"] {
                 #expect(r.stdout.contains(status), "table lacks \(status)")
             }
 
@@ -88,20 +88,20 @@ struct CommandTests {
 
     @Test func listFiltersAndAllPages() async throws {
         try await withSimulator(SimulatorOptions(fixture: .count(45))) { _, env in
-            let all = try await runCoclick(["meetings", "list", "--all", "--per", "20", "--json"], env: env)
+            let all = try await runCoclick(["meetings", "list", "--every-date", "--all", "--per", "20", "--json"], env: env)
             #expect(all.status == 0, "\(all.stderr)")
             #expect((try json(all.stdout) as? [Any])?.count == 45)
 
-            let page3 = try await runCoclick(["meetings", "list", "--page", "3", "--per", "20", "--json"], env: env)
+            let page3 = try await runCoclick(["meetings", "list", "--every-date", "--page", "3", "--per", "20", "--json"], env: env)
             #expect((try json(page3.stdout) as? [Any])?.count == 5)
 
-            let hugh = try await runCoclick(["meetings", "list", "--all", "--user", "hugh", "--json"], env: env)
+            let hugh = try await runCoclick(["meetings", "list", "--every-date", "--all", "--user", "hugh", "--json"], env: env)
             let items = try #require(try json(hugh.stdout) as? [[String: Any]])
             #expect(!items.isEmpty)
             #expect(items.allSatisfy { ($0["user"] as? String)?.contains("hugh") == true })
         }
         try await withSimulator { _, env in
-            let r = try await runCoclick(["meetings", "list", "--status", "cancelled", "--status", "closed", "--json", "--per", "100"], env: env)
+            let r = try await runCoclick(["meetings", "list", "--every-date", "--status", "cancelled", "--status", "closed", "--json", "--per", "100"], env: env)
             let items = try #require(try json(r.stdout) as? [[String: Any]])
             #expect(!items.isEmpty)
             #expect(items.allSatisfy { ["cancelled", "closed"].contains($0["status"] as? String ?? "") })
@@ -253,7 +253,7 @@ struct CommandTests {
 
     @Test func hostileDataIsEscapedInTextOutput() async throws {
         try await withSimulator(SimulatorOptions(fixture: .hostile)) { sim, env in
-            let r = try await runCoclick(["meetings", "list", "--per", "100"], env: env)
+            let r = try await runCoclick(["meetings", "list", "--every-date", "--per", "100"], env: env)
             #expect(r.status == 0)
             #expect(!r.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B || $0.value == 0x202E })
             #expect(r.stdout.contains("\\x1b"))

@@ -1,5 +1,6 @@
 import Dashboard
 import Foundation
+import TerminalText
 import Testing
 @testable import TerminalUI
 

@@ -2,6 +2,7 @@ import CoClickAPI
 import CoClickSimulator
 import Dashboard
 import Foundation
+import TerminalText
 import Testing
 @testable import TerminalUI
 

@@ -1,6 +1,7 @@
 import CoClickAPI
 import Dashboard
 import Foundation
+import TerminalText
 import Testing
 @testable import TerminalUI
 
@@ -53,7 +54,7 @@ func listState(width: Int, height: Int) -> AppState {
 func detailMeeting() -> Meeting {
     var d = sampleMeetings[1]
     d.isDetail = true
-    d.duration = 45
+    d.duration = 2700
     d.cobrowsingURL = "https://shop.example.com/cart?session=\u{7}bell"
     d.cookies = [Cookie(domain: "example.com", name: "sid", value: "abc"), Cookie(domain: "例え.jp", name: "言語", value: "日本語")]
     d.customData = .object(["user_id": .int(17), "username": .string("Phil 🙂")])

@@ -9,25 +9,48 @@ import Darwin
 @_silgen_name("wcwidth")
 private func c_wcwidth(_ c: Int32) -> Int32
 
+/// A UTF-8 character-classification locale of our own, used only around
+/// calls to `wcwidth` on the calling thread (`uselocale`), so measuring text
+/// never changes the process's locale (`setlocale`) behind anyone's back.
+private struct WidthLocale: @unchecked Sendable {
+    let handle: locale_t?
+
+    static let shared = WidthLocale(handle: {
+        for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] {
+            if let l = newlocale(LC_CTYPE_MASK, name, nil) { return l }
+        }
+        return nil
+    }())
+}
+
 /// Terminal column widths, per grapheme cluster: CJK and emoji take two
 /// cells, combining marks none, and a ZWJ sequence, a character with a
 /// variation selector or a flag counts as one cluster (at most two cells).
 public enum TextWidth {
-    /// glibc's `wcwidth` answers -1 for anything non-ASCII in the "C" locale,
-    /// so make sure character classification is UTF-8 before the first call.
-    private static let localeReady: Bool = {
-        if let current = setlocale(LC_CTYPE, nil), String(cString: current).lowercased().contains("utf") { return true }
-        if setlocale(LC_CTYPE, "") != nil, let now = setlocale(LC_CTYPE, nil), String(cString: now).lowercased().contains("utf") { return true }
-        return setlocale(LC_CTYPE, "C.UTF-8") != nil
-    }()
-
-    public static func of(_ s: String) -> Int { width(s) }
-    public static func of(_ ch: Character) -> Int { width(ch) }
-
-    /// The C library's width of one scalar (-1 when unknown).
+    /// The C library's width of one scalar in a UTF-8 locale (-1 when unknown).
     public static func scalarWidth(_ u: Unicode.Scalar) -> Int {
-        _ = localeReady
+        if u.isASCII { return u.value < 0x20 || u.value == 0x7F ? -1 : 1 }
+        guard let l = WidthLocale.shared.handle else { return fallbackWidth(u) }
+        let previous = uselocale(l)
+        defer { uselocale(previous) }
         return Int(c_wcwidth(Int32(bitPattern: u.value)))
+    }
+
+    /// Without a UTF-8 locale on the machine: the East Asian wide ranges.
+    static func fallbackWidth(_ u: Unicode.Scalar) -> Int {
+        switch u.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        case .control: return -1
+        default: break
+        }
+        switch u.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+             0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+             0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
     }
 
     public static func width(_ s: String) -> Int {
@@ -62,17 +85,19 @@ public enum TextWidth {
     }
 
     /// Pads with spaces to `columns`, or cuts with `…` when longer.
-    public static func fit(_ s: String, _ columns: Int) -> String {
+    public static func fit(_ s: String, _ columns: Int, charset: TerminalCharset = .utf8) -> String {
         let w = width(s)
         if w <= columns { return s + String(repeating: " ", count: columns - w) }
-        let cut = clip(s, columns)
+        let cut = clip(s, columns, charset: charset)
         return cut + String(repeating: " ", count: max(0, columns - width(cut)))
     }
 
-    /// Cuts to at most `columns`, ending with `…` when something was cut.
-    public static func clip(_ s: String, _ columns: Int) -> String {
+    /// Cuts to at most `columns`, ending with `…` (ASCII: `~`) when something was cut.
+    public static func clip(_ s: String, _ columns: Int, charset: TerminalCharset = .utf8) -> String {
         guard columns > 0 else { return "" }
         if width(s) <= columns { return s }
+        // One column, so a cut never moves what follows it.
+        let mark = charset.isASCII ? "~" : Glyph.ellipsis.rawValue
         var out = ""
         var used = 0
         for c in s {
@@ -81,7 +106,7 @@ public enum TextWidth {
             out.append(c)
             used += w
         }
-        return out + "…"
+        return out + mark
     }
 
     /// Splits into pieces of at most `columns` columns (hard wrap, for URLs and tokens).

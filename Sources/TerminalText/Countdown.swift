@@ -1,0 +1,123 @@
+import Foundation
+
+/// The words for time: the live countdown column, a meeting's duration, how
+/// long ago something was, and status words. Statuses are the API's own
+/// strings (`scheduled`, `in_progress`, `closed`, `cancelled`, or anything
+/// else a server sends), so this module needs no API types.
+public enum Countdown {
+    /// "in 4m 12s" (< 1h), "in 2h 05m" (< 1d), "in 3d 04h", "live 12m",
+    /// "ended", "cancelled"; a scheduled meeting past its start is "due now"
+    /// for its first minute, then "late 3m".
+    public static func text(status: String, startsAt: Date?, now: Date) -> String {
+        switch status {
+        case "cancelled": return "cancelled"
+        case "closed": return "ended"
+        case "in_progress":
+            guard let s = startsAt else { return "live" }
+            return "live " + duration(max(0, now.timeIntervalSince(s)), style: .minutes)
+        default:
+            guard let s = startsAt else { return Glyph.dash.rawValue }
+            let left = s.timeIntervalSince(now)
+            if left > 0 { return "in " + duration(left, style: .countdown) }
+            if left > -60 { return "due now" }
+            return "late " + duration(-left, style: .minutes)
+        }
+    }
+
+    /// A time relative to now, for a date being typed: "in 2h 05m", "now", "3h ago".
+    public static func relative(_ date: Date, now: Date) -> String {
+        let delta = date.timeIntervalSince(now)
+        if delta >= 1 { return "in " + duration(delta, style: .countdown) }
+        if delta > -60 { return "now" }
+        return duration(-delta, style: .coarse) + " ago"
+    }
+
+    public enum Style: Sendable { case countdown, minutes, coarse }
+
+    /// Whole seconds, truncated, so the text changes exactly once a second.
+    public static func duration(_ interval: TimeInterval, style: Style) -> String {
+        let total = Int(interval.rounded(.down))
+        let d = total / 86_400, h = (total % 86_400) / 3600, m = (total % 3600) / 60, s = total % 60
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        switch style {
+        case .countdown:
+            if total < 3600 { return "\(m)m \(two(s))s" }
+            if total < 86_400 { return "\(h)h \(two(m))m" }
+            return "\(d)d \(two(h))h"
+        case .minutes:
+            if total < 3600 { return "\(m)m" }
+            if total < 86_400 { return "\(h)h \(two(m))m" }
+            return "\(d)d \(two(h))h"
+        case .coarse:
+            // "3h ago", "2d ago": one unit is enough for the past.
+            if total < 60 { return "\(total)s" }
+            if total < 3600 { return "\(total / 60)m" }
+            if total < 86_400 { return "\(total / 3600)h" }
+            return "\(total / 86_400)d"
+        }
+    }
+
+    /// True for a scheduled meeting that starts within `minutes` from now.
+    public static func isWithinReminder(status: String, startsAt: Date?, now: Date, minutes: Int) -> Bool {
+        guard status == "scheduled", let s = startsAt, minutes > 0 else { return false }
+        let left = s.timeIntervalSince(now)
+        return left >= -60 && left <= Double(minutes) * 60
+    }
+}
+
+/// A meeting's `duration`. The API documents no unit: coclick reads it as
+/// seconds (Rails' convention for a stored duration) and shows "1h 00m".
+public enum MeetingDuration {
+    public static func text(seconds: Int) -> String {
+        guard seconds >= 0 else { return "\(seconds)s" }
+        let h = seconds / 3600, m = (seconds % 3600) / 60, s = seconds % 60
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        if h > 0 { return "\(h)h \(two(m))m" + (s > 0 ? " \(two(s))s" : "") }
+        if m > 0 { return "\(m)m" + (s > 0 ? " \(two(s))s" : "") }
+        return "\(s)s"
+    }
+}
+
+/// Status words as people read them: "in progress" for `in_progress`; the
+/// documented values as they are; anything else exactly as the server sent
+/// it (escaped).
+public enum StatusWord {
+    public static func text(_ raw: String) -> String {
+        raw == "in_progress" ? "in progress" : SafeText.escape(raw)
+    }
+}
+
+/// Local dates and times, the same in the commands and the dashboard.
+public enum LocalTime {
+    /// "2026-12-01 14:30" in `zone`.
+    public static func startText(_ date: Date, zone: TimeZone) -> String {
+        let c = calendar(zone).dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ v: Int?) -> String { let v = v ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
+        return "\(c.year ?? 0)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute))"
+    }
+
+    /// The start of the day that holds `now` in `zone`: where "today" begins
+    /// for the dashboard's list and `meetings list`.
+    public static func startOfDay(_ now: Date, zone: TimeZone) -> Date {
+        calendar(zone).startOfDay(for: now)
+    }
+
+    /// "Europe/Paris (UTC+01:00)": the zone named once, in a header.
+    public static func zoneName(_ zone: TimeZone, at date: Date) -> String {
+        let offset = zone.secondsFromGMT(for: date)
+        let sign = offset < 0 ? "-" : "+"
+        let a = abs(offset)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let utc = "UTC\(sign)\(two(a / 3600)):\(two((a % 3600) / 60))"
+        let id = zone.identifier
+        if ["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Universal", "Zulu", "Etc/Universal", "Etc/Zulu"].contains(id), offset == 0 { return "UTC" }
+        if id.isEmpty || id.hasPrefix("GMT") || id.hasPrefix("Etc/") { return utc }
+        return "\(id) (\(utc))"
+    }
+
+    public static func calendar(_ zone: TimeZone) -> Calendar {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = zone
+        return cal
+    }
+}
