@@ -21,6 +21,7 @@ let package = Package(
             path: "Sources/CNcurses",
             providers: [.apt(["libncursesw5-dev"])]
         ),
+        .target(name: "CSignals"),
         .target(name: "TerminalText"),
         .target(
             name: "CoClickAPI",
@@ -44,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "TerminalUI",
-            dependencies: ["Dashboard", "TerminalText", "CNcurses"]
+            dependencies: ["Dashboard", "TerminalText", "CNcurses", "CSignals"]
         ),
         .executableTarget(
             name: "coclick",

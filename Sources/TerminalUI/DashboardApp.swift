@@ -112,7 +112,7 @@ final class DashboardRuntime {
         sources.append(input)
 
         // TSTP, CONT and WINCH arrive through the backend's self-pipe (see
-        // shim.h); INT, TERM, HUP, QUIT and crashes never come here: their
+        // CSignals); INT, TERM, HUP, QUIT and crashes never come here: their
         // handlers restore the terminal and end the process on their own.
         if backend.signalFD >= 0 {
             let signals = DispatchSource.makeReadSource(fileDescriptor: backend.signalFD, queue: main)

@@ -1,4 +1,5 @@
 import CNcurses
+import CSignals
 import Dashboard
 #if canImport(Glibc)
 import Glibc
@@ -18,9 +19,10 @@ final class NcursesBackend {
     static func start() -> Result<NcursesBackend, TerminalFailure> {
         setlocale(LC_ALL, "")
         // Our handlers go in before newterm: ncurses only installs its own where
-        // the action is SIG_DFL. They are async-signal-safe C (see shim.h):
+        // the action is SIG_DFL. They are async-signal-safe C (CSignals):
         // INT/TERM/HUP/QUIT and crash signals restore the terminal and die of
-        // the signal; TSTP/CONT/WINCH are queued on a pipe for the main queue.
+        // the signal (crashes and QUIT write a backtrace file first, see
+        // CrashReporting); TSTP/CONT/WINCH are queued on a pipe for the main queue.
         coclick_save_shell_mode()
         let fd = coclick_install_signal_handlers()
         guard coclick_newterm() != nil else {
@@ -47,10 +49,23 @@ final class NcursesBackend {
             use_default_colors()
             b.colorCount = Int(coclick_colors())
         }
-        coclick_prepare_restore()
+        setRestoreSequence()
         coclick_set_active(1)
         atexit { restoreTerminalAtExit() }
         return .success(b)
+    }
+
+    /// The bytes that give the screen back, looked up now because terminfo
+    /// must not be read inside a signal handler.
+    private static func setRestoreSequence() {
+        // Mouse reports off first (harmless when they were never on).
+        var bytes: [CChar] = mouseOff.utf8.map { CChar(bitPattern: $0) }
+        for cap in ["sgr0", "cnorm", "rmkx", "rmcup"] {
+            guard let v = coclick_terminfo_string(cap) else { continue }
+            var p = v
+            while p.pointee != 0 { bytes.append(p.pointee); p += 1 }
+        }
+        coclick_set_restore_sequence(bytes, bytes.count)
     }
 
     /// The read end of the signal self-pipe (-1 when it could not be made).

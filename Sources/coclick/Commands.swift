@@ -3,6 +3,7 @@ import CoClickAPI
 import Foundation
 import Logging
 import TerminalText
+import TerminalUI
 
 /// Options every command that talks to the API shares.
 struct GlobalOptions: ParsableArguments {
@@ -109,6 +110,10 @@ struct Coclick: ParsableCommand {
             command = try parseAsRoot(arguments)
         } catch {
             exitForParseError(error)
+        }
+        if command is DashboardCommand || command is DemoCommand {
+            // Before any thread starts: this may exec the process again with SWIFT_BACKTRACE set.
+            CrashReporting.prepare()
         }
         guard let async = command as? AsyncCommand else {
             do {

@@ -153,6 +153,20 @@ struct PreferencesTmuxTests {
         }
     }
 
+    @Test func sigtermGivesTheMouseBack() async throws {
+        try await withSimulator { _, url in
+            let home = try makeTempDirectory()
+            try await withDashboard(["--refresh", "60"], env: environment(url, home: home)) { t in
+                _ = try await t.waitForScreen("the list", timeout: Self.patience) { !Self.rowIDs($0).isEmpty }
+                try await t.waitUntil("mouse reports on", timeout: Self.patience) { try await t.format("#{mouse_sgr_flag}") == "1" }
+                let pid = try await t.coclickPID()
+                kill(pid, SIGTERM)
+                try await t.waitFor("exit=143", timeout: Self.patience)
+                #expect(try await t.format("#{mouse_sgr_flag}#{mouse_standard_flag}") == "00", "the signal handler turns mouse reports off")
+            }
+        }
+    }
+
     @Test func mouseFalseLeavesTheMouseToTheTerminal() async throws {
         try await withSimulator { _, url in
             let home = try makeTempDirectory()

@@ -19,7 +19,10 @@ struct SignalTests {
         """
     }
 
-    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGABRT]
+    /// Signals that end the dashboard: the terminal back, death by the signal.
+    static let quitSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    /// QUIT and the crash signals also leave a backtrace file.
+    static let crashSignals: [Int32] = [SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE, SIGTRAP]
 
     func expectTerminalGivenBack(_ pane: Pane, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         expectSaneStty(pane.file("stty.txt"), sourceLocation: sourceLocation)
@@ -27,18 +30,74 @@ struct SignalTests {
         #expect(try await pane.format("#{cursor_flag}") == "1", "cursor left hidden", sourceLocation: sourceLocation)
     }
 
-    @Test(arguments: signals)
-    func signalLeavesTheTerminalSane(_ sig: Int32) async throws {
+    /// Starts the demo, sends `sig`, and waits for the shell to see the exit.
+    func killDashboard(_ pane: Pane, with sig: Int32) async throws {
+        try await pane.waitFor("hugh@example.com")
+        #expect(try await pane.format("#{alternate_on}") == "1")
+        #expect(try await pane.format("#{cursor_flag}") == "0")
+        let pid = try await pane.coclickPID()
+        #expect(kill(pid, sig) == 0)
+        // The screen comes back first (the backtrace is written after it).
+        try await pane.waitUntil("the main screen back", timeout: 30) { try await pane.format("#{alternate_on}") == "0" }
+        // Symbolicating a debug build on a busy machine takes a while.
+        try await pane.waitFor("EXITED=", timeout: 180)
+        // The shell sees death by that signal: 128 + its number.
+        #expect(try await pane.capture().contains("EXITED=\(128 + sig)"))
+        try await expectTerminalGivenBack(pane)
+    }
+
+    /// The crash files in the pane's state folder, and any temporary file left over.
+    func crashFiles(_ pane: Pane) throws -> (reports: [URL], leftovers: [String]) {
+        let folder = pane.dir.appendingPathComponent("home/state/coclick")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        let reports = names.filter { $0.hasPrefix("crash-") && $0.hasSuffix(".txt") }.sorted().map { folder.appendingPathComponent($0) }
+        return (reports, names.filter { $0.hasPrefix(".crash-") })
+    }
+
+    @Test(arguments: quitSignals)
+    func quitSignalLeavesTheTerminalSane(_ sig: Int32) async throws {
+        try await Pane.with(width: 100, height: 30, command: Self.script()) { pane in
+            try await killDashboard(pane, with: sig)
+            #expect(try crashFiles(pane).reports.isEmpty, "a plain quit is no crash")
+            #expect(!(try await pane.capture().contains("backtrace in")))
+        }
+    }
+
+    /// Never Swift's interactive backtracer ("Press space to interact..."):
+    /// the terminal back at once, a backtrace file (0600) by the runtime's
+    /// backtracer, one line on stderr naming it, death by the signal.
+    @Test(arguments: crashSignals)
+    func crashSignalRestoresAndLeavesABacktrace(_ sig: Int32) async throws {
+        try await Pane.with(width: 100, height: 30, command: Self.script()) { pane in
+            try await killDashboard(pane, with: sig)
+            let screen = try await pane.joinedCapture()
+            #expect(!screen.contains("Press space"), "the interactive backtracer ran")
+            let files = try crashFiles(pane)
+            #expect(files.reports.count == 1, "crash files: \(files.reports)")
+            #expect(files.leftovers.isEmpty, "temporary files left: \(files.leftovers)")
+            guard let report = files.reports.first else { return }
+            // One line on stderr, after the restore, names the file.
+            #expect(screen.contains("backtrace in \(report.path)"), "no line naming \(report.path):\n\(screen)")
+            let mode = try FileManager.default.attributesOfItem(atPath: report.path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            let text = (try? String(contentsOf: report, encoding: .utf8)) ?? ""
+            #expect(text.contains("Program crashed"), "not the runtime's backtrace:\n\(text.prefix(500))")
+            #expect(text.contains("Thread 0"))
+        }
+    }
+
+    /// With the runtime's backtracer turned off (`SWIFT_BACKTRACE=enable=no`)
+    /// the report holds the raw frames instead.
+    @Test func crashWithoutTheRuntimeBacktracerStillLeavesFrames() async throws {
         try await Pane.with(width: 100, height: 30, command: Self.script(), env: ["SWIFT_BACKTRACE": "enable=no"]) { pane in
-            try await pane.waitFor("hugh@example.com")
-            #expect(try await pane.format("#{alternate_on}") == "1")
-            #expect(try await pane.format("#{cursor_flag}") == "0")
-            let pid = try await pane.coclickPID()
-            #expect(kill(pid, sig) == 0)
-            try await pane.waitFor("EXITED=", timeout: 30)
-            // The shell sees death by that signal: 128 + its number.
-            #expect(try await pane.capture().contains("EXITED=\(128 + sig)"))
-            try await expectTerminalGivenBack(pane)
+            try await killDashboard(pane, with: SIGSEGV)
+            let files = try crashFiles(pane)
+            #expect(files.reports.count == 1)
+            guard let report = files.reports.first else { return }
+            #expect(try await pane.joinedCapture().contains("backtrace in \(report.path)"))
+            let text = (try? String(contentsOf: report, encoding: .utf8)) ?? ""
+            #expect(text.contains("coclick ended by SIGSEGV"))
+            #expect(text.contains("coclick("), "no frames in the report:\n\(text.prefix(500))")
         }
     }
 
@@ -135,5 +194,12 @@ struct SignalTests {
             #expect(!alive, "coclick kept running after its terminal went away")
             if alive { kill(pid, SIGKILL) }
         }
+    }
+}
+
+extension Pane {
+    /// The screen with wrapped lines joined (a long path wraps in the pane).
+    func joinedCapture() async throws -> String {
+        try await tmux("capture-pane", "-p", "-J", "-t", session).out
     }
 }

@@ -1,0 +1,40 @@
+#ifndef COCLICK_CSIGNALS_H
+#define COCLICK_CSIGNALS_H
+
+// The process's signal handling while the dashboard owns the terminal.
+// The handlers are C because they run where no Swift code may: they use
+// only async-signal-safe calls. The state they share lives in CSignals.c.
+
+#include <stddef.h>
+
+/// Before the terminal is taken over: remember the shell's tty modes.
+void coclick_save_shell_mode(void);
+
+/// The bytes that give the screen back (looked up in terminfo beforehand:
+/// terminfo must not be read inside a handler). At most 500 bytes are kept.
+void coclick_set_restore_sequence(const char *bytes, size_t length);
+
+/// Whether the terminal is ours and needs restoring when the process dies.
+void coclick_set_active(int on);
+
+/// Where a crash's backtrace goes: `tmp_path` is the file Swift's backtracer
+/// was told to write (SWIFT_BACKTRACE output-to=...); after a crash it is
+/// renamed to `directory`/crash-<UTC time>.txt and one line on stderr names
+/// it. `backtracer` is 1 when the runtime's backtracer is configured
+/// non-interactive and may run, 0 when it must not (a prompt would wait for a key).
+void coclick_set_crash_report(const char *directory, const char *tmp_path, int backtracer);
+
+/// Installs every handler (before newterm, so ncurses leaves them alone).
+/// INT/TERM/HUP: restore the terminal and die of the signal.
+/// QUIT/SEGV/BUS/ABRT/ILL/FPE/TRAP/SYS: restore, write the crash report,
+/// then die of the signal. TSTP/CONT/WINCH are queued on a self-pipe.
+/// Returns the read end of that pipe, or -1.
+int coclick_install_signal_handlers(void);
+
+/// The next signal number queued on the self-pipe, or -1.
+int coclick_next_signal(void);
+
+/// Ctrl-Z: stop the way the shell expects, and take our handler back once continued.
+void coclick_stop_self(void);
+
+#endif

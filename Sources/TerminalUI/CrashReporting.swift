@@ -1,0 +1,57 @@
+import CSignals
+import Dashboard
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a crash leaves behind: the terminal given back at once (CSignals),
+/// a backtrace in `$XDG_STATE_HOME/coclick/crash-<UTC time>.txt` (0600),
+/// and one line on stderr naming it. Never Swift's interactive backtracer,
+/// which would wait 30 s for a key on a screen it cannot see.
+///
+/// The runtime reads `SWIFT_BACKTRACE` once, when the process starts, so a
+/// dashboard process execs itself once with it set: non-interactive, no
+/// colour, output to a per-process file that the crash handler renames.
+public enum CrashReporting {
+    /// Call first in a process that will take over the terminal, before it
+    /// starts any thread: it may replace the process (same pid, same
+    /// arguments). Returns once the crash report is set up, or cannot be.
+    public static func prepare(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        guard let dir = DraftStore.defaultDirectory(environment: environment)?.path,
+              (try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])) != nil
+        else {
+            // No folder for a report: the terminal is still restored and the
+            // process still dies of the signal, without a backtrace.
+            coclick_set_crash_report(nil, nil, 0)
+            return
+        }
+        let tmp = "\(dir)/.crash-\(getpid()).tmp"
+        let wanted = settings(outputTo: tmp)
+        let current = environment["SWIFT_BACKTRACE"]
+        if current == wanted {
+            // Already exec'd with our settings: the runtime's backtracer writes the file.
+            coclick_set_crash_report(dir, tmp, 1)
+            return
+        }
+        if current?.contains("enable=no") == true || tmp.contains(",") {
+            // Asked for no backtracer (or a path SWIFT_BACKTRACE cannot carry): our own raw frames.
+            coclick_set_crash_report(dir, tmp, 0)
+            return
+        }
+        setenv("SWIFT_BACKTRACE", wanted, 1)
+        // The binary's own path, not /proc/self/exe: the process name (ps, pgrep) stays "coclick".
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            execv(path, CommandLine.unsafeArgv)
+        }
+        // No exec (no /proc?): the runtime keeps its settings, which may be
+        // interactive, so it must not run; the handler writes raw frames.
+        if let current { setenv("SWIFT_BACKTRACE", current, 1) } else { unsetenv("SWIFT_BACKTRACE") }
+        coclick_set_crash_report(dir, tmp, 0)
+    }
+
+    /// The runtime backtracer's settings for a dashboard process.
+    static func settings(outputTo path: String) -> String {
+        "enable=yes,interactive=no,color=no,timeout=0s,output-to=\(path)"
+    }
+}
