@@ -62,6 +62,8 @@ public struct AppState: Sendable {
     public var placedInitialSelection = false
     public var page = 1
     public var hasMorePages = false
+    /// The last page, once a page said no more follow (for these filters).
+    public var lastPage: Int?
     public var company: String?
     /// A just-created meeting to find and select, page by page.
     public var seekID: String?

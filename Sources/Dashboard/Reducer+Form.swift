@@ -5,7 +5,20 @@ import TerminalText
 /// The create form's keys: the form edits itself (`MeetingForm.handle`);
 /// what reaches beyond it (submit, cancel, look for a create) is here.
 extension Reducer {
+    static let fixFieldsFirst = "Fix the marked fields first"
+
     static func formKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        let effects = formEdit(&state, key)
+        // The complaint goes once the marked fields are fixed, before the next submit.
+        if var form = state.form, form.failure == fixFieldsFirst,
+           case .success = form.build(now: state.now, zone: state.timeZone) {
+            form.failure = nil
+            state.form = form
+        }
+        return effects
+    }
+
+    static func formEdit(_ state: inout AppState, _ key: Key) -> [Effect] {
         guard var form = state.form else { state.screen = .list; return [] }
         defer { state.form = form }
         switch form.handle(key, keymap: state.keymap) {
@@ -40,7 +53,7 @@ extension Reducer {
         form.notice = nil
         switch form.build(now: state.now, zone: state.timeZone) {
         case .failure:
-            form.failure = "Fix the marked fields first"
+            form.failure = fixFieldsFirst
             return []
         case .success(let meeting):
             form.inFlight = true

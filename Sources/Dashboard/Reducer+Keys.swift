@@ -35,12 +35,11 @@ extension Reducer {
 
     static func listKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         guard let command = state.keymap.command(for: key, in: .list) else { return [] }
-        let page = state.listVisibleRows
         switch command {
         case .moveUp: moveSelection(&state, to: state.selected - 1)
         case .moveDown: moveSelection(&state, to: state.selected + 1)
-        case .pageUp: moveSelection(&state, to: state.selected - page)
-        case .pageDown: moveSelection(&state, to: state.selected + page)
+        case .pageUp: pageAgenda(&state, down: false)
+        case .pageDown: pageAgenda(&state, down: true)
         case .top: moveSelection(&state, to: 0)
         case .bottom: moveSelection(&state, to: state.meetings.count - 1)
         case .open:
@@ -91,7 +90,12 @@ extension Reducer {
         case .nextTheme: nextTheme(&state)
         case .help: state.showHelp = true
         case .nextPage:
-            guard state.hasMorePages else { say(&state, "This is the last page"); return [] }
+            // While a page loads, whether another follows is not known yet: each press moves on,
+            // and a page past the end steps back when it comes back empty.
+            let loading = state.pollInFlight != nil && state.meetings.isEmpty
+            guard state.hasMorePages || (loading && state.page < (state.lastPage ?? Int.max)) else {
+                say(&state, "This is the last page"); return []
+            }
             state.page += 1
             return queryChanged(&state)
         case .previousPage:

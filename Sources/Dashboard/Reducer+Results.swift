@@ -8,8 +8,16 @@ extension Reducer {
         state.pollInFlight = nil
         guard query == state.query else { return startPoll(&state) }
         state.now = max(state.now, at)
-        state.meetings = page.meetings
+        if page.meetings.isEmpty, state.page > 1, state.seekID == nil {
+            // Past the last page (`]` pressed faster than pages load): back to the last one with rows.
+            state.lastPage = state.page - 1
+            state.page -= 1
+            say(&state, "This is the last page")
+            return queryChanged(&state)
+        }
+        state.meetings = Agenda.byStart(page.meetings)
         state.hasMorePages = page.hasMore
+        if !page.hasMore { state.lastPage = state.page }
         if let company { state.company = company }
         state.connection = .ok
         state.consecutiveFailures = 0

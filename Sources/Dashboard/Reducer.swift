@@ -119,6 +119,8 @@ enum Reducer {
         state.selectedID = nil
         state.seekID = nil
         state.hasMorePages = false
+        // The last page is known for one set of filters; they change on page 1.
+        if state.page == 1 { state.lastPage = nil }
         // An in-flight poll for the old query is discarded when it lands, and the new one starts then.
         return startPoll(&state)
     }
@@ -155,15 +157,7 @@ enum Reducer {
         clampList(&state)
     }
 
-    static func clampList(_ state: inout AppState) {
-        let n = state.meetings.count
-        state.selected = n == 0 ? 0 : min(max(0, state.selected), n - 1)
-        if n > 0 { state.selectedID = state.meetings[state.selected].id }
-        let rows = state.listVisibleRows
-        if state.selected < state.listScroll { state.listScroll = state.selected }
-        if state.selected >= state.listScroll + rows { state.listScroll = state.selected - rows + 1 }
-        state.listScroll = max(0, min(state.listScroll, max(0, n - rows)))
-    }
+    static func clampList(_ state: inout AppState) { clampAgenda(&state) }
 
     static func clampDetail(_ state: inout AppState) {
         guard let m = state.detailMeeting else { state.detailScroll = 0; return }

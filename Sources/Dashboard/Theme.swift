@@ -61,28 +61,45 @@ public struct Theme: Sendable, Hashable {
         .label: RoleStyle(bold: true), .key: RoleStyle(bold: true),
         .inProgress: RoleStyle(bold: true), .reminder: RoleStyle(bold: true, underline: true),
         .warning: RoleStyle(bold: true), .error: RoleStyle(bold: true, underline: true),
-        .message: RoleStyle(bold: true), .fieldFocus: RoleStyle(underline: true),
+        .message: RoleStyle(bold: true), .fieldFocus: RoleStyle(bold: true, reverse: true),
         .field: RoleStyle(underline: true), .cursor: RoleStyle(reverse: true),
         .button: RoleStyle(bold: true), .buttonFocus: RoleStyle(bold: true, reverse: true),
         .connectionBad: RoleStyle(bold: true, reverse: true),
     ])
 
+    /// Roles that differ only by focus.
+    static let focusRoles: Set<StyleRole> = [.field, .fieldFocus, .button, .buttonFocus, .cursor]
+
     /// Every role resolved for the terminal's colour depth.
     public func resolved(for depth: ColorDepth) -> [StyleRole: ResolvedStyle] {
         var out: [StyleRole: ResolvedStyle] = [:]
+        // A role without its own colours takes the normal role's, so a theme
+        // with a background (high-contrast's black) has no holes of the
+        // terminal's default background where text is styled.
+        let normal = roles[.normal] ?? RoleStyle()
+        let base8 = (fg: normal.fg8 ?? normal.fg.map(Theme.to8) ?? -1, bg: normal.bg8 ?? normal.bg.map(Theme.to8) ?? -1)
+        let base256 = (fg: normal.fg ?? -1, bg: normal.bg ?? -1)
         for role in StyleRole.allCases {
             let s = roles[role] ?? Theme.fallback.roles[role] ?? RoleStyle()
             switch depth {
             case .none:
-                // Without colour, a role that relied on a background keeps standing out by reversing.
                 let fb = Theme.fallback.roles[role] ?? RoleStyle()
-                out[role] = ResolvedStyle(fg: -1, bg: -1, bold: s.bold || fb.bold, underline: s.underline || fb.underline,
-                                          reverse: s.reverse || fb.reverse || (s.bg != nil && role != .normal))
+                if Theme.focusRoles.contains(role) {
+                    // Fields and buttons tell focus apart by attributes alone, as the mono theme does:
+                    // reversing every field that has a background would make them all look focused.
+                    // The cursor is the one normal-video cell inside a reversed, focused field.
+                    out[role] = role == .cursor ? ResolvedStyle(bold: true, underline: true)
+                        : ResolvedStyle(bold: fb.bold, underline: fb.underline, reverse: fb.reverse)
+                } else {
+                    // Without colour, a role that relied on a background keeps standing out by reversing.
+                    out[role] = ResolvedStyle(fg: -1, bg: -1, bold: s.bold || fb.bold, underline: s.underline || fb.underline,
+                                              reverse: s.reverse || fb.reverse || (s.bg != nil && role != .normal))
+                }
             case .eight:
-                out[role] = ResolvedStyle(fg: s.fg8 ?? s.fg.map(Theme.to8) ?? -1, bg: s.bg8 ?? s.bg.map(Theme.to8) ?? -1,
+                out[role] = ResolvedStyle(fg: s.fg8 ?? s.fg.map(Theme.to8) ?? base8.fg, bg: s.bg8 ?? s.bg.map(Theme.to8) ?? base8.bg,
                                           bold: s.bold, underline: s.underline, reverse: s.reverse)
             case .full256:
-                out[role] = ResolvedStyle(fg: s.fg ?? -1, bg: s.bg ?? -1, bold: s.bold, underline: s.underline, reverse: s.reverse)
+                out[role] = ResolvedStyle(fg: s.fg ?? base256.fg, bg: s.bg ?? base256.bg, bold: s.bold, underline: s.underline, reverse: s.reverse)
             }
         }
         return out

@@ -61,7 +61,7 @@ public enum Screens {
             buf.write(SafeText.escape(m.text), x: 1, y: hintY, maxWidth: buf.width - 2, role: m.isError ? .error : .message)
         } else {
             var spans: [Span] = []
-            for (k, what) in hints where !k.isEmpty {
+            for (k, what) in fitHints(hints, width: buf.width - 2) {
                 spans += [Span(k, .key), Span(" " + what + "  ", .dim)]
             }
             buf.write(spans, x: 1, y: hintY, maxWidth: buf.width - 2)
@@ -89,15 +89,31 @@ public enum Screens {
         commands.map { (state.keymap.keysText($0.0, in: ctx), $0.1) }
     }
 
+    /// What leaves a screen or explains it; the last hints to go when the footer is narrow.
+    static let essentialHints: Set<String> = ["quit", "help", "back", "cancel"]
+
+    /// The hints that fit in `width` columns, in their order: others are
+    /// dropped from the end first, so quit and help stay (at 80 columns too).
+    static func fitHints(_ hints: [(String, String)], width: Int) -> [(String, String)] {
+        var kept = hints.filter { !$0.0.isEmpty }
+        func used(_ h: [(String, String)]) -> Int {
+            h.reduce(0) { $0 + TextWidth.width($1.0) + 1 + TextWidth.width($1.1) + 2 } - 2
+        }
+        while used(kept) > width, let i = kept.lastIndex(where: { !essentialHints.contains($0.1) }) {
+            kept.remove(at: i)
+        }
+        return kept
+    }
+
     // MARK: List
 
     struct Columns {
-        var status = 11, start = 16, countdown = 11, id = 8
+        var status = 11, start = 5, countdown = 11, id = 8
         var showStart = true, showID = true
         var owner = 10
 
         init(width: Int) {
-            showStart = width >= 72
+            showStart = width >= 48
             showID = width >= 56
             var used = 1 + status + 2 + countdown + 2
             if showStart { used += start + 2 }
@@ -115,7 +131,10 @@ public enum Screens {
         var title = "CoClick · \(company)"
         if let p = state.profileName, !p.isEmpty { title += " · profile " + SafeText.escape(p) }
         if !state.apiDescription.isEmpty { title += " · " + SafeText.escape(state.apiDescription) }
-        header(&buf, title, right: "page \(state.page)\(state.hasMorePages ? "+" : "")")
+        // Start times are local: the header says in which zone.
+        header(&buf, title, right: "\(Agenda.zoneName(state.timeZone)) · page \(state.page)\(state.hasMorePages ? "+" : "")")
+        let agenda = state.agendaRows
+        let rows = state.listVisibleRows
 
         // Filter line.
         if let input = state.filterInput {
@@ -128,24 +147,25 @@ public enum Screens {
             buf.write([Span("status: ", .label), Span(statusText, state.statusFilter.map(StyleRole.status) ?? .normal),
                        Span("   owner: ", .label), Span(owner),
                        Span("   dates: ", .label), Span(state.showHistory ? "all" : "from today"),
-                       Span(state.meetings.count > state.listVisibleRows ? "" : "   \(state.meetings.count) shown", .dim)],
+                       Span(agenda.count > rows ? "" : "   \(state.meetings.count) shown", .dim)],
                       x: 1, y: 1, maxWidth: buf.width - 2)
         }
 
         let cols = Columns(width: buf.width)
-        func cellsFor(_ m: Meeting) -> [(String, Int, StyleRole)] {
+        let cal = Agenda.calendar(state.timeZone)
+        func cellsFor(_ m: Meeting, remind: Bool) -> [(String, Int, StyleRole)] {
             var out: [(String, Int, StyleRole)] = [(statusWord(m.status), cols.status, StyleRole.status(m.status))]
             if cols.showStart {
-                out.append((m.startsAt.map { LocalTime.startText($0.date, zone: state.timeZone) } ?? "—", cols.start, .normal))
+                // The day is in the heading above: the row says the time.
+                out.append((m.startsAt.map { Agenda.clock($0.date, cal) } ?? "—", cols.start, .normal))
             }
-            let remind = Countdown.isWithinReminder(status: m.status, startsAt: m.startsAt?.date, now: state.now, minutes: state.remindBeforeMinutes)
             out.append((Countdown.text(status: m.status, startsAt: m.startsAt?.date, now: state.now), cols.countdown, remind ? .reminder : .normal))
             out.append((SafeText.escape(m.user ?? "—"), cols.owner, .normal))
             if cols.showID { out.append((SafeText.escape(m.shortID), cols.id, .dim)) }
             return out
         }
         var titles: [(String, Int)] = [("STATUS", cols.status)]
-        if cols.showStart { titles.append(("STARTS", cols.start)) }
+        if cols.showStart { titles.append(("TIME", cols.start)) }
         titles += [("COUNTDOWN", cols.countdown), ("OWNER", cols.owner)]
         if cols.showID { titles.append(("ID", cols.id)) }
         var x = 1
@@ -155,32 +175,47 @@ public enum Screens {
         }
 
         let top = 3
-        let rows = state.listVisibleRows
         if state.meetings.isEmpty {
             let text = state.pollInFlight != nil ? "loading meetings…"
                 : state.lastSuccess == nil ? "no data yet" : "no meetings match (\(state.keymap.keysText(.clearFilter, in: .list)) clears filters, \(state.keymap.keysText(.newMeeting, in: .list)) creates one)"
             buf.write(text, x: 2, y: top + 1, maxWidth: buf.width - 4, role: .dim)
         }
+        let scroll = max(0, min(state.listScroll, agenda.count - rows))
         for i in 0..<rows {
-            let index = state.listScroll + i
-            guard index < state.meetings.count else { break }
-            let m = state.meetings[index]
+            let r = scroll + i
+            guard r < agenda.count else { break }
             let y = top + i
-            let selected = index == state.selected
-            buf.setTarget(.meeting(index), row: y)
-            let remind = Countdown.isWithinReminder(status: m.status, startsAt: m.startsAt?.date, now: state.now, minutes: state.remindBeforeMinutes)
-            if selected { buf.fill(y: y, role: .selection) }
-            // A marker column, so the reminder shows without colour too.
-            buf.write(remind ? "!" : " ", x: 0, y: y, role: selected ? .selection : (remind ? .reminder : .normal))
-            var cx = 1
-            for (text, w, role) in cellsFor(m) {
-                buf.write(text, x: cx, y: y, maxWidth: w, role: selected ? .selection : role)
-                cx += w + 2
+            switch agenda[r] {
+            case .day(let text):
+                buf.write(text, x: 1, y: y, maxWidth: buf.width - 2, role: .title)
+            case .now(let text):
+                // A rule across the list, the time in it: "── now 14:05 ─────".
+                let label = " \(text) "
+                let lead = 2
+                buf.write(String(repeating: "─", count: lead) + label
+                          + String(repeating: "─", count: max(0, buf.width - 2 - lead - TextWidth.width(label))),
+                          x: 1, y: y, maxWidth: buf.width - 2, role: .key)
+            case .meeting(let index):
+                let m = state.meetings[index]
+                let selected = index == state.selected
+                // Where the row is drawn is where a click finds it.
+                buf.setTarget(.meeting(index), row: y)
+                let remind = Countdown.isWithinReminder(status: m.status, startsAt: m.startsAt?.date, now: state.now, minutes: state.remindBeforeMinutes)
+                if selected { buf.fill(y: y, role: .selection) }
+                // A marker column, so the reminder shows without colour too.
+                buf.write(remind ? "!" : " ", x: 0, y: y, role: selected ? .selection : (remind ? .reminder : .normal))
+                var cx = 1
+                for (text, w, role) in cellsFor(m, remind: remind) {
+                    buf.write(text, x: cx, y: y, maxWidth: w, role: selected ? .selection : role)
+                    cx += w + 2
+                }
             }
         }
-        // Scroll position when the list is longer than the screen.
-        if state.meetings.count > rows {
-            let s = " \(state.listScroll + 1)-\(min(state.meetings.count, state.listScroll + rows)) of \(state.meetings.count)"
+        // Scroll position when the list is longer than the screen: which meetings show.
+        if agenda.count > rows {
+            let shown = agenda[scroll..<min(agenda.count, scroll + rows)].compactMap(\.meetingIndex)
+            let s = shown.isEmpty ? " \(state.meetings.count) meetings"
+                : " \(shown[0] + 1)-\(shown[shown.count - 1] + 1) of \(state.meetings.count)"
             buf.write(s, x: buf.width - TextWidth.width(s) - 1, y: 1, role: .dim)
         }
         footer(&buf, state, hints: hints(state, .list, [

@@ -19,7 +19,7 @@ struct ListReducerTests {
         #expect(s.selected == 1)
         press(&s, .char("G"))
         #expect(s.selected == 49)
-        #expect(s.listScroll == 50 - s.listVisibleRows)
+        #expect(s.listScroll == s.agendaRows.count - s.listVisibleRows)
         press(&s, .char("g"))
         #expect(s.selected == 0 && s.listScroll == 0)
         press(&s, .up)

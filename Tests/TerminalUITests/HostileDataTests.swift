@@ -103,8 +103,10 @@ struct HostileDataTests {
                 // The ID column starts at the same cell on every row, whatever the owner holds.
                 let idX = column(of: "ID", in: buf, row: 2)
                 #expect(idX != nil)
-                for i in 0..<s.listVisibleRows where s.listScroll + i < s.meetings.count {
-                    let m = s.meetings[s.listScroll + i]
+                let rows = s.agendaRows
+                for i in 0..<s.listVisibleRows where s.listScroll + i < rows.count {
+                    guard let index = rows[s.listScroll + i].meetingIndex else { continue }
+                    let m = s.meetings[index]
                     #expect(column(of: m.shortID, in: buf, row: 3 + i) == idX, "row \(3 + i): \(buf.line(3 + i))")
                 }
             }

@@ -125,14 +125,15 @@ struct ScreenSnapshotTests {
         let buf = Screens.render(listState(width: 100, height: 20))
         // Every meeting row has its short id starting in the same column.
         var columns: Set<Int> = []
-        for y in 3..<(3 + sampleMeetings.count) {
+        for y in 3..<buf.height {
             let line = buf.line(y)
             let ids = sampleMeetings.map { String($0.id.prefix(8)) }
-            guard let id = ids.first(where: { line.contains($0) }), let r = line.range(of: id) else {
-                Issue.record("no id on row \(y): \(line)"); continue
-            }
+            // Day headings and the now line carry no id.
+            guard let id = ids.first(where: { line.contains($0) }), let r = line.range(of: id) else { continue }
             columns.insert(TextWidth.width(String(line[..<r.lowerBound])))
         }
+        #expect(columns.count == 1, "\(columns)")
+        #expect(Set((3..<buf.height).map { buf.line($0) }.filter { l in sampleMeetings.contains { l.contains($0.id.prefix(8)) } }).count == sampleMeetings.count)
         #expect(columns.count == 1, "\(columns)")
     }
 
@@ -146,13 +147,15 @@ struct ScreenSnapshotTests {
 
     @Test func statusIsAWordAndColouredByRole() {
         let buf = Screens.render(listState(width: 80, height: 24))
-        let line = buf.line(3)
+        // Rows 3-5: yesterday's heading, a closed meeting, today's heading.
+        let line = buf.line(6)
         #expect(line.contains("in progress"))
-        // Row 3 is not selected (j moved to row 4): its status word has the in_progress role.
-        #expect(buf[1, 3].role == .inProgress)
-        #expect(buf[1, 4].role == .selection)
+        // Row 6 is not selected (j moved past the now line to row 8): its status word has the in_progress role.
+        #expect(buf[1, 6].role == .inProgress)
+        #expect(buf.line(7).contains("── now 08:00 ──"))
+        #expect(buf[1, 8].role == .selection)
         // The reminder (starts in 3 minutes) is marked without colour too.
-        #expect(buf.line(4).hasPrefix("!"))
+        #expect(buf.line(8).hasPrefix("!"))
     }
 
     @Test func longFieldScrollsAroundTheCursor() {
@@ -174,5 +177,16 @@ struct ScreenSnapshotTests {
         let last = Screens.render(s).line(23)
         #expect(last.contains("maintenance"))
         #expect(last.contains("maintenance · data 20s old · next try in 2s"))
+    }
+}
+
+@Suite("Footer")
+struct FooterTests {
+    @Test(arguments: [80, 60, 40]) func quitAndHelpStayWhenTheFooterIsNarrow(_ w: Int) {
+        let s = listState(width: w, height: 24)
+        let hints = Screens.render(s).line(22)
+        #expect(hints.contains("q quit"), "\(hints)")
+        #expect(hints.contains("?/F1 help"), "\(hints)")
+        #expect(!hints.contains("…"), "\(hints)")
     }
 }
