@@ -15,7 +15,8 @@ public enum Action: Sendable {
     case detailFailed(id: String, error: APIError, purpose: DetailPurpose)
     case created(Meeting)
     case createFailed(APIError)
-    case copyFailed(String)
+    /// A copy went out (`Effect.copy`), or did not.
+    case copyFinished(label: String, text: String, CopyOutcome)
     /// The saved draft was read (after `Effect.loadDraft`).
     case draftLoaded(FormDraft)
     /// A saved draft exists but cannot be used; why, in words.
@@ -36,7 +37,8 @@ public enum Effect: Sendable, Hashable {
     case fetchList(MeetingQuery)
     case fetchDetail(id: String, purpose: DetailPurpose)
     case create(NewMeeting)
-    /// Put `text` on the clipboard (OSC 52 in the state's clipboard mode).
+    /// Put `text` on the clipboard the way the clipboard mode says; answers
+    /// with `copyFinished`.
     case copy(text: String, label: String)
     /// (Re)arm the one poll timer.
     case schedulePoll(after: TimeInterval)
@@ -51,4 +53,14 @@ public enum Effect: Sendable, Hashable {
     /// Keep this list as the last one seen (the start view only).
     case cacheList(CachedList)
     case quit
+}
+
+/// What became of a copy, as far as coclick can know.
+public enum CopyOutcome: Sendable, Hashable {
+    /// A program said it took the text: "tmux buffer", "xclip", …
+    case confirmed(by: String)
+    /// An OSC 52 sequence was written to the terminal; nothing can confirm it arrived.
+    case sent
+    /// It did not work; why, in words.
+    case failed(String)
 }

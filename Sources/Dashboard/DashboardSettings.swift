@@ -1,18 +1,6 @@
 import Foundation
 import TerminalText
 
-/// How copies reach the clipboard. See `OSC52`.
-public enum ClipboardMode: String, Sendable, Hashable, CaseIterable {
-    /// Plain OSC 52 (tmux passes it on with `set-clipboard on`).
-    case auto
-    /// Plain OSC 52, never wrapped.
-    case osc52
-    /// OSC 52 wrapped in tmux passthrough (`ESC Ptmux; ... ESC \`).
-    case tmux
-    /// No escape sequence: the URL is only shown.
-    case off
-}
-
 /// Everything the dashboard needs from the configuration. The CLI builds it
 /// from flags, environment and config file.
 public struct DashboardSettings: Sendable, Hashable {
@@ -22,6 +10,7 @@ public struct DashboardSettings: Sendable, Hashable {
     public var refreshInterval: TimeInterval
     /// `X-Per` of the list.
     public var pageSize: Int
+    /// How `y` / `Y` copy (see `ClipboardRoute`).
     public var clipboardMode: ClipboardMode
     /// Scheduled meetings starting within this many minutes stand out.
     public var remindBeforeMinutes: Int

@@ -48,8 +48,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         return Reducer.lookupFinished(&state, lookup, found: found)
     case .lookupFailed(_, let error):
         return Reducer.lookupFailed(&state, error)
-    case .copyFailed(let why):
-        Reducer.say(&state, "Copy failed: \(why)", error: true)
+    case .copyFinished(let label, let text, let outcome):
+        Reducer.copyFinished(&state, label: label, text: text, outcome)
         return []
     case .mouse(let event, let target):
         return Reducer.mouse(&state, event, target)
@@ -62,8 +62,11 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
 enum Reducer {
     static let messageSeconds: TimeInterval = 5
 
-    static func say(_ state: inout AppState, _ text: String, error: Bool = false) {
-        state.message = TransientMessage(text: text, isError: error, expires: state.now.addingTimeInterval(messageSeconds))
+    /// A failed copy shows the URL this long, to be selected by hand.
+    static let uncopiedURLSeconds: TimeInterval = 60
+
+    static func say(_ state: inout AppState, _ text: String, error: Bool = false, seconds: TimeInterval = messageSeconds) {
+        state.message = TransientMessage(text: text, isError: error, expires: state.now.addingTimeInterval(seconds))
     }
 
     static func startPoll(_ state: inout AppState) -> [Effect] {
@@ -138,13 +141,30 @@ enum Reducer {
             return []
         }
         let url = SafeText.escape(raw)
-        if state.clipboardMode == .off {
-            say(&state, "\(link.label.prefix(1).uppercased() + link.label.dropFirst()): \(url)")
+        if url != raw {
+            // Pasted, control characters would act on whatever terminal gets them.
+            say(&state, "The \(link.label) holds control characters; not copied: \(url)", error: true, seconds: uncopiedURLSeconds)
             return []
         }
-        say(&state, "Copied \(link.label)")
-        // The raw URL goes to the clipboard; control characters never reach the terminal (base64).
+        if state.clipboardMode == .off {
+            say(&state, "\(link.label.prefix(1).uppercased() + link.label.dropFirst()): \(url)", seconds: uncopiedURLSeconds)
+            return []
+        }
+        say(&state, "Copying the \(link.label)…")
         return [.copy(text: raw, label: link.label)]
+    }
+
+    /// Says what became of a copy, and no more than coclick knows.
+    static func copyFinished(_ state: inout AppState, label: String, text: String, _ outcome: CopyOutcome) {
+        switch outcome {
+        case .confirmed(let by):
+            say(&state, "Copied \(label) (\(by))")
+        case .sent:
+            say(&state, "Sent \(label) to the terminal's clipboard (OSC 52)")
+        case .failed(let why):
+            // The URL first: the footer may cut the end, and the user selects it by hand.
+            say(&state, "Copy failed: \(SafeText.escape(text)) (\(why))", error: true, seconds: uncopiedURLSeconds)
+        }
     }
 
     static func nextTheme(_ state: inout AppState) {

@@ -76,6 +76,7 @@ final class DashboardRuntime {
     /// What the screen last drew, for mouse hit-testing.
     private var lastFrame: CellBuffer?
     private let wantsMouse: Bool
+    private let clipboard: ClipboardWriter
 
     init(client: CoClickClient, settings: DashboardSettings, catalog: ThemeCatalog, backend: NcursesBackend,
          finish: @escaping @MainActor (Int32) -> Void) {
@@ -90,6 +91,7 @@ final class DashboardRuntime {
             cache = nil
         }
         wantsMouse = settings.mouse
+        clipboard = ClipboardWriter(mode: settings.clipboardMode)
         depth = ColorDepth.detect(colors: backend.colorCount, noColor: settings.noColor)
         let size = backend.size
         state = AppState(settings: settings, themeNames: catalog.names, now: Date(), width: size.width, height: size.height)
@@ -263,8 +265,14 @@ final class DashboardRuntime {
                     self.send([.createFailed(Self.apiError(error))])
                 }
             }
-        case .copy(let text, _):
-            if let seq = OSC52.sequence(for: text, mode: state.clipboardMode) { pendingRaw.append(seq) }
+        case .copy(let text, let label):
+            // Off the main queue: a clipboard program may take its time, never the UI's.
+            let clipboard = self.clipboard
+            Task { @MainActor in
+                let (sequence, outcome) = await clipboard.copy(text)
+                if let sequence { self.pendingRaw.append(sequence) }
+                self.send([.copyFinished(label: label, text: text, outcome)])
+            }
         case .schedulePoll(let after):
             pollTimer?.cancel()
             let t = DispatchSource.makeTimerSource(queue: .main)

@@ -1,4 +1,5 @@
 import CoClickAPI
+import Dashboard // ClipboardMode: the one type for the clipboard setting
 import Foundation
 import TOMLKit
 import TerminalText
@@ -164,10 +165,6 @@ struct ConfigFile {
     }
 }
 
-enum ClipboardSetting: String, CaseIterable {
-    case auto, osc52, tmux, off
-}
-
 /// Every setting, resolved: flag > environment > config file > default.
 struct Settings {
     var apiURL: URL
@@ -175,7 +172,7 @@ struct Settings {
     var theme: String
     var refreshInterval: Int
     var pageSize: Int
-    var clipboard: ClipboardSetting
+    var clipboard: ClipboardMode
     var remindBeforeMinutes: Int
     var configPath: String
     /// The `[profiles.NAME]` in use, if any.
@@ -238,8 +235,8 @@ struct Settings {
             throw UsageError("page size must be between 1 and 100 (got \(pageSize))")
         }
         let clipText = nonEmpty(env["COCLICK_CLIPBOARD"]) ?? nonEmpty(file.clipboard) ?? "auto"
-        guard let clip = ClipboardSetting(rawValue: clipText.lowercased()) else {
-            throw UsageError("clipboard mode '\(clipText)' is not one of auto, osc52, tmux, off")
+        guard let clip = ClipboardMode(parsing: clipText) else {
+            throw UsageError("clipboard mode '\(SafeText.escape(clipText))' is not one of \(ClipboardMode.choices)")
         }
         let remind = file.remindBeforeMinutes ?? 5
         guard (0...1440).contains(remind) else {

@@ -19,7 +19,7 @@ struct DashboardOptions: ParsableArguments {
         let remap = KeyRemap(s.keys).apply(to: .standard)
         var settings = DashboardSettings(
             themeName: s.theme, refreshInterval: TimeInterval(s.refreshInterval), pageSize: s.pageSize,
-            clipboardMode: ClipboardMode(rawValue: s.clipboard.rawValue) ?? .auto,
+            clipboardMode: s.clipboard,
             remindBeforeMinutes: s.remindBeforeMinutes,
             noColor: DashboardSettings.noColorRequested(),
             apiDescription: apiDescription, keymap: remap.keymap,

@@ -51,28 +51,6 @@ struct CountdownTests {
     }
 }
 
-@Suite("OSC 52")
-struct OSC52Tests {
-    @Test func plainForAutoAndOSC52() {
-        let expected = "\u{1B}]52;c;aGk=\u{07}"
-        #expect(OSC52.sequence(for: "hi", mode: .auto) == expected)
-        #expect(OSC52.sequence(for: "hi", mode: .osc52) == expected)
-    }
-
-    @Test func tmuxPassthroughDoublesEscapes() {
-        #expect(OSC52.sequence(for: "hi", mode: .tmux) == "\u{1B}Ptmux;\u{1B}\u{1B}]52;c;aGk=\u{07}\u{1B}\\")
-    }
-
-    @Test func offSendsNothing() {
-        #expect(OSC52.sequence(for: "hi", mode: .off) == nil)
-    }
-
-    @Test func longTextIsOneLineOfBase64() {
-        let s = OSC52.sequence(for: String(repeating: "https://x/", count: 200), mode: .auto)!
-        #expect(!s.contains("\n") && !s.contains("\r"))
-    }
-}
-
 @Suite("Keymap")
 struct KeymapTests {
     @Test func defaultsMatchTheProductTable() {

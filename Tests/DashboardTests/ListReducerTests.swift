@@ -108,9 +108,9 @@ struct ListReducerTests {
         #expect(fx == [.fetchDetail(id: id, purpose: .copy(.prospect))])
         let fx2 = reduce(&s, .detailLoaded(detail(of: s.meetings[0]), purpose: .copy(.prospect)))
         #expect(fx2 == [.copy(text: "http://127.0.0.1/essai/room/\(id)", label: "prospect room URL")])
-        #expect(s.message?.text == "Copied prospect room URL")
+        #expect(s.message?.text == "Copying the prospect room URL…")
         #expect(press(&s, .char("Y")) == [.copy(text: "http://127.0.0.1/essai/presenter/\(id)", label: "presenter room URL")])
-        #expect(s.message?.text == "Copied presenter room URL")
+        #expect(s.message?.text == "Copying the presenter room URL…")
     }
 
     @Test func copyInOffModeOnlyShowsTheURL() {

@@ -309,6 +309,28 @@ struct CommandTests {
         }
     }
 
+    @Test func clipboardValuesFromEnvironmentAndConfigFile() async throws {
+        try await withSimulator { _, env in
+            for good in ["auto", "OSC52", "tmux", "screen", "off", "command:xclip -selection clipboard"] {
+                let r = try await runCoclick(["auth", "check"], env: env.merging(["COCLICK_CLIPBOARD": good]) { $1 })
+                #expect(r.status == 0, "\(good): \(r.stderr)")
+            }
+            for bad in ["xclip", "command:", "command:  ", "clipboard"] {
+                let r = try await runCoclick(["auth", "check"], env: env.merging(["COCLICK_CLIPBOARD": bad]) { $1 })
+                #expect(r.status == 2, "\(bad)")
+                #expect(r.stderr.contains("is not one of auto, osc52, tmux, screen, off, command:<program>"), "\(r.stderr)")
+            }
+            let dir = try makeTempDirectory()
+            let path = dir.appendingPathComponent("config.toml").path
+            try "clipboard = \"command:wl-copy\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(try await runCoclick(["auth", "check", "--config", path], env: env).status == 0)
+            try "clipboard = \"pbcopy\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+            let r = try await runCoclick(["auth", "check", "--config", path], env: env)
+            #expect(r.status == 2)
+            #expect(r.stderr.contains("clipboard mode 'pbcopy'"), "\(r.stderr)")
+        }
+    }
+
     @Test func insecureHTTPIsRefusedUnlessLoopbackOrAllowed() async throws {
         let env = ["COCLICK_SECRET_ID": "id", "COCLICK_SECRET_KEY": "key"]
         let r = try await runCoclick(["auth", "check", "--api-url", "http://coclick.invalid/api/v1"], env: env)

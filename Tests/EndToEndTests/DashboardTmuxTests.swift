@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The real `coclick demo` in tmux: keys in with `send-keys`, the screen out
-/// with `capture-pane`, the clipboard with `show-buffer`.
+/// with `capture-pane`. Copying has a suite of its own (ClipboardTmuxTests).
 @Suite("Dashboard in tmux", .serialized)
 struct DashboardTmuxTests {
     /// These tests need tmux; without it they fail (never skip): `apt-get install tmux`.
@@ -11,8 +11,8 @@ struct DashboardTmuxTests {
     }
 
     /// Runs `body` with the demo dashboard showing its list; the pane is killed afterwards.
-    func started(_ body: (Pane) async throws -> Void) async throws {
-        try await Pane.with(width: 100, height: 30, command: demoCommand()) { t in
+    func started(env: [String: String] = [:], tmuxOptions: [String] = [], _ body: (Pane) async throws -> Void) async throws {
+        try await Pane.with(width: 100, height: 30, command: demoCommand(extraEnv: env), tmuxOptions: tmuxOptions) { t in
             let r = try await t.wait(timeout: 30) { $0.contains("STATUS") && $0.contains("updated") && $0.contains("scheduled") }
             if !r.ok {
                 Issue.record("the dashboard did not show the list:\n\(r.screen)")
@@ -41,10 +41,12 @@ struct DashboardTmuxTests {
         }
     }
 
-    @Test func yCopiesTheProspectRoomURLThroughOSC52() async throws {
-        try await started { t in
+    /// Mode osc52 writes plain OSC 52 even inside tmux; tmux takes it into
+    /// its buffer with `set-clipboard on` (this test is about that option).
+    @Test func osc52ModeReachesTmuxWithSetClipboardOn() async throws {
+        try await started(env: ["COCLICK_CLIPBOARD": "osc52"], tmuxOptions: ["set -g set-clipboard on"]) { t in
             try await t.keys("y")
-            let r = try await t.wait(for: "Copied prospect room URL")
+            let r = try await t.wait(for: "Sent prospect room URL to the terminal's clipboard (OSC 52)")
             #expect(r.ok, "\(r.screen)")
             var buffer = ""
             for _ in 0..<50 {

@@ -25,7 +25,10 @@ func expectNoRawControls(_ pane: Pane, _ context: String, sourceLocation: Source
 @Suite("Hostile data in a real terminal", .serialized)
 struct HostileTmuxTests {
     @Test func listAndEveryDetailShowEscapesAlignedAndNeverTouchTheClipboard() async throws {
-        try await Pane.with(width: 120, height: 45, command: SignalTests.script("demo --fixture hostile --per 100")) { pane in
+        // `set-clipboard on`: tmux then takes an OSC 52 from the pane into its
+        // buffer, so one hidden in the data would show in `show-buffer`.
+        try await Pane.with(width: 120, height: 45, command: SignalTests.script("demo --fixture hostile --per 100"),
+                            tmuxOptions: ["set -g set-clipboard on"]) { pane in
             try await pane.waitFor("evil\\x1b[2J")
             try await expectNoRawControls(pane, "list")
             let screen = try await pane.capture()

@@ -6,8 +6,9 @@ import Testing
 
 /// A private tmux server (its own `-L coclick-<random>` socket) with one pane
 /// of an explicit size, for driving the real dashboard: keys in with
-/// `send-keys`, the screen out with `capture-pane`, the clipboard with
-/// `show-buffer` (`set-clipboard on`, so an OSC 52 in the pane lands there).
+/// `send-keys`, the screen out with `capture-pane`, tmux's paste buffer with
+/// `show-buffer`. tmux keeps its default options (`set-clipboard external`:
+/// an OSC 52 from the pane is dropped) unless a test passes `tmuxOptions`.
 ///
 /// Every tmux command is spawned with posix_spawn and awaited without blocking
 /// a thread of the cooperative pool (see `spawn` and `reap`), and every wait
@@ -33,8 +34,10 @@ final class Pane: @unchecked Sendable {
     /// Runs `body` with a pane running `command`, then kills the server,
     /// whether `body` returns or throws.
     static func with<T>(width: Int = 100, height: Int = 30, command: String, env: [String: String] = [:],
+                        tmuxOptions: [String] = [], insideTmux: Bool = true,
                         _ body: (Pane) async throws -> T) async throws -> T {
-        let pane = try await Pane(width: width, height: height, command: command, env: env)
+        let pane = try await Pane(width: width, height: height, command: command, env: env,
+                                  tmuxOptions: tmuxOptions, insideTmux: insideTmux)
         do {
             let result = try await body(pane)
             await pane.close()
@@ -45,21 +48,24 @@ final class Pane: @unchecked Sendable {
         }
     }
 
-    /// Starts `command` (run by /bin/sh) in a `width`x`height` pane with
-    /// `set-clipboard on`, no status line, `remain-on-exit on`, and a clean
-    /// environment: PATH, HOME and XDG folders (under `dir`, one per pane),
-    /// TERM, LANG, `$COCLICK` (the binary), `$DIR`, then `env`.
-    init(width: Int, height: Int, command: String, env: [String: String] = [:]) async throws {
+    /// Starts `command` (run by /bin/sh) in a `width`x`height` pane with no
+    /// status line, `remain-on-exit on`, then `tmuxOptions` (lines of tmux.conf),
+    /// and a clean environment: PATH, HOME and XDG folders (under `dir`, one
+    /// per pane), TERM, LANG, `$COCLICK` (the binary), `$DIR`, then `env`.
+    /// With `insideTmux`, the pane keeps `TMUX` and `TMUX_PANE`, as a shell in
+    /// tmux has them; without, it looks like a terminal of its own (or an ssh
+    /// session from inside tmux).
+    init(width: Int, height: Int, command: String, env: [String: String] = [:],
+         tmuxOptions: [String] = [], insideTmux: Bool = true) async throws {
         dir = try makeTempDirectory()
         let conf = dir.appendingPathComponent("tmux.conf")
-        try """
+        try ("""
         set -g default-terminal screen-256color
-        set -g set-clipboard on
         set -g status off
         set -g escape-time 10
         set -g history-limit 100
         set -g remain-on-exit on
-        """.write(to: conf, atomically: true, encoding: .utf8)
+        """ + tmuxOptions.map { "\n" + $0 }.joined() + "\n").write(to: conf, atomically: true, encoding: .utf8)
         // A HOME of its own: panes running side by side never share a config or a draft.
         let home = dir.appendingPathComponent("home")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
@@ -72,7 +78,9 @@ final class Pane: @unchecked Sendable {
             "PS1": "PROMPT$ ",
         ]) { $1 }
         environment.merge(env) { $1 }
-        let envArgs = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
+        var envArgs = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
+        // Expanded by the shell tmux starts the pane with, from the pane's own environment.
+        if insideTmux { envArgs += " TMUX=\"$TMUX\" TMUX_PANE=\"$TMUX_PANE\"" }
         let full = "exec env -i \(envArgs) /bin/sh -c \(Self.quote(command))"
         let r = try await tmux(["-f", conf.path, "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", full])
         if r.status != 0 {
@@ -144,7 +152,7 @@ final class Pane: @unchecked Sendable {
     func format(_ f: String) async throws -> String {
         try await tmux("display-message", "-p", "-t", session, f).out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
-    /// tmux's paste buffer (what an OSC 52 in the pane would have set), nil when none.
+    /// tmux's newest paste buffer, nil when none.
     func clipboard() async throws -> String? {
         let r = try await tmux("show-buffer")
         return r.status == 0 ? r.out : nil

@@ -171,20 +171,30 @@ struct HostileDataTests {
         expectDrawable(buf, "copy failure message")
         #expect(buf.line(28).contains("\\x1b]52"))
 
-        // Copy confirmation with clipboard off shows the (escaped) URL; with auto, the raw URL only goes out base64-encoded.
+        // A room URL with control characters is never copied (pasted, they
+        // would act on a terminal): the footer shows it escaped, in every mode.
         var evil = data.details[0]
         evil.prospectRoomURL = "https://example.com/room/\(osc52)\u{202E}"
-        var off = s
-        off.clipboardMode = .off
-        _ = reduce(&off, .detailLoaded(evil, purpose: .copy(.prospect)))
-        buf = Screens.render(off)
-        expectDrawable(buf, "copy confirmation")
-        #expect(buf.line(28).contains("\\x1b]52"))
-        let effects = reduce(&s, .detailLoaded(evil, purpose: .copy(.prospect)))
-        for case .copy(let text, _) in effects {
-            let seq = try #require(OSC52.sequence(for: text, mode: .auto))
-            let inner = seq.dropFirst("\u{1B}]52;c;".count).dropLast()
-            #expect(unsafeScalars(String(inner)).isEmpty, "only base64 between the OSC 52 delimiters")
+        for mode in [ClipboardMode.off, .auto, .osc52, .command("cat")] {
+            var t = s
+            t.clipboardMode = mode
+            let effects = reduce(&t, .detailLoaded(evil, purpose: .copy(.prospect)))
+            #expect(effects.isEmpty, "\(mode)")
+            buf = Screens.render(t)
+            expectDrawable(buf, "copy refusal \(mode)")
+            #expect(buf.line(28).contains("\\x1b]52"))
+        }
+        // A failed copy shows the URL, escaped.
+        _ = reduce(&s, .copyFinished(label: "prospect room URL", text: "https://example.com/\(osc52)", .failed("xclip: exited 1: \(osc52)")))
+        buf = Screens.render(s)
+        expectDrawable(buf, "copy failure with the URL")
+        #expect(buf.line(28).contains("Copy failed: https://example.com/\\x1b]52"))
+        // OSC 52 itself: only base64 between the delimiters, in every envelope.
+        for envelope in [OSC52.Envelope.plain, .tmux, .screen] {
+            let seq = OSC52.sequence(for: "https://example.com/\(osc52)\u{202E}", envelope: envelope)
+            let body = seq.split(separator: "]52;c;", maxSplits: 1).last.map(String.init) ?? ""
+            let base64 = body.prefix { $0 != "\u{07}" && $0 != "\u{1B}" }
+            #expect(unsafeScalars(String(base64)).isEmpty, "only base64 between the OSC 52 delimiters")
         }
 
         // Form: server errors for known and unknown fields, and a failure line.

@@ -1,0 +1,293 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs a helper program for the dashboard (a clipboard command, a browser
+/// opener) without touching the dashboard's terminal:
+/// - its stdin is a pipe holding `input`, its stdout and stderr a pipe that
+///   coclick reads (the first 4 KiB are kept): none of them is the tty;
+/// - it starts a session of its own, so it has no controlling terminal: it
+///   cannot open /dev/tty, read keys, draw, or get the terminal's signals;
+/// - it starts with a clean signal mask and default signal actions, and no
+///   descriptor of coclick's beyond those three;
+/// - `run()` waits on a thread of its own (never the main queue or the
+///   cooperative pool) and kills the program after `timeout`.
+/// Only the program itself is waited for: one that leaves a server behind
+/// (xclip and wl-copy keep serving the selection) is done when it exits.
+public struct ChildProcess: Sendable {
+    /// argv; `arguments[0]` is looked up in PATH.
+    public var arguments: [String]
+    /// Written to the program's stdin, which is then closed.
+    public var input: Data
+    /// Seconds before the program is killed.
+    public var timeout: TimeInterval
+
+    public init(_ arguments: [String], input: Data = Data(), timeout: TimeInterval = 5) {
+        self.arguments = arguments
+        self.input = input
+        self.timeout = timeout
+    }
+
+    public enum Termination: Sendable, Hashable {
+        case exited(Int32)
+        case signaled(Int32)
+        /// Still running after `timeout`: killed.
+        case timedOut
+        /// It never ran; why.
+        case couldNotStart(String)
+    }
+
+    public struct Result: Sendable, Hashable {
+        public var termination: Termination
+        /// stdout and stderr as they came, the first 4 KiB (lossy UTF-8).
+        public var output: String
+        /// The timeout it was given, for `failure`.
+        public var timeout: TimeInterval
+
+        public var succeeded: Bool { termination == .exited(0) }
+
+        /// Why it did not succeed, in a few words for a footer (nil when it
+        /// did): "exited 1: Error: Can't open display: :0".
+        public var failure: String? {
+            let said = output.split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
+                .map { ": " + String($0.prefix(160)) } ?? ""
+            switch termination {
+            case .exited(0): return nil
+            case .exited(let code): return "exited \(code)" + said
+            case .signaled(let sig): return "killed by signal \(sig)" + said
+            case .timedOut: return "no answer in \(Int(timeout.rounded())) s"
+            case .couldNotStart(let why): return why
+            }
+        }
+    }
+
+    /// Runs the program to its end (or the timeout) on a thread of its own.
+    public func run() async -> Result {
+        await withCheckedContinuation { (done: CheckedContinuation<Result, Never>) in
+            let job = self
+            let thread = Thread { done.resume(returning: job.runBlocking()) }
+            thread.name = "coclick child \(arguments.first ?? "")"
+            thread.start()
+        }
+    }
+
+    /// The same, blocking the calling thread.
+    public func runBlocking() -> Result {
+        guard let program = arguments.first, !program.isEmpty else {
+            return Result(termination: .couldNotStart("no program"), output: "", timeout: timeout)
+        }
+        // A program that exits without reading its stdin must not take
+        // coclick down with SIGPIPE: on this thread the write fails instead.
+        var pipeSignal = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        var savedMask = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, &savedMask)
+        defer {
+            var now = timespec(tv_sec: 0, tv_nsec: 0)
+            while sigtimedwait(&pipeSignal, nil, &now) == SIGPIPE {}
+            pthread_sigmask(SIG_SETMASK, &savedMask, nil)
+        }
+
+        guard let stdinPipe = Self.makePipe() else {
+            return Result(termination: .couldNotStart("cannot make a pipe: \(String(cString: strerror(errno)))"), output: "", timeout: timeout)
+        }
+        guard let outputPipe = Self.makePipe() else {
+            close(stdinPipe.read)
+            close(stdinPipe.write)
+            return Result(termination: .couldNotStart("cannot make a pipe: \(String(cString: strerror(errno)))"), output: "", timeout: timeout)
+        }
+
+        let spawned = Self.spawn(arguments, stdin: stdinPipe.read, output: outputPipe.write)
+        close(stdinPipe.read)
+        close(outputPipe.write)
+        guard case .success(let pid) = spawned else {
+            close(stdinPipe.write)
+            close(outputPipe.read)
+            if case .failure(let e) = spawned {
+                return Result(termination: .couldNotStart("cannot run \(program): \(e.message)"), output: "", timeout: timeout)
+            }
+            return Result(termination: .couldNotStart("cannot run \(program)"), output: "", timeout: timeout)
+        }
+
+        _ = fcntl(stdinPipe.write, F_SETFL, fcntl(stdinPipe.write, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(outputPipe.read, F_SETFL, fcntl(outputPipe.read, F_GETFL) | O_NONBLOCK)
+        var writeFD: Int32 = stdinPipe.write
+        var readFD: Int32 = outputPipe.read
+        let bytes = [UInt8](input)
+        var written = 0
+        var output: [UInt8] = []
+        let keep = 4096
+
+        func pumpInput() {
+            while writeFD >= 0 {
+                if written == bytes.count {
+                    close(writeFD)
+                    writeFD = -1
+                    return
+                }
+                let n = bytes.withUnsafeBytes { write(writeFD, $0.baseAddress! + written, bytes.count - written) }
+                if n > 0 {
+                    written += n
+                } else if n < 0, errno == EINTR {
+                    continue
+                } else if n < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+                    return
+                } else {
+                    // EPIPE: it stopped reading. Its exit status tells the rest.
+                    close(writeFD)
+                    writeFD = -1
+                }
+            }
+        }
+        func drainOutput() {
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while readFD >= 0 {
+                let n = chunk.withUnsafeMutableBytes { read(readFD, $0.baseAddress, $0.count) }
+                if n > 0 {
+                    if output.count < keep { output += chunk[0..<min(n, keep - output.count)] }
+                } else if n < 0, errno == EINTR {
+                    continue
+                } else if n < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+                    return
+                } else {
+                    close(readFD)
+                    readFD = -1
+                }
+            }
+        }
+
+        let deadline = Self.monotonicSeconds() + timeout
+        var status: Int32 = 0
+        var termination: Termination?
+        var pauseMS: Int32 = 1
+        pumpInput()
+        while termination == nil {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid {
+                termination = Self.termination(status)
+                break
+            }
+            if r < 0, errno != EINTR {
+                termination = .exited(-1)
+                break
+            }
+            let left = deadline - Self.monotonicSeconds()
+            if left <= 0 {
+                kill(pid, SIGKILL)
+                while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+                termination = .timedOut
+                break
+            }
+            var fds: [pollfd] = []
+            if writeFD >= 0 { fds.append(pollfd(fd: writeFD, events: Int16(POLLOUT), revents: 0)) }
+            if readFD >= 0 { fds.append(pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)) }
+            let wait = min(pauseMS, Int32((left * 1000).rounded(.up)))
+            if fds.isEmpty {
+                usleep(UInt32(wait) * 1000)
+            } else {
+                _ = poll(&fds, nfds_t(fds.count), wait)
+            }
+            pumpInput()
+            drainOutput()
+            pauseMS = min(pauseMS * 2, 25)
+        }
+        // What it wrote before it ended; a server it left behind may hold the
+        // pipe open, so read only what is there.
+        drainOutput()
+        if writeFD >= 0 { close(writeFD) }
+        if readFD >= 0 { close(readFD) }
+        return Result(termination: termination ?? .exited(-1), output: String(decoding: output, as: UTF8.self), timeout: timeout)
+    }
+
+    /// True when `name` is an executable file in one of PATH's folders.
+    public static func isOnPath(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        guard !name.contains("/") else { return access(name, X_OK) == 0 }
+        for dir in (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") where !dir.isEmpty {
+            let path = "\(dir)/\(name)"
+            var info = stat()
+            if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, access(path, X_OK) == 0 { return true }
+        }
+        return false
+    }
+
+    // MARK: - Plumbing
+
+    private struct SpawnError: Error { var message: String }
+
+    private static func spawn(_ arguments: [String], stdin: Int32, output: Int32) -> Swift.Result<pid_t, SpawnError> {
+        #if os(Linux)
+        var actions = posix_spawn_file_actions_t()
+        var attr = posix_spawnattr_t()
+        #else
+        var actions: posix_spawn_file_actions_t?
+        var attr: posix_spawnattr_t?
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        posix_spawn_file_actions_adddup2(&actions, output, 1)
+        posix_spawn_file_actions_adddup2(&actions, output, 2)
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        sigdelset(&all, SIGKILL)
+        sigdelset(&all, SIGSTOP)
+        posix_spawnattr_setsigmask(&attr, &none)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        #if os(Linux)
+        // Nothing of coclick's but the three pipes: glibc 2.34 and later can say so.
+        if let closeFrom = addCloseFrom { _ = closeFrom(&actions, 3) }
+        let flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | spawnSetSID
+        #else
+        let flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID | POSIX_SPAWN_CLOEXEC_DEFAULT
+        #endif
+        posix_spawnattr_setflags(&attr, Int16(flags))
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, arguments[0], &actions, &attr, argv, environ)
+        guard rc == 0 else { return .failure(SpawnError(message: String(cString: strerror(rc)))) }
+        return .success(pid)
+    }
+
+    /// A pipe whose ends close on exec (the child gets its own copies).
+    private static func makePipe() -> (read: Int32, write: Int32)? {
+        // (pipe2 is hidden from Swift behind _GNU_SOURCE; closefrom covers the short gap.)
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { return nil }
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        return (fds[0], fds[1])
+    }
+
+    private static func termination(_ status: Int32) -> Termination {
+        let sig = status & 0x7f
+        return sig == 0 ? .exited((status >> 8) & 0xff) : .signaled(sig)
+    }
+
+    private static func monotonicSeconds() -> TimeInterval {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return TimeInterval(ts.tv_sec) + TimeInterval(ts.tv_nsec) / 1e9
+    }
+}
+
+#if os(Linux)
+/// glibc's POSIX_SPAWN_SETSID (since 2.26), hidden from Swift behind _GNU_SOURCE.
+private let spawnSetSID: Int32 = 0x80
+
+private typealias CloseFromFunction = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+/// posix_spawn_file_actions_addclosefrom_np, where glibc has it (2.34 and later).
+private let addCloseFrom: CloseFromFunction? = {
+    guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+    return unsafeBitCast(symbol, to: CloseFromFunction.self)
+}()
+#endif
