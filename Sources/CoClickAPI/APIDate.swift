@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A timestamp as the API writes it: ISO 8601 with optional fractional
 /// seconds and any UTC offset. The offset is kept so a screen can show the
@@ -34,7 +38,7 @@ public struct APIDate: Sendable, Hashable, Codable, Comparable {
 
     /// Parses `YYYY-MM-DDTHH:MM[:SS[.fff…]](Z|±HH:MM|±HHMM|±HH)`; a space may replace `T`.
     public static func parse(_ text: String) -> APIDate? {
-        let s = Array(text.trimmingCharacters(in: .whitespaces).utf8)
+        let s = Array(text.trimmed.utf8)
         var i = 0
         func digits(_ n: Int) -> Int? {
             guard i + n <= s.count else { return nil }

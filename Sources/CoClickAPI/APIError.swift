@@ -1,4 +1,3 @@
-import Foundation
 
 /// Everything a call to the API can fail with, each with a sentence a person
 /// understands. No case ever carries the secret key or a token.
@@ -25,6 +24,10 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidResponse(String)
     /// A setting the client cannot use (bad base URL, missing credentials).
     case configuration(String)
+    /// A request that is never retried (`POST /meetings`) was sent in full
+    /// and its answer lost (the inner error says how): it may have been
+    /// carried out. Every other failure of such a request means it was not.
+    indirect case unconfirmed(APIError)
 
     public var description: String {
         switch self {
@@ -51,6 +54,8 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the API sent a response that is not the expected JSON: \(detail)"
         case .configuration(let m):
             return m
+        case .unconfirmed(let inner):
+            return inner.description
         }
     }
 
@@ -60,5 +65,27 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case .server, .maintenance, .timeout, .offline, .invalidResponse: return true
         default: return false
         }
+    }
+
+    /// The request was sent and then no readable answer came back: a timeout,
+    /// a dropped connection, an unreadable reply. (A refused connection or a
+    /// TLS failure never gets that far: the request is not sent.)
+    var answerMayBeLost: Bool {
+        switch self {
+        case .timeout, .offline, .invalidResponse: return true
+        default: return false
+        }
+    }
+
+    /// The failure itself, without the `.unconfirmed` wrapper.
+    public var underlying: APIError {
+        if case .unconfirmed(let inner) = self { return inner.underlying }
+        return self
+    }
+
+    /// True for `.unconfirmed`: the request was sent, so what it asked for may have happened.
+    public var mayHaveBeenCarriedOut: Bool {
+        if case .unconfirmed = self { return true }
+        return false
     }
 }

@@ -1,6 +1,7 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
 #endif
 import Logging
 
@@ -21,7 +22,7 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// The wait before try `attempt + 1` (attempt counts from 1): full-range jitter in [d/2, d].
     public func delay(afterAttempt attempt: Int) -> TimeInterval {
-        let d = min(maxDelay, baseDelay * pow(2, Double(attempt - 1)))
+        let d = min(maxDelay, baseDelay * Double(1 << min(30, max(0, attempt - 1))))
         return d * Double.random(in: 0.5...1.0)
     }
 }
@@ -29,26 +30,37 @@ public struct RetryPolicy: Sendable, Hashable {
 public struct ClientConfiguration: Sendable {
     public var baseURL: URL
     public var credentials: Credentials
-    /// Seconds a single request may take, connect included.
+    /// Seconds one operation (`meetings`, `meeting`, `createMeeting`,
+    /// `authenticate`) may take in all: its authentication, every attempt
+    /// and the waits between them.
     public var requestTimeout: TimeInterval
+    /// When set, nothing this client does runs past it: a command's
+    /// `--timeout` bounds the whole command, however many requests it makes.
+    public var deadline: ContinuousClock.Instant?
     public var retry: RetryPolicy
     public var logger: Logger?
+    /// Proxies and CA certificates (`HTTPS_PROXY`, `NO_PROXY`, `SSL_CERT_FILE`, ...).
+    public var network: NetworkEnvironment
 
     public init(baseURL: URL, credentials: Credentials, requestTimeout: TimeInterval = 20,
-                retry: RetryPolicy = RetryPolicy(), logger: Logger? = nil) {
+                deadline: ContinuousClock.Instant? = nil, retry: RetryPolicy = RetryPolicy(),
+                logger: Logger? = nil, network: NetworkEnvironment = .process) {
         self.baseURL = baseURL
         self.credentials = credentials
         self.requestTimeout = requestTimeout
+        self.deadline = deadline
         self.retry = retry
         self.logger = logger
+        self.network = network
     }
 }
 
-/// The CoClick API over URLSession. Keeps the bearer token in memory, renews
-/// it a minute before it expires, and re-authenticates once on a 401.
+/// The CoClick API over AsyncHTTPClient (see `Transport`). Keeps the bearer
+/// token in memory, renews it a minute before it expires, and
+/// re-authenticates once on a 401.
 public actor CoClickClient {
     public nonisolated let configuration: ClientConfiguration
-    private let session: URLSession
+    private var transport: Transport?
     private let now: @Sendable () -> Date
     private var current: AuthSession?
     /// When `current` was obtained: short-lived tokens renew at half their life, not a minute before.
@@ -61,18 +73,7 @@ public actor CoClickClient {
     public init(configuration: ClientConfiguration, now: @escaping @Sendable () -> Date = { Date() }) {
         self.configuration = configuration
         self.now = now
-        let cfg = URLSessionConfiguration.ephemeral
-        cfg.timeoutIntervalForRequest = configuration.requestTimeout
-        cfg.timeoutIntervalForResource = configuration.requestTimeout * 2
-        cfg.httpShouldSetCookies = false
-        cfg.httpCookieAcceptPolicy = .never
-        cfg.urlCache = nil
-        cfg.requestCachePolicy = .reloadIgnoringLocalCacheData
-        cfg.httpAdditionalHeaders = ["User-Agent": "coclick/0.1", "Accept": "application/json"]
-        session = URLSession(configuration: cfg)
     }
-
-    deinit { session.invalidateAndCancel() }
 
     /// The company name of the last authentication, if any.
     public var company: String? { current?.company }
@@ -82,8 +83,12 @@ public actor CoClickClient {
     /// `POST /authenticate`. Concurrent callers share one request.
     @discardableResult
     public func authenticate() async throws -> AuthSession {
+        try await authenticate(by: operationDeadline())
+    }
+
+    private func authenticate(by deadline: ContinuousClock.Instant) async throws -> AuthSession {
         if let pendingAuth { return try await pendingAuth.value }
-        let task = Task { try await self.requestToken() }
+        let task = Task { try await self.requestToken(by: deadline) }
         pendingAuth = task
         defer { pendingAuth = nil }
         let issued = now()
@@ -95,15 +100,19 @@ public actor CoClickClient {
 
     /// A token that is valid for at least the renewal margin, authenticating if needed.
     public func validSession() async throws -> AuthSession {
+        try await validSession(by: operationDeadline())
+    }
+
+    private func validSession(by deadline: ContinuousClock.Instant) async throws -> AuthSession {
         if let s = current {
             let lifetime = s.expiresAt.date.timeIntervalSince(currentIssuedAt)
             let margin = min(Self.renewalMargin, max(0, lifetime / 2))
             if s.expiresAt.date.timeIntervalSince(now()) > margin { return s }
         }
-        return try await authenticate()
+        return try await authenticate(by: deadline)
     }
 
-    private func requestToken() async throws -> AuthSession {
+    private func requestToken(by deadline: ContinuousClock.Instant) async throws -> AuthSession {
         struct Body: Encodable {
             let secret_id: String
             let secret_key: String
@@ -113,98 +122,174 @@ public actor CoClickClient {
             throw APIError.configuration("no API key: set COCLICK_SECRET_ID and COCLICK_SECRET_KEY (or secret_id / secret_key in the config file)")
         }
         let body = try JSONEncoder().encode(Body(secret_id: creds.secretID, secret_key: creds.secretKey))
-        let (data, _) = try await send(method: "POST", path: "authenticate", body: body, authorized: false, retryable: true)
-        return try decode(AuthSession.self, from: data, what: "an authentication token")
+        let response = try await send(method: "POST", path: "authenticate", body: body, authorized: false, retryable: true, deadline: deadline)
+        return try decode(AuthSession.self, from: response.body, what: "an authentication token")
     }
 
     // MARK: Meetings
 
-    /// One page of `GET /meetings`.
+    /// One page of `GET /meetings`; `body` keeps the server's bytes.
     public func meetings(_ query: MeetingQuery) async throws -> MeetingPage {
-        let headers = ["X-Page": String(query.page), "X-Per": String(query.per)]
-        let (data, response) = try await send(method: "GET", path: "meetings", query: query.queryString, headers: headers, retryable: true)
-        let list = try decode([Meeting].self, from: data, what: "a list of meetings")
-        func number(_ header: String) -> Int? {
-            response.value(forHTTPHeaderField: header).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        }
-        let total = number("X-Total")
-        let link = response.value(forHTTPHeaderField: "Link").map { $0.contains("rel=\"next\"") || $0.contains("rel=next") }
-        // A server may clamp the page size (e.g. X-Per 500 -> 100): count with what it used.
-        let per = number("X-Per").flatMap { $0 > 0 ? $0 : nil } ?? query.per
-        return MeetingPage(meetings: list, page: query.page, per: per, total: total, linkHasNext: link)
+        try await meetings(query, deadline: operationDeadline())
     }
 
-    /// Every page from `query.page` on, until a short page (or the totals say the end).
-    public func allMeetings(_ query: MeetingQuery, maxPages: Int = 1000) async throws -> [Meeting] {
+    private func meetings(_ query: MeetingQuery, deadline: ContinuousClock.Instant) async throws -> MeetingPage {
+        let headers = [("X-Page", String(query.page)), ("X-Per", String(query.per))]
+        let response = try await send(method: "GET", path: "meetings", query: query.queryString, headers: headers, retryable: true, deadline: deadline)
+        let list = try decode([Meeting].self, from: response.body, what: "a list of meetings")
+        func number(_ header: String) -> Int? {
+            response.header(header).flatMap { Int($0.trimmed) }
+        }
+        let total = number("X-Total")
+        let link = response.header("Link").map { $0.contains("rel=\"next\"") || $0.contains("rel=next") }
+        // A server may clamp the page size (e.g. X-Per 500 -> 100): count with what it used.
+        let per = number("X-Per").flatMap { $0 > 0 ? $0 : nil } ?? query.per
+        var page = MeetingPage(meetings: list, page: query.page, per: per, total: total, linkHasNext: link)
+        page.body = response.body
+        return page
+    }
+
+    /// Every page from `query.page` on. The API documents no totals and a
+    /// server may clamp `X-Per` without saying so, so a page is the last only
+    /// when it is empty or shorter than the first page (1,000 meetings at 100
+    /// a page: 11 requests). A server that ignores `X-Page` (the same first
+    /// meeting twice) also ends the walk.
+    public func allPages(_ query: MeetingQuery, maxPages: Int = 10_000) async throws -> [MeetingPage] {
+        let deadline = operationDeadline(pages: true)
         var q = query
-        var out: [Meeting] = []
+        var pages: [MeetingPage] = []
+        var firstCount: Int?
         for _ in 0..<maxPages {
-            let page = try await meetings(q)
-            out += page.meetings
-            guard page.hasMore else { break }
+            let page = try await meetings(q, deadline: deadline)
+            if page.meetings.isEmpty { pages.append(page); break }
+            if let previousFirst = pages.last?.meetings.first?.id, previousFirst == page.meetings.first?.id { break }
+            pages.append(page)
+            if let firstCount {
+                if page.meetings.count < firstCount { break }
+            } else {
+                firstCount = page.meetings.count
+            }
             q.page += 1
         }
-        return out
+        return pages
+    }
+
+    /// The meetings of every page from `query.page` on (see `allPages`).
+    public func allMeetings(_ query: MeetingQuery, maxPages: Int = 10_000) async throws -> [Meeting] {
+        try await allPages(query, maxPages: maxPages).flatMap(\.meetings)
     }
 
     /// `GET /meetings/<id>`.
     public func meeting(id: String) async throws -> Meeting {
-        let trimmed = id.trimmingCharacters(in: .whitespaces)
+        try await meetingResponse(id: id).meeting
+    }
+
+    /// `GET /meetings/<id>`, with the server's bytes.
+    public func meetingResponse(id: String) async throws -> (meeting: Meeting, body: Data) {
+        let trimmed = id.trimmed
         guard !trimmed.isEmpty else { throw APIError.notFound("a meeting id is required") }
         do {
-            let (data, _) = try await send(method: "GET", path: "meetings/" + MeetingQuery.percentEncode(trimmed), retryable: true)
-            return try decode(Meeting.self, from: data, what: "a meeting")
+            let response = try await send(method: "GET", path: "meetings/" + MeetingQuery.percentEncode(trimmed), retryable: true, deadline: operationDeadline())
+            return (try decode(Meeting.self, from: response.body, what: "a meeting"), response.body)
         } catch APIError.notFound {
             throw APIError.notFound("no meeting with id \(trimmed)")
         }
     }
 
-    /// `POST /meetings`. Never retried on its own: a lost answer may mean it was created.
+    /// `POST /meetings`. Never retried on its own. When the request was sent
+    /// and its answer lost (a timeout, a dropped connection, an unreadable
+    /// reply), it throws `.unconfirmed`: the meeting may exist. Any other
+    /// failure means it was not created.
     public func createMeeting(_ new: NewMeeting) async throws -> Meeting {
+        try await createMeetingResponse(new).meeting
+    }
+
+    /// `POST /meetings`, with the server's bytes.
+    public func createMeetingResponse(_ new: NewMeeting) async throws -> (meeting: Meeting, body: Data) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         let body = try encoder.encode(new)
-        let (data, _) = try await send(method: "POST", path: "meetings", body: body, retryable: false)
-        if let errors = Self.validationErrors(in: data), !errors.isEmpty {
+        let response = try await send(method: "POST", path: "meetings", body: body, retryable: false, deadline: operationDeadline())
+        if let errors = Self.validationErrors(in: response.body), !errors.isEmpty {
             throw APIError.validation(errors)
         }
-        return try decode(Meeting.self, from: data, what: "the created meeting")
+        do {
+            return (try decode(Meeting.self, from: response.body, what: "the created meeting"), response.body)
+        } catch let error as APIError {
+            // A 2xx came back but cannot be read: it was probably created.
+            throw APIError.unconfirmed(error)
+        }
     }
 
     // MARK: Transport
 
-    private func url(path: String, query: String) -> URL {
+    /// A raw request to the API, for callers that need the server's bytes:
+    /// authenticated, retried (when `retryable`) and bounded like every other call.
+    public func send(
+        method: String, path: String, query: String = "", headers: [(String, String)] = [],
+        body: Data? = nil, retryable: Bool
+    ) async throws -> APIResponse {
+        try await send(method: method, path: path, query: query, headers: headers, body: body, authorized: true,
+                       retryable: retryable, deadline: operationDeadline())
+    }
+
+    /// The latest moment an operation may end: the client's deadline, else
+    /// (for one operation) one attempt per retry with its waits, or (for a
+    /// walk over pages) no limit of its own.
+    private func operationDeadline(pages: Bool = false) -> ContinuousClock.Instant {
+        if let d = configuration.deadline { return d }
+        let attempts = Double(configuration.retry.maxAttempts)
+        let seconds = pages ? 86_400 : configuration.requestTimeout * (attempts + 1) + configuration.retry.maxDelay * attempts
+        return ContinuousClock.now.advanced(by: .milliseconds(Int64(seconds * 1000)))
+    }
+
+    private func url(path: String, query: String) -> String {
         var base = configuration.baseURL.absoluteString
         if base.hasSuffix("/") { base.removeLast() }
-        let text = base + "/" + path + (query.isEmpty ? "" : "?" + query)
-        return URL(string: text) ?? configuration.baseURL
+        return base + "/" + path + (query.isEmpty ? "" : "?" + query)
+    }
+
+    private func openTransport() throws -> Transport {
+        if let transport { return transport }
+        let url = configuration.baseURL
+        let t = try Transport.forURL(scheme: url.scheme ?? "https", host: url.host ?? "", environment: configuration.network)
+        transport = t
+        return t
     }
 
     private func send(
-        method: String, path: String, query: String = "", headers: [String: String] = [:],
-        body: Data? = nil, authorized: Bool = true, retryable: Bool
-    ) async throws -> (Data, HTTPURLResponse) {
+        method: String, path: String, query: String = "", headers: [(String, String)] = [],
+        body: Data? = nil, authorized: Bool = true, retryable: Bool, deadline: ContinuousClock.Instant
+    ) async throws -> APIResponse {
+        let transport = try openTransport()
+        let label = "\(method) /\(path)\(query.isEmpty ? "" : "?" + query)"
         var attempt = 0
         var reauthenticated = false
         while true {
             attempt += 1
-            var request = URLRequest(url: url(path: path, query: query))
-            request.httpMethod = method
-            request.timeoutInterval = configuration.requestTimeout
-            for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
-            if let body {
-                request.httpBody = body
-                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            }
+            var h: [(String, String)] = [("User-Agent", "coclick/0.1"), ("Accept", "application/json")]
+            h += headers
+            if body != nil { h.append(("Content-Type", "application/json")) }
             if authorized {
-                let token = try await validSession().token
-                request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization")
+                let token = try await validSession(by: deadline).token
+                h.append(("Authorization", "Bearer " + token))
             }
+            let attemptDeadline = min(deadline, ContinuousClock.now.advanced(by: .milliseconds(Int64(configuration.requestTimeout * 1000))))
+            let started = ContinuousClock.now
             do {
-                let (data, response) = try await perform(request, label: "\(method) /\(path)\(query.isEmpty ? "" : "?" + query)")
-                switch response.statusCode {
+                let response: APIResponse
+                do {
+                    response = try await transport.perform(method: method, url: url(path: path, query: query), headers: h, body: body, deadline: attemptDeadline)
+                } catch {
+                    configuration.logger?.warning("\(label) failed", metadata: ["error": "\(error.error)", "sent": "\(error.sent)"])
+                    // A request that was sent and never answered may have been carried out.
+                    if !retryable, error.sent, error.error.answerMayBeLost { throw APIError.unconfirmed(error.error) }
+                    throw error.error
+                }
+                configuration.logger?.info("\(label) -> \(response.status)", metadata: ["ms": "\(started.duration(to: .now).milliseconds)", "bytes": "\(response.body.count)"])
+                switch response.status {
                 case 200..<300:
-                    return (data, response)
+                    return response
                 case 401 where authorized && !reauthenticated:
                     // The token may have been revoked or expired early: one fresh token, one retry.
                     reauthenticated = true
@@ -212,50 +297,17 @@ public actor CoClickClient {
                     attempt -= 1
                     continue
                 default:
-                    throw Self.error(status: response.statusCode, body: data)
+                    throw Self.error(status: response.status, body: response.body)
                 }
             } catch let error as APIError {
                 guard retryable, error.isTransient, attempt < configuration.retry.maxAttempts else { throw error }
                 let wait = configuration.retry.delay(afterAttempt: attempt)
+                let waitDuration = Duration.milliseconds(Int64(wait * 1000))
+                // No time left for another try: say what went wrong rather than wait.
+                guard ContinuousClock.now.advanced(by: waitDuration) < deadline else { throw error }
                 configuration.logger?.info("retrying after error", metadata: ["error": "\(error)", "attempt": "\(attempt)", "wait_ms": "\(Int(wait * 1000))"])
-                try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+                try await Task.sleep(for: waitDuration)
             }
-        }
-    }
-
-    private func perform(_ request: URLRequest, label: String) async throws -> (Data, HTTPURLResponse) {
-        let started = Date()
-        do {
-            let (data, response) = try await session.data(for: request)
-            guard let http = response as? HTTPURLResponse else {
-                throw APIError.invalidResponse("not an HTTP response")
-            }
-            configuration.logger?.info("\(label) -> \(http.statusCode)", metadata: ["ms": "\(Int(Date().timeIntervalSince(started) * 1000))", "bytes": "\(data.count)"])
-            return (data, http)
-        } catch let error as APIError {
-            throw error
-        } catch {
-            let mapped = Self.error(transport: error)
-            configuration.logger?.warning("\(label) failed", metadata: ["error": "\(mapped)"])
-            throw mapped
-        }
-    }
-
-    static func error(transport error: Error) -> APIError {
-        if error is CancellationError { return .offline("cancelled") }
-        guard let u = error as? URLError else { return .offline(String(describing: type(of: error))) }
-        switch u.code {
-        case .timedOut: return .timeout
-        case .cannotConnectToHost: return .offline("connection refused")
-        case .cannotFindHost, .dnsLookupFailed: return .offline("host not found")
-        case .notConnectedToInternet: return .offline("no network connection")
-        case .networkConnectionLost: return .offline("connection lost")
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-             .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
-            return .offline("TLS handshake failed")
-        case .badServerResponse, .cannotParseResponse: return .invalidResponse("malformed HTTP response")
-        case .cancelled: return .offline("cancelled")
-        default: return .offline("network error \(u.code.rawValue)")
         }
     }
 
@@ -288,12 +340,18 @@ public actor CoClickClient {
             return try JSONDecoder().decode(T.self, from: data)
         } catch {
             let detail: String
-            if (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) == nil {
-                detail = data.isEmpty ? "empty body where \(what) was expected" : "body is not JSON (expected \(what))"
+            if data.isEmpty {
+                detail = "empty body where \(what) was expected"
+            } else if (try? JSONValue.parse(String(decoding: data, as: UTF8.self))) == nil {
+                detail = "body is not JSON (expected \(what))"
             } else {
                 detail = "JSON is not \(what)"
             }
             throw APIError.invalidResponse(detail)
         }
     }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

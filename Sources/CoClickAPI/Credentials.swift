@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The API key pair. The secret key never appears in a description, a dump
 /// or a log line: every printable form of this value redacts it.
@@ -21,7 +25,7 @@ public enum APIEndpoint {
     /// Parses and checks a base URL: http(s) only, and plain `http://` only to
     /// a loopback host unless the user explicitly allows it.
     public static func baseURL(_ text: String, allowInsecureHTTP: Bool = false) throws -> URL {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed
         guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
               let host = url.host, !host.isEmpty else {
             throw APIError.configuration("API URL '\(trimmed)' is not a valid URL (expected e.g. https://www.coclick.io/api/v1)")
@@ -38,7 +42,7 @@ public enum APIEndpoint {
     }
 
     public static func isLoopback(_ host: String) -> Bool {
-        let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let h = host.lowercased().filter { $0 != "[" && $0 != "]" }
         return h == "localhost" || h == "::1" || h.hasPrefix("127.")
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Dates as people type them, read in a time zone (`zone`); the result keeps
 /// that zone's offset so the exact timestamp sent can be shown.
@@ -54,7 +58,7 @@ public enum DateInput {
     }
 
     public static func parseDetailed(_ raw: String, now: Date = Date(), zone: TimeZone = .current) -> Result<Parsed, Failure> {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = raw.trimmed
         guard !trimmed.isEmpty else { return .failure(Failure(.empty, "is required")) }
         let shown = echo(trimmed)
         func unreadable() -> Failure { Failure(.unreadable, "'\(shown)' is not a date (\(examples))") }
@@ -186,7 +190,7 @@ public enum DateInput {
     /// Splits into words, keeping `am`/`pm` with their number (`9 am` -> `9am`) and `,` apart.
     static func tokenize(_ s: String) -> [String] {
         var out: [String] = []
-        for word in s.replacingOccurrences(of: ",", with: " , ").split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+        for word in s.replacing(",", with: " , ").split(whereSeparator: { $0 == " " || $0 == "\t" }) {
             let w = String(word)
             if (w == "am" || w == "pm"), let last = out.last, last.allSatisfy({ $0.isNumber || $0 == ":" }) {
                 out[out.count - 1] = last + w

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Any JSON value. `custom_data` is free-form, so it is carried as this and
 /// printed back exactly (integers stay integers).
@@ -77,9 +81,8 @@ public struct JSONTextError: Error, Sendable, CustomStringConvertible {
 
     static func describe(_ error: Error) -> String {
         if case DecodingError.dataCorrupted(let ctx) = error {
-            if let underlying = ctx.underlyingError as NSError?,
-               let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
-                return "invalid JSON: \(detail)"
+            if let underlying = ctx.underlyingError {
+                return "invalid JSON: \(String(reflecting: underlying))"
             }
             return "invalid JSON: \(ctx.debugDescription)"
         }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A meeting's status. The API documents four values; anything else a server
 /// sends is kept as `.other` rather than failing the whole list.

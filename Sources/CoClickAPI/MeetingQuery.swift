@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A typed `GET /meetings` query: ransack `q[...]` filters plus the
 /// `X-Page` / `X-Per` pagination headers.
@@ -45,6 +49,22 @@ public struct MeetingQuery: Sendable, Hashable {
         parameters.map { "\(Self.percentEncode($0.0))=\(Self.percentEncode($0.1))" }.joined(separator: "&")
     }
 
+    /// Decodes `%XX` escapes (invalid ones are kept as they are).
+    public static func percentDecode(_ s: String) -> String {
+        var bytes: [UInt8] = []
+        var it = Array(s.utf8)[...]
+        while let b = it.popFirst() {
+            if b == UInt8(ascii: "%"), it.count >= 2,
+               let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(v)
+                it = it.dropFirst(2)
+            } else {
+                bytes.append(b)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Encodes everything except RFC 3986 unreserved characters, so `+`, `&`,
     /// `=`, brackets and spaces all survive the trip.
     public static func percentEncode(_ s: String) -> String {
@@ -73,6 +93,8 @@ public struct MeetingPage: Sendable, Hashable {
     public var total: Int?
     /// True when a `Link` header names a next page; nil when there is no `Link` header.
     public var linkHasNext: Bool?
+    /// The server's bytes for this page (a JSON array), for `--json`.
+    public var body: Data = Data()
 
     public init(meetings: [Meeting], page: Int, per: Int, total: Int? = nil, linkHasNext: Bool? = nil) {
         self.meetings = meetings

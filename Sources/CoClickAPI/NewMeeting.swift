@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The body of `POST /meetings`.
 public struct NewMeeting: Sendable, Hashable, Encodable {
@@ -56,12 +60,12 @@ public struct NewMeeting: Sendable, Hashable, Encodable {
     public func validate(now: Date = Date()) -> ValidationErrors {
         var e: [String: [String]] = [:]
         func add(_ f: String, _ m: String) { e[f, default: []].append(m) }
-        if user.trimmingCharacters(in: .whitespaces).isEmpty {
+        if user.trimmed.isEmpty {
             add("user", "is required")
         } else if !MeetingRules.isEmail(user) {
             add("user", "is not an email address")
         }
-        if cobrowsingURL.trimmingCharacters(in: .whitespaces).isEmpty {
+        if cobrowsingURL.trimmed.isEmpty {
             add("cobrowsing_url", "is required")
         } else if !MeetingRules.isWebURL(cobrowsingURL) {
             add("cobrowsing_url", "must be an http(s) URL")

@@ -23,12 +23,12 @@ struct ListQuery: Sendable {
     var page = 1
     var per = defaultPer
 
-    init(query: String, page pageHeader: String?, per perHeader: String?) throws {
+    init(query: String, page pageHeader: String?, per perHeader: String?, maxPer: Int = ListQuery.maxPer) throws {
         if let p = pageHeader {
             page = max(1, try Self.integer(p, "X-Page"))
         }
         if let p = perHeader {
-            per = min(Self.maxPer, max(1, try Self.integer(p, "X-Per")))
+            per = min(max(1, maxPer), max(1, try Self.integer(p, "X-Per")))
         }
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

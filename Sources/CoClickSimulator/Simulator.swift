@@ -1,7 +1,10 @@
 import CoClickAPI
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
+import NIOSSL
 // Part of Hummingbird's own dependency graph; needed to stop the server
 // gracefully (cancelling it instead can drop accepted connections and trap in
 // NIOAsyncWriter's deinit).
@@ -79,8 +82,19 @@ public final class Simulator: Sendable {
             }
         }
         let logger = Logger(label: "coclick.simulator", factory: { _ in SwiftLogNoOpLogHandler() })
+        let serverBuilder: HTTPServerBuilder
+        if let tls = options.tls {
+            let config = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificateFile).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.privateKeyFile, format: .pem))
+            )
+            serverBuilder = try .tls(.http1(), tlsConfiguration: config)
+        } else {
+            serverBuilder = .http1()
+        }
         let app = Application(
             responder: SimulatorResponder(core: core),
+            server: serverBuilder,
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "coclick-simulator"),
             onServerRunning: { channel in
                 if let port = channel.localAddress?.port {
@@ -108,7 +122,7 @@ public final class Simulator: Sendable {
             }
         }
         let host = Self.urlHost(options.host)
-        let origin = "http://\(host):\(port)"
+        let origin = "\(options.tls == nil ? "http" : "https")://\(host):\(port)"
         core.state.withLock { $0.origin = origin }
         guard let url = URL(string: origin + Self.apiBasePath) else { throw SimulatorError.noPort }
         server.withLock { s in

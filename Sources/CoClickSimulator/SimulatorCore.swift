@@ -195,7 +195,7 @@ final class SimulatorCore: Sendable {
     private func list(query: String, headers: [String: String]) -> SimResponse {
         let filter: ListQuery
         do {
-            filter = try ListQuery(query: query, page: headers["x-page"], per: headers["x-per"])
+            filter = try ListQuery(query: query, page: headers["x-page"], per: headers["x-per"], maxPer: options.maxPerPage)
         } catch let e as ListQuery.Invalid {
             return .error(400, "Bad Request: \(e.message)")
         } catch {
@@ -205,11 +205,11 @@ final class SimulatorCore: Sendable {
         let all = state.withLock { $0.meetings }
         let matching = filter.apply(to: all, now: at)
         let page = Array(matching[filter.range(count: matching.count)])
-        return .json(200, .array(page.map { $0.listJSON(now: at) }), headers: [
+        return .json(200, .array(page.map { $0.listJSON(now: at) }), headers: options.pageHeaders ? [
             ("X-Total", String(matching.count)),
             ("X-Page", String(filter.page)),
             ("X-Per", String(filter.per)),
-        ])
+        ] : [])
     }
 
     private func detail(id: String) -> SimResponse {

@@ -71,6 +71,14 @@ public struct SimulatorOptions: Sendable {
     public var now: @Sendable () -> Date
     /// Called once for every request received (API and admin), e.g. to print an access log.
     public var onRequest: (@Sendable (SimulatorRequest) -> Void)?
+    /// The largest page `GET /meetings` serves: a larger `X-Per` is clamped to it.
+    public var maxPerPage = 100
+    /// Whether list answers carry `X-Total`, `X-Page` and `X-Per`. The
+    /// documentation promises none, so a client must not need them: turn
+    /// them off to serve like a server that clamps `X-Per` silently.
+    public var pageHeaders = true
+    /// Serve HTTPS with this certificate and key (PEM files) instead of HTTP.
+    public var tls: SimulatorTLS?
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, credentials: Credentials = Simulator.demoCredentials,
@@ -111,5 +119,16 @@ public struct SimulatorRequest: Sendable, Hashable {
         self.path = path
         self.query = query
         self.receivedAt = receivedAt
+    }
+}
+
+/// A certificate chain and its private key, as PEM files, for an HTTPS simulator.
+public struct SimulatorTLS: Sendable, Hashable {
+    public var certificateFile: String
+    public var privateKeyFile: String
+
+    public init(certificateFile: String, privateKeyFile: String) {
+        self.certificateFile = certificateFile
+        self.privateKeyFile = privateKeyFile
     }
 }

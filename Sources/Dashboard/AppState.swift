@@ -165,17 +165,10 @@ public struct AppState: Sendable {
         return details[id] ?? meetings.first(where: { $0.id == id })
     }
 
+    /// Where each part of the screen is, at this size.
+    public var geometry: ScreenGeometry { ScreenGeometry(width: width, height: height) }
     /// Rows of meetings that fit between header and footer.
-    public var listVisibleRows: Int { max(1, height - Layout.listChromeRows) }
+    public var listVisibleRows: Int { geometry.listRows }
     /// Lines of detail text that fit between header and footer.
-    public var detailVisibleRows: Int { max(1, height - Layout.detailChromeRows) }
-}
-
-/// Row counts shared by the reducer (scrolling) and the screens (drawing).
-public enum Layout {
-    /// Header (title, filter line, column titles) and footer (message/hints, status).
-    public static let listChromeRows = 5
-    public static let detailChromeRows = 4
-    public static let minWidth = 40
-    public static let minHeight = 10
+    public var detailVisibleRows: Int { geometry.detailRows }
 }

@@ -1,15 +1,10 @@
 import CoClickAPI
 
 extension APIError {
-    /// The request may have reached the server and been carried out, but no
-    /// answer came back: a timeout, a dropped connection, an unreadable reply.
-    /// A refused connection or an unknown host never reached it.
-    var createMayHaveSucceeded: Bool {
-        switch self {
-        case .timeout, .invalidResponse: return true
-        case .offline(let detail):
-            return !["connection refused", "host not found", "no network connection", "TLS handshake failed"].contains(detail)
-        default: return false
-        }
-    }
+    /// The create was sent and its answer lost: the meeting may exist. The
+    /// client says so with a typed error (`.unconfirmed`), thrown only when
+    /// the whole request was written to the connection; a request that timed
+    /// out before it went out (e.g. while authenticating), a refused
+    /// connection or a TLS failure was not carried out.
+    var createMayHaveSucceeded: Bool { mayHaveBeenCarriedOut }
 }

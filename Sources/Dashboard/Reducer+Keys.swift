@@ -18,7 +18,7 @@ extension Reducer {
 
     static func helpKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         let total = state.helpLines.count
-        let visible = max(1, state.height - 4)
+        let visible = state.geometry.helpRows(lineCount: total)
         let maxScroll = max(0, total - visible)
         let command = state.keymap.command(for: key, in: .list)
         switch key {

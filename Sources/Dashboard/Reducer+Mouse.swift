@@ -75,7 +75,7 @@ extension Reducer {
 
     static func scrollHelp(_ state: inout AppState, by delta: Int) -> [Effect] {
         let total = state.helpLines.count
-        let maxScroll = max(0, total - max(1, state.height - 4))
+        let maxScroll = max(0, total - state.geometry.helpRows(lineCount: total))
         state.helpScroll = min(maxScroll, max(0, state.helpScroll + delta))
         return []
     }

@@ -103,7 +103,9 @@ extension Reducer {
             form.failure = "The API refused the meeting: see the marked fields"
         } else if error.createMayHaveSucceeded {
             form.outcomeUnknown = true
-            form.failure = mayExistText(state, error)
+            form.failure = mayExistText(state, error.underlying)
+        } else if error.isTransient {
+            form.failure = "Not created: " + error.description
         } else {
             form.failure = error.description
         }

@@ -181,7 +181,7 @@ enum Reducer {
 
     static func clampDetail(_ state: inout AppState) {
         guard let m = state.detailMeeting else { state.detailScroll = 0; return }
-        let total = DetailView.lines(for: m, loading: state.detailLoading, error: state.detailError, now: state.now, zone: state.timeZone, width: state.width).count
+        let total = DetailView.lines(for: m, loading: state.detailLoading, error: state.detailError, now: state.now, zone: state.timeZone, width: state.geometry.detailTextWidth).count
         state.detailScroll = max(0, min(state.detailScroll, total - state.detailVisibleRows))
     }
 }

@@ -205,65 +205,42 @@ public struct ThemeCatalog: Sendable {
 
     public func theme(named name: String) -> Theme? { themes.first(where: { $0.name == name }) }
 
-    /// Loads every theme; a bad file becomes a warning, never a crash.
-    public static func load(userDirectory: URL?, shippedDirectory: URL? = ThemeCatalog.shippedDirectory()) -> ThemeCatalog {
+    /// Loads every theme: the shipped ones (embedded in the binary, see
+    /// `scripts/embed-themes`), then the user's, which may replace them by
+    /// name. A bad file becomes a warning, never a crash.
+    public static func load(userDirectory: URL?, shipped: [(name: String, toml: String)] = ShippedThemes.files) -> ThemeCatalog {
         var themes: [Theme] = []
         var warnings: [String] = []
-        func loadDirectory(_ dir: URL) -> [Theme] {
+        for (name, toml) in shipped {
+            do {
+                themes.append(try Theme.parse(toml, name: name))
+            } catch {
+                warnings.append("shipped \(error)")
+            }
+        }
+        themes.sort { a, b in
+            let ia = shippedOrder.firstIndex(of: a.name) ?? Int.max, ib = shippedOrder.firstIndex(of: b.name) ?? Int.max
+            return ia != ib ? ia < ib : a.name < b.name
+        }
+        if let dir = userDirectory, FileManager.default.fileExists(atPath: dir.path) {
             let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
                 .filter { $0.hasSuffix(".toml") }.sorted()
-            var out: [Theme] = []
             for f in files {
                 let name = String(f.dropLast(5))
                 let url = dir.appendingPathComponent(f)
                 do {
                     let data = try Data(contentsOf: url)
                     guard data.count < 1_000_000 else { throw ThemeError(theme: name, message: "file is too large") }
-                    out.append(try Theme.parse(String(decoding: data, as: UTF8.self), name: name))
+                    let t = try Theme.parse(String(decoding: data, as: UTF8.self), name: name)
+                    if let i = themes.firstIndex(where: { $0.name == t.name }) { themes[i] = t } else { themes.append(t) }
                 } catch let e as ThemeError {
                     warnings.append("\(e.description) in \(url.path); using another theme")
                 } catch {
-                    warnings.append("theme '\(name)': cannot read \(url.path): \(error.localizedDescription)")
+                    warnings.append("theme '\(name)': cannot read \(url.path): \(error)")
                 }
-            }
-            return out
-        }
-        if let dir = shippedDirectory {
-            let shipped = loadDirectory(dir)
-            themes = shipped.sorted { a, b in
-                let ia = shippedOrder.firstIndex(of: a.name) ?? Int.max, ib = shippedOrder.firstIndex(of: b.name) ?? Int.max
-                return ia != ib ? ia < ib : a.name < b.name
-            }
-        } else {
-            warnings.append("the shipped themes were not found next to the executable; using a plain theme")
-        }
-        if let dir = userDirectory, FileManager.default.fileExists(atPath: dir.path) {
-            for t in loadDirectory(dir) {
-                if let i = themes.firstIndex(where: { $0.name == t.name }) { themes[i] = t } else { themes.append(t) }
             }
         }
         if themes.isEmpty { themes = [Theme(name: "default", roles: Theme.fallback.roles)] }
         return ThemeCatalog(themes: themes, warnings: warnings)
-    }
-
-    /// Finds the shipped `themes` folder without `Bundle.module`, which aborts
-    /// the process when the bundle is missing: next to the executable (as
-    /// SwiftPM lays it out), then the source tree for development builds.
-    public static func shippedDirectory() -> URL? {
-        let bundleName = "coclick_Dashboard.resources"
-        var candidates: [URL] = []
-        if let exe = Bundle.main.executableURL?.resolvingSymlinksInPath() {
-            let dir = exe.deletingLastPathComponent()
-            candidates.append(dir.appendingPathComponent(bundleName))
-            candidates.append(dir.deletingLastPathComponent().appendingPathComponent(bundleName))
-            candidates.append(dir.deletingLastPathComponent().appendingPathComponent("share/coclick"))
-        }
-        candidates.append(Bundle.main.bundleURL.appendingPathComponent(bundleName))
-        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources"))
-        for c in candidates {
-            let themes = c.appendingPathComponent("themes")
-            if FileManager.default.fileExists(atPath: themes.appendingPathComponent("default.toml").path) { return themes }
-        }
-        return nil
     }
 }

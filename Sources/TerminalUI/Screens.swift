@@ -7,9 +7,8 @@ import TerminalText
 public enum Screens {
     public static func render(_ state: AppState) -> CellBuffer {
         var buf = CellBuffer(width: state.width, height: state.height, charset: state.charset)
-        let need = minimumSize(state)
-        if state.width < need.width || state.height < need.height {
-            tooSmall(&buf, need: need, quit: state.keymap.keysText(.quit, in: .list))
+        if state.geometry.isTooSmall {
+            tooSmall(&buf, need: minimumSize, quit: state.keymap.keysText(.quit, in: .list))
             return buf
         }
         switch state.screen {
@@ -25,8 +24,8 @@ public enum Screens {
         return buf
     }
 
-    public static func minimumSize(_ state: AppState) -> (width: Int, height: Int) {
-        (Layout.minWidth, Layout.minHeight)
+    public static var minimumSize: (width: Int, height: Int) {
+        (ScreenGeometry.minimumWidth, ScreenGeometry.minimumHeight)
     }
 
     static func tooSmall(_ buf: inout CellBuffer, need: (width: Int, height: Int), quit: String) {
@@ -54,7 +53,7 @@ public enum Screens {
 
     /// The bottom two rows: a message or key hints, then the connection line.
     static func footer(_ buf: inout CellBuffer, _ state: AppState, hints: [(String, String)]) {
-        let hintY = buf.height - 2
+        let hintY = ScreenGeometry(width: buf.width, height: buf.height).hintRow
         buf.fill(y: hintY, role: .normal)
         if let m = state.message {
             // Messages can quote the server (error texts, URLs): escaped here, whoever made them.
@@ -66,7 +65,7 @@ public enum Screens {
             }
             buf.write(spans, x: 1, y: hintY, maxWidth: buf.width - 2)
         }
-        let y = buf.height - 1
+        let y = ScreenGeometry(width: buf.width, height: buf.height).statusRow
         buf.fill(y: y, role: .footer)
         // The state in words (never colour alone), then the data's age and what happens next.
         let status = ConnectionStatus(state)
@@ -133,14 +132,15 @@ public enum Screens {
         if !state.apiDescription.isEmpty { title += " · " + SafeText.escape(state.apiDescription) }
         // Start times are local: the header says in which zone.
         header(&buf, title, right: "\(Agenda.zoneName(state.timeZone)) · page \(state.page)\(state.hasMorePages ? "+" : "")")
+        let g = state.geometry
         let agenda = state.agendaRows
-        let rows = state.listVisibleRows
+        let rows = g.listRows
 
         // Filter line.
         if let input = state.filterInput {
             let label = "owner email contains: "
-            let x = buf.write(label, x: 1, y: 1, role: .label)
-            fieldLine(&buf, input, x: 1 + x, y: 1, width: buf.width - x - 2, focused: true)
+            let x = buf.write(label, x: 1, y: g.listFilterRow, role: .label)
+            fieldLine(&buf, input, x: 1 + x, y: g.listFilterRow, width: buf.width - x - 2, focused: true)
         } else {
             let statusText = state.statusFilter.map { $0.rawValue } ?? "all"
             let owner = state.userFilter.isEmpty ? "any" : "\"" + SafeText.escape(state.userFilter) + "\""
@@ -148,7 +148,7 @@ public enum Screens {
                        Span("   owner: ", .label), Span(owner),
                        Span("   dates: ", .label), Span(state.showHistory ? "all" : "from today"),
                        Span(agenda.count > rows ? "" : "   \(state.meetings.count) shown", .dim)],
-                      x: 1, y: 1, maxWidth: buf.width - 2)
+                      x: 1, y: g.listFilterRow, maxWidth: buf.width - 2)
         }
 
         let cols = Columns(width: buf.width)
@@ -170,11 +170,11 @@ public enum Screens {
         if cols.showID { titles.append(("ID", cols.id)) }
         var x = 1
         for (t, w) in titles {
-            buf.write(t, x: x, y: 2, maxWidth: w, role: .label)
+            buf.write(t, x: x, y: g.listTitleRow, maxWidth: w, role: .label)
             x += w + 2
         }
 
-        let top = 3
+        let top = g.listTop
         if state.meetings.isEmpty {
             let text = state.pollInFlight != nil ? "loading meetings…"
                 : state.lastSuccess == nil ? "no data yet" : "no meetings match (\(state.keymap.keysText(.clearFilter, in: .list)) clears filters, \(state.keymap.keysText(.newMeeting, in: .list)) creates one)"
@@ -216,7 +216,7 @@ public enum Screens {
             let shown = agenda[scroll..<min(agenda.count, scroll + rows)].compactMap(\.meetingIndex)
             let s = shown.isEmpty ? " \(state.meetings.count) meetings"
                 : " \(shown[0] + 1)-\(shown[shown.count - 1] + 1) of \(state.meetings.count)"
-            buf.write(s, x: buf.width - TextWidth.width(s) - 1, y: 1, role: .dim)
+            buf.write(s, x: buf.width - TextWidth.width(s) - 1, y: g.listFilterRow, role: .dim)
         }
         footer(&buf, state, hints: hints(state, .list, [
             (.moveDown, "move"), (.open, "open"), (.newMeeting, "new"), (.filter, "filter"), (.cycleStatus, "status"),
@@ -235,16 +235,17 @@ public enum Screens {
         }
         header(&buf, "Meeting \(SafeText.escape(m.shortID)) · \(SafeText.escape(m.user ?? "—"))",
                right: state.detailLoading ? "loading…" : "")
+        let g = state.geometry
         let lines = DetailView.lines(for: m, loading: state.detailLoading, error: state.detailError,
-                                     now: state.now, zone: state.timeZone, width: buf.width - 2)
-        let rows = state.detailVisibleRows
+                                     now: state.now, zone: state.timeZone, width: g.detailTextWidth)
+        let rows = g.detailRows
         let scroll = max(0, min(state.detailScroll, lines.count - rows))
         for i in 0..<rows where scroll + i < lines.count {
-            buf.write(lines[scroll + i], x: 1, y: 1 + i, maxWidth: buf.width - 2)
+            buf.write(lines[scroll + i], x: g.detailLeft, y: g.detailTop + i, maxWidth: g.detailTextWidth)
         }
         if lines.count > rows {
             let s = "lines \(scroll + 1)-\(min(lines.count, scroll + rows)) of \(lines.count) (\(scrollKeys(state, .detail)) scroll)"
-            buf.write(s, x: 1, y: buf.height - 3, maxWidth: buf.width - 2, role: .dim)
+            buf.write(s, x: g.detailLeft, y: g.detailPositionRow, maxWidth: g.detailTextWidth, role: .dim)
         }
         footer(&buf, state, hints: hints(state, .detail, [
             (.back, "back"), (.moveDown, "scroll"), (.copyProspect, "copy prospect"), (.copyPresenter, "copy presenter"),
@@ -256,9 +257,8 @@ public enum Screens {
 
     static func help(_ buf: inout CellBuffer, _ state: AppState) {
         let lines = state.helpLines
-        let w = min(buf.width - 2, 64)
-        let h = min(buf.height - 2, lines.count + 3)
-        let x0 = (buf.width - w) / 2, y0 = (buf.height - h) / 2
+        let g = state.geometry
+        let (x0, y0, w, h) = g.helpBox(lineCount: lines.count)
         for y in y0..<(y0 + h) { buf.fill(x: x0, y: y, width: w, role: .normal) }
         buf.write("┌" + String(repeating: "─", count: w - 2) + "┐", x: x0, y: y0, role: .title)
         buf.write("└" + String(repeating: "─", count: w - 2) + "┘", x: x0, y: y0 + h - 1, role: .title)
@@ -267,7 +267,7 @@ public enum Screens {
             buf.write("│", x: x0 + w - 1, y: y, role: .title)
         }
         buf.write(" Keys ", x: x0 + 2, y: y0, role: .title)
-        let rows = h - 3
+        let rows = g.helpRows(lineCount: lines.count)
         let scroll = max(0, min(state.helpScroll, lines.count - rows))
         for i in 0..<rows where scroll + i < lines.count {
             buf.write(lines[scroll + i], x: x0 + 2, y: y0 + 1 + i, maxWidth: w - 4)
@@ -419,13 +419,14 @@ public enum Screens {
         }
 
         // Scroll so the focused field (and the line under it) is visible.
-        let rows = buf.height - 3
+        let g = state.geometry
+        let rows = g.formRows
         let focusLine = lines.firstIndex(where: { $0.field == form.focus }) ?? 0
         var top = 0
         if focusLine + 2 > rows { top = min(focusLine + 2 - rows, max(0, lines.count - rows)) }
         for i in 0..<rows where top + i < lines.count {
-            lines[top + i].draw(&buf, 1 + i)
-            if let f = lines[top + i].field { buf.setTarget(.field(f), row: 1 + i) }
+            lines[top + i].draw(&buf, g.formTop + i)
+            if let f = lines[top + i].field { buf.setTarget(.field(f), row: g.formTop + i) }
         }
         footer(&buf, state, hints: hints(state, .form, [
             (.nextField, "next"), (.submit, "submit"), (.addCookie, "cookie+"), (.cancel, "cancel"), (.help, "help"),

@@ -22,7 +22,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("log-file"), help: "Append a log of API requests to this file (never headers or secrets).")
     var logFile: String?
 
-    @Option(name: .customLong("timeout"), help: "Seconds one API request may take (default 20; the dashboard: 10).")
+    @Option(name: .customLong("timeout"), help: "Seconds the whole command may take, every request, retry and the authentication included (default 60; the dashboard: 10 per request).")
     var timeout: Double?
 
     @Option(help: "Theme: default, light, high-contrast, mono, or a user theme in $XDG_CONFIG_HOME/coclick/themes. Env COCLICK_THEME.")
@@ -39,9 +39,12 @@ struct GlobalOptions: ParsableArguments {
         return Logger(label: "coclick") { label in FileLogHandler(label: label, sink: sink) }
     }
 
-    /// The client for one-shot commands: retries transient failures itself.
+    /// The client for one-shot commands: retries transient failures itself,
+    /// and nothing it does runs past `--timeout` from now.
     func client(_ settings: Settings) throws -> CoClickClient {
-        try client(settings, defaultTimeout: 20, retry: RetryPolicy())
+        let whole = timeout ?? 60
+        let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int64(whole * 1000)))
+        return try client(settings, defaultTimeout: min(whole, 20), retry: RetryPolicy(), deadline: deadline)
     }
 
     /// The dashboard's client: a shorter timeout, so a hung server shows as
@@ -51,11 +54,13 @@ struct GlobalOptions: ParsableArguments {
         try client(settings, defaultTimeout: 10, retry: .none)
     }
 
-    func client(_ settings: Settings, defaultTimeout: TimeInterval, retry: RetryPolicy) throws -> CoClickClient {
+    func client(_ settings: Settings, defaultTimeout: TimeInterval, retry: RetryPolicy,
+                deadline: ContinuousClock.Instant? = nil) throws -> CoClickClient {
         try settings.requireCredentials()
         let config = ClientConfiguration(
             baseURL: settings.apiURL, credentials: settings.credentials,
-            requestTimeout: timeout ?? defaultTimeout, retry: retry, logger: try makeLogger()
+            requestTimeout: deadline == nil ? (timeout ?? defaultTimeout) : defaultTimeout,
+            deadline: deadline, retry: retry, logger: try makeLogger()
         )
         return CoClickClient(configuration: config)
     }

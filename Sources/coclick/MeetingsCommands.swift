@@ -95,7 +95,8 @@ struct ListMeetings: AsyncCommand {
 
     func execute() async throws -> Int32 {
         let settings = try Settings.resolve(global, per: per)
-        let query = try query(pageSize: settings.pageSize)
+        // --all asks for the API's largest page: the fewest requests.
+        let query = try query(pageSize: all && per == nil ? 100 : settings.pageSize)
         let client = try global.client(settings)
         let meetings: [Meeting]
         if all {
@@ -295,8 +296,12 @@ struct CreateMeeting: AsyncCommand {
         let created: Meeting
         do {
             created = try await client.createMeeting(meeting)
-        } catch APIError.timeout {
-            Output.warn("the API did not answer in time: the meeting may have been created; check with 'coclick meetings list --user \(SafeText.escape(meeting.user))' before retrying")
+        } catch let error as APIError where error.mayHaveBeenCarriedOut {
+            // Sent, and the answer lost: only now may the meeting exist.
+            Output.warn("\(SafeText.escape(error.description)): the request was sent, so the meeting may have been created; check with 'coclick meetings list --user \(SafeText.escape(meeting.user))' before retrying")
+            return 1
+        } catch let error as APIError where error.isTransient {
+            Output.warn("the meeting was not created: \(SafeText.escape(error.description))")
             return 1
         }
         if json {

@@ -64,7 +64,7 @@ struct CreateUnderFaultsTests {
     @Test func aTimeoutKeepsEveryFieldAndSaysTheMeetingMayExist() {
         var s = filledForm()
         press(&s, .ctrl("s"))
-        _ = reduce(&s, .createFailed(.timeout))
+        _ = reduce(&s, .createFailed(.unconfirmed(.timeout)))
         expectAllFieldsKept(s)
         #expect(s.form?.inFlight == false)
         #expect(s.form?.outcomeUnknown == true)
@@ -75,15 +75,20 @@ struct CreateUnderFaultsTests {
         #expect(press(&s, .ctrl("s")).count == 1)
     }
 
-    @Test func aLostConnectionMayHaveCreatedButARefusedOneDidNot() {
+    @Test func aSentCreateMayHaveSucceededButAnUnsentOneDidNot() {
         var s = filledForm()
         press(&s, .ctrl("s"))
-        _ = reduce(&s, .createFailed(.offline("connection lost")))
+        _ = reduce(&s, .createFailed(.unconfirmed(.offline("connection lost"))))
         #expect(s.form?.outcomeUnknown == true)
         press(&s, .ctrl("s"))
         _ = reduce(&s, .createFailed(.offline("connection refused")))
         #expect(s.form?.outcomeUnknown == false)
-        #expect(s.form?.failure == APIError.offline("connection refused").description)
+        #expect(s.form?.failure == "Not created: " + APIError.offline("connection refused").description)
+        // A timeout before the request went out (e.g. while authenticating): not created.
+        press(&s, .ctrl("s"))
+        _ = reduce(&s, .createFailed(.timeout))
+        #expect(s.form?.outcomeUnknown == false)
+        #expect(s.form?.failure?.hasPrefix("Not created: ") == true)
         press(&s, .ctrl("s"))
         _ = reduce(&s, .createFailed(.server(status: 500)))
         expectAllFieldsKept(s)
@@ -94,7 +99,7 @@ struct CreateUnderFaultsTests {
         var s = filledForm()
         let sent = press(&s, .ctrl("s"))
         guard case .create(let new)? = sent.first else { Issue.record("no create"); return }
-        _ = reduce(&s, .createFailed(.timeout))
+        _ = reduce(&s, .createFailed(.unconfirmed(.timeout)))
         // Later, "in 2h" would mean another time: the look uses what was sent.
         _ = reduce(&s, .tick(fixedNow.addingTimeInterval(600)))
         let fx = press(&s, .ctrl("l"))
@@ -117,7 +122,7 @@ struct CreateUnderFaultsTests {
     @Test func lookingFindsNothingAndSaysSo() {
         var s = filledForm()
         press(&s, .ctrl("s"))
-        _ = reduce(&s, .createFailed(.timeout))
+        _ = reduce(&s, .createFailed(.unconfirmed(.timeout)))
         guard case .lookFor(let lookup)? = press(&s, .ctrl("l")).first else { Issue.record("no look"); return }
         _ = reduce(&s, .lookupFinished(lookup, found: nil))
         expectAllFieldsKept(s)
@@ -129,7 +134,7 @@ struct CreateUnderFaultsTests {
     @Test func aFailedLookSaysWhyAndCanBeRepeated() {
         var s = filledForm()
         press(&s, .ctrl("s"))
-        _ = reduce(&s, .createFailed(.timeout))
+        _ = reduce(&s, .createFailed(.unconfirmed(.timeout)))
         guard case .lookFor(let lookup)? = press(&s, .ctrl("l")).first else { Issue.record("no look"); return }
         _ = reduce(&s, .lookupFailed(lookup, .timeout))
         #expect(s.form?.notice?.contains("Could not look for it") == true)
@@ -157,7 +162,7 @@ struct CreateUnderFaultsTests {
     @Test func nInANewProcessLoadsTheDraftFromDisk() {
         var earlier = filledForm()
         press(&earlier, .ctrl("s"))
-        _ = reduce(&earlier, .createFailed(.timeout))
+        _ = reduce(&earlier, .createFailed(.unconfirmed(.timeout)))
         guard case .saveDraft(let d)? = press(&earlier, .escape).first else { Issue.record("no save"); return }
         #expect(d.createOutcomeUnknown && d.sentUser == "ada@example.com" && d.sentStartsAt != nil)
 
@@ -207,7 +212,7 @@ struct CreateUnderFaultsTests {
         var s = filledForm()
         press(&s, .ctrl("s"))
         press(&s, .escape)
-        _ = reduce(&s, .createFailed(.timeout))
+        _ = reduce(&s, .createFailed(.unconfirmed(.timeout)))
         #expect(s.message?.isError == true)
         press(&s, .char("n"))
         #expect(s.form?.failure?.contains("may exist") == true)

@@ -65,10 +65,22 @@ struct ThemeTests {
         #expect(c.warnings.first?.contains("unknown colour 'nope'") == true)
     }
 
-    @Test func missingShippedDirectoryFallsBack() {
-        let c = ThemeCatalog.load(userDirectory: nil, shippedDirectory: nil)
+    @Test func noShippedThemesFallsBack() {
+        let c = ThemeCatalog.load(userDirectory: nil, shipped: [])
         #expect(c.names == ["default"])
-        #expect(!c.warnings.isEmpty)
+    }
+
+    /// The binary carries themes/*.toml as they are in the repository
+    /// (`scripts/embed-themes` writes ShippedThemes.swift from them).
+    @Test func embeddedThemesMatchTheFiles() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("themes")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".toml") }.sorted()
+        #expect(files.map { String($0.dropLast(5)) } == ShippedThemes.files.map(\.name).sorted())
+        for (name, toml) in ShippedThemes.files {
+            let text = try String(contentsOf: dir.appendingPathComponent(name + ".toml"), encoding: .utf8)
+            #expect(text == toml + "\n", "themes/\(name).toml differs from the embedded copy: run scripts/embed-themes")
+        }
     }
 
     @Test func approximates256To8() {

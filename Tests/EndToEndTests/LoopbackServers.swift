@@ -1,0 +1,198 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A TCP socket on 127.0.0.1 (free port), listening.
+func listeningSocket(backlog: Int32 = 16) throws -> (fd: Int32, port: Int) {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw PaneError(message: "socket: \(errno)") }
+    var one: Int32 = 1
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let ok = withUnsafeMutablePointer(to: &addr) { p in
+        p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, length) == 0 && listen(fd, backlog) == 0 && getsockname(fd, $0, &length) == 0
+        }
+    }
+    guard ok else { close(fd); throw PaneError(message: "bind/listen: \(errno)") }
+    return (fd, Int(UInt16(bigEndian: addr.sin_port)))
+}
+
+/// A server that accepts connections (the kernel completes the handshake)
+/// and never answers: what a hung API or a black-holed load balancer looks like.
+final class SilentServer: @unchecked Sendable {
+    let fd: Int32
+    let port: Int
+    init() throws { (fd, port) = try listeningSocket(backlog: 64) }
+    func close() { _ = Glibc.close(fd) }
+    var baseURL: String { "http://127.0.0.1:\(port)/api/v1" }
+
+    /// Accepts (and closes) every connection waiting in the backlog: how many
+    /// times a client connected since the last call.
+    func drainConnections() -> Int {
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        defer { _ = fcntl(fd, F_SETFL, flags) }
+        var n = 0
+        while true {
+            let c = accept(fd, nil, nil)
+            if c < 0 { return n }
+            Glibc.close(c)
+            n += 1
+        }
+    }
+}
+
+/// An HTTP proxy on loopback, started by a test: `CONNECT host:port` tunnels
+/// and absolute-form requests (`GET http://host:port/path`) are relayed to
+/// 127.0.0.1 only. It records the target of every request it receives, so a
+/// test can tell whether the client went through it. Plain threads and poll(2):
+/// nothing here runs on the cooperative pool.
+final class LoopbackProxy: @unchecked Sendable {
+    let fd: Int32
+    let port: Int
+    private let lock = NSLock()
+    private var _targets: [String] = []
+    private var stopped = false
+
+    var targets: [String] { lock.withLock { _targets } }
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    init() throws {
+        (fd, port) = try listeningSocket()
+        let t = Thread { [self] in acceptLoop() }
+        t.start()
+    }
+
+    func stop() {
+        lock.withLock { stopped = true }
+        shutdown(fd, Int32(SHUT_RDWR))
+        Glibc.close(fd)
+    }
+
+    private func acceptLoop() {
+        while true {
+            let client = accept(fd, nil, nil)
+            if client < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            if lock.withLock({ stopped }) { Glibc.close(client); return }
+            let t = Thread { [self] in serve(client) }
+            t.start()
+        }
+    }
+
+    /// Reads up to the end of the request head.
+    private func readHead(_ fd: Int32) -> [UInt8]? {
+        var data: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 4096)
+        while data.count < 65536 {
+            let n = read(fd, &buf, buf.count)
+            if n <= 0 { return nil }
+            data += buf[0..<n]
+            if let _ = findHeadEnd(data) { return data }
+        }
+        return nil
+    }
+
+    private func findHeadEnd(_ d: [UInt8]) -> Int? {
+        guard d.count >= 4 else { return nil }
+        for i in 0...(d.count - 4) where d[i] == 13 && d[i + 1] == 10 && d[i + 2] == 13 && d[i + 3] == 10 { return i + 4 }
+        return nil
+    }
+
+    private func serve(_ client: Int32) {
+        defer { Glibc.close(client) }
+        guard let head = readHead(client), let end = findHeadEnd(head) else { return }
+        let text = String(decoding: head[0..<end], as: UTF8.self)
+        let requestLine = text.split(separator: "\r\n", maxSplits: 1).first.map(String.init) ?? ""
+        let parts = requestLine.split(separator: " ")
+        guard parts.count == 3 else { return }
+        let method = String(parts[0]), target = String(parts[1])
+        lock.withLock { _targets.append("\(method) \(target)") }
+        var hostPort: String
+        var forward: [UInt8] = []
+        if method == "CONNECT" {
+            hostPort = target
+        } else if target.hasPrefix("http://") {
+            let rest = target.dropFirst("http://".count)
+            let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+            hostPort = String(rest[..<slash])
+            let path = slash == rest.endIndex ? "/" : String(rest[slash...])
+            let rewritten = "\(method) \(path) \(parts[2])" + text.dropFirst(requestLine.count)
+            forward = Array(rewritten.utf8) + head[end...]
+        } else {
+            _ = write(client, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", 47)
+            return
+        }
+        guard let colon = hostPort.lastIndex(of: ":"), let port = UInt16(hostPort[hostPort.index(after: colon)...]) else { return }
+        let host = String(hostPort[..<colon])
+        guard host == "127.0.0.1" || host == "localhost" else {
+            let refusal = "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"
+            _ = write(client, refusal, refusal.utf8.count)
+            return
+        }
+        let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard upstream >= 0 else { return }
+        defer { Glibc.close(upstream) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(port.bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard connected else {
+            let refusal = "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n"
+            _ = write(client, refusal, refusal.utf8.count)
+            return
+        }
+        if method == "CONNECT" {
+            let ok = "HTTP/1.1 200 Connection established\r\n\r\n"
+            _ = write(client, ok, ok.utf8.count)
+            if end < head.count { forward = Array(head[end...]) }
+        }
+        if !forward.isEmpty { _ = forward.withUnsafeBytes { write(upstream, $0.baseAddress, $0.count) } }
+        relay(client, upstream)
+    }
+
+    private func relay(_ a: Int32, _ b: Int32) {
+        var fds = [pollfd(fd: a, events: Int16(POLLIN), revents: 0), pollfd(fd: b, events: Int16(POLLIN), revents: 0)]
+        var buf = [UInt8](repeating: 0, count: 16384)
+        while true {
+            if lock.withLock({ stopped }) { return }
+            let r = poll(&fds, 2, 500)
+            if r < 0 { if errno == EINTR { continue } else { return } }
+            for i in 0..<2 where fds[i].revents != 0 {
+                let n = read(fds[i].fd, &buf, buf.count)
+                if n <= 0 { return }
+                let other = i == 0 ? b : a
+                var off = 0
+                while off < n {
+                    let w = buf[off..<n].withUnsafeBytes { write(other, $0.baseAddress, $0.count) }
+                    if w <= 0 { return }
+                    off += w
+                }
+            }
+        }
+    }
+}
+
+/// A self-signed certificate for 127.0.0.1 and localhost, made with the
+/// `openssl` command in `directory`: (certificate, key) PEM paths.
+func makeLoopbackCertificate(in directory: URL) async throws -> (cert: String, key: String) {
+    let cert = directory.appendingPathComponent("cert.pem").path
+    let key = directory.appendingPathComponent("key.pem").path
+    let r = try await runTool("openssl", [
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+        "-subj", "/CN=coclick test CA", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        "-addext", "basicConstraints=critical,CA:TRUE",
+    ], env: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"], search: true, timeout: 60)
+    guard let r, r.status == 0 else { throw PaneError(message: "openssl failed: \(r?.err ?? "timeout")") }
+    return (cert, key)
+}
