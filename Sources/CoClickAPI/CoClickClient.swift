@@ -204,11 +204,10 @@ public actor CoClickClient {
         try await createMeetingResponse(new).meeting
     }
 
-    /// `POST /meetings`, with the server's bytes.
+    /// `POST /meetings`, with the server's bytes. The body is `NewMeeting.jsonBody()`:
+    /// custom data exactly as typed (key order, big integers, decimals).
     public func createMeetingResponse(_ new: NewMeeting) async throws -> (meeting: Meeting, body: Data) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let body = try encoder.encode(new)
+        let body = new.jsonBody()
         let response = try await send(method: "POST", path: "meetings", body: body, retryable: false, deadline: operationDeadline())
         if let errors = Self.validationErrors(in: response.body), !errors.isEmpty {
             throw APIError.validation(errors)

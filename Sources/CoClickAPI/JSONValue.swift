@@ -40,13 +40,32 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// Parses JSON text; `nil` with a reason when it is not JSON.
+    /// Parses strict JSON text (RFC 8259: a trailing comma, a comment or a
+    /// single quote is refused), or says why it is not JSON. Numbers a
+    /// `Double` cannot hold exactly are kept exactly by `RawJSON`; use that
+    /// where they must survive.
     public static func parse(_ text: String) throws -> JSONValue {
-        let data = Data(text.utf8)
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
+            return JSONValue(try RawJSON.parse(text))
         } catch {
-            throw JSONTextError(message: JSONTextError.describe(error))
+            throw JSONTextError(message: "invalid JSON: \(error.description)")
+        }
+    }
+
+    /// The value of a `RawJSON`: integers that fit in `Int` stay integers;
+    /// other numbers become `Double`.
+    public init(_ raw: RawJSON) {
+        switch raw {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .number(let n):
+            if let i = Int(n) { self = .int(i) } else { self = .double(Double(n) ?? 0) }
+        case .string(let s): self = .string(s)
+        case .array(let a): self = .array(a.map(JSONValue.init))
+        case .object(let members):
+            var o: [String: JSONValue] = [:]
+            for m in members where o[m.key] == nil { o[m.key] = JSONValue(m.value) }
+            self = .object(o)
         }
     }
 

@@ -11,6 +11,9 @@ public struct NewMeeting: Sendable, Hashable, Encodable {
     public var cobrowsingURL: String
     public var cookies: [Cookie]
     public var customData: [String: JSONValue]?
+    /// The custom data object exactly as typed (key order, big integers,
+    /// decimals); when set, it is what `jsonBody()` sends instead of `customData`.
+    public var customDataRaw: RawJSON?
     public var presenterWaitingRoomIframeURL: String?
     public var prospectWaitingRoomIframeURL: String?
 
@@ -44,13 +47,34 @@ public struct NewMeeting: Sendable, Hashable, Encodable {
         case prospectWaitingRoomIframeURL = "prospect_waiting_room_iframe_url"
     }
 
+    /// The `POST /meetings` body: the documented fields in the documentation's
+    /// order, custom data exactly as typed.
+    public func jsonBody() -> Data {
+        var members: [RawJSON.Member] = [
+            .init("user", .string(user)),
+            .init("starts_at", .string(startsAt.text)),
+            .init("cobrowsing_url", .string(cobrowsingURL)),
+            .init("cobrowsing_cookies_data", .array(cookies.map {
+                .object([.init("domain", .string($0.domain)), .init("name", .string($0.name)), .init("value", .string($0.value))])
+            })),
+        ]
+        if let raw = customDataRaw {
+            members.append(.init("custom_data", raw))
+        } else if let customData {
+            members.append(.init("custom_data", RawJSON(JSONValue.object(customData))))
+        }
+        if let p = presenterWaitingRoomIframeURL { members.append(.init("presenter_waiting_room_iframe_url", .string(p))) }
+        if let p = prospectWaitingRoomIframeURL { members.append(.init("prospect_waiting_room_iframe_url", .string(p))) }
+        return Data(RawJSON.object(members).text(indent: 0).utf8)
+    }
+
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(user, forKey: .user)
         try c.encode(startsAt, forKey: .startsAt)
         try c.encode(cobrowsingURL, forKey: .cobrowsingURL)
         try c.encode(cookies, forKey: .cookies)
-        if let customData { try c.encode(customData, forKey: .customData) }
+        if let custom = customDataRaw.map(JSONValue.init)?.objectValue ?? customData { try c.encode(custom, forKey: .customData) }
         if let p = presenterWaitingRoomIframeURL { try c.encode(p, forKey: .presenterWaitingRoomIframeURL) }
         if let p = prospectWaitingRoomIframeURL { try c.encode(p, forKey: .prospectWaitingRoomIframeURL) }
     }

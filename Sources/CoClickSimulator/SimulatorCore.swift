@@ -203,6 +203,14 @@ final class SimulatorCore: Sendable {
         }
         let at = now
         let all = state.withLock { $0.meetings }
+        if options.grown {
+            var clamped = filter
+            clamped.per = min(filter.per, GrownServer.maxPer)
+            let firstID = all.first?.id
+            let matching = clamped.apply(to: all, now: at)
+            let page = Array(matching[clamped.range(count: matching.count)])
+            return .json(200, .array(page.map { GrownServer.listJSON($0, isFirst: $0.id == firstID, now: at) }))
+        }
         let matching = filter.apply(to: all, now: at)
         let page = Array(matching[filter.range(count: matching.count)])
         return .json(200, .array(page.map { $0.listJSON(now: at) }), headers: options.pageHeaders ? [
@@ -213,8 +221,11 @@ final class SimulatorCore: Sendable {
     }
 
     private func detail(id: String) -> SimResponse {
-        let (meeting, origin) = state.withLock { s in (s.meetings.first { $0.id == id }, s.origin) }
+        let (meeting, origin, firstID) = state.withLock { s in (s.meetings.first { $0.id == id }, s.origin, s.meetings.first?.id) }
         guard let meeting else { return .error(404, "Not Found: the specified meeting could not be found") }
+        if options.grown {
+            return .json(200, GrownServer.detailJSON(meeting, isFirst: meeting.id == firstID, now: now, origin: origin))
+        }
         return .json(200, meeting.detailJSON(now: now, origin: origin))
     }
 
@@ -234,9 +245,16 @@ final class SimulatorCore: Sendable {
             return .json(422, StoredMeeting.errorJSON(errors.fields))
         case .success(var meeting):
             meeting.id = HexIDs.random()
+            // custom_data is kept as sent: big integers and decimals exactly.
+            if let raw = try? RawJSON.parse(body), let custom = raw["custom_data"], custom.members != nil {
+                meeting.customDataText = custom.text(indent: 0)
+            }
             let origin = state.withLock { s in
                 s.meetings.append(meeting)
                 return s.origin
+            }
+            if options.grown {
+                return .json(201, GrownServer.detailJSON(meeting, isFirst: false, now: now, origin: origin))
             }
             return .json(201, meeting.detailJSON(now: now, origin: origin))
         }

@@ -71,6 +71,10 @@ public struct SimulatorOptions: Sendable {
     public var now: @Sendable () -> Date
     /// Called once for every request received (API and admin), e.g. to print an access log.
     public var onRequest: (@Sendable (SimulatorRequest) -> Void)?
+    /// Answer like a server that has grown since the docs (see `GrownServer`):
+    /// unknown fields, `Z` dates, big integers in custom data, an unknown
+    /// status, a silently clamped page size.
+    public var grown = false
     /// The largest page `GET /meetings` serves: a larger `X-Per` is clamped to it.
     public var maxPerPage = 100
     /// Whether list answers carry `X-Total`, `X-Page` and `X-Per`. The

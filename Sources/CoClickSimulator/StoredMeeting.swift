@@ -12,6 +12,8 @@ struct StoredMeeting: Sendable, Hashable {
     var cobrowsingURL: String
     var cookies: [Cookie] = []
     var customData: JSONValue? = nil
+    /// custom_data exactly as a client sent it (compact JSON text), when it came from a create.
+    var customDataText: String? = nil
     var presenterWaitingRoomIframeURL: String? = nil
     var prospectWaitingRoomIframeURL: String? = nil
     /// Set for a meeting that was cancelled: time no longer moves it.
@@ -52,7 +54,7 @@ struct StoredMeeting: Sendable, Hashable {
                 .object([("domain", .string($0.domain)), ("name", .string($0.name)), ("value", .string($0.value))])
             })),
             ("user", .string(user)),
-            ("custom_data", customData.map(WireJSON.init) ?? .null),
+            ("custom_data", customDataText.map(WireJSON.raw) ?? customData.map(WireJSON.init) ?? .null),
             ("presenter_waiting_room_iframe_url", .string(presenterWaitingRoomIframeURL)),
             ("prospect_waiting_room_iframe_url", .string(prospectWaitingRoomIframeURL)),
             ("prospect_room_url", .string(Self.prospectRoomURL(origin: origin, token: id))),

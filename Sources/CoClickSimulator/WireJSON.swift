@@ -12,6 +12,9 @@ enum WireJSON: Sendable, Equatable {
     case string(String)
     case array([WireJSON])
     case object([(String, WireJSON)])
+    /// JSON text written as is: a number literal a Double cannot hold
+    /// (`12345678901234567890`), or a value a client sent, kept exactly.
+    case raw(String)
 
     static func == (a: WireJSON, b: WireJSON) -> Bool { a.text == b.text }
 
@@ -41,6 +44,7 @@ enum WireJSON: Sendable, Equatable {
     private func write(into out: inout String, indent: Int?) {
         switch self {
         case .null: out += "null"
+        case .raw(let text): out += text
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .double(let d): out += d.isFinite ? String(d) : "null"

@@ -206,11 +206,13 @@ public struct MeetingForm: Sendable, Hashable {
             let t = f.text.trimmingCharacters(in: .whitespaces)
             return t.isEmpty ? nil : t
         }
-        let meeting = NewMeeting(
+        var meeting = NewMeeting(
             user: user.text.trimmingCharacters(in: .whitespaces), startsAt: date,
             cobrowsingURL: cobrowsingURL.text.trimmingCharacters(in: .whitespaces), cookies: cookieValues,
             customData: custom, presenterWaitingRoomIframeURL: optional(presenterIframe),
             prospectWaitingRoomIframeURL: optional(prospectIframe))
+        // Sent exactly as typed: key order, big integers and decimals survive.
+        if custom != nil { meeting.customDataRaw = try? RawJSON.parse(customData.text) }
         // The cookie rows were checked above, more strictly (value too).
         for (f, ms) in meeting.validate(now: now).fields where f != "cobrowsing_cookies_data" {
             for m in ms { add(f, m) }

@@ -12,7 +12,8 @@ extension LocalTime {
 
 /// A meeting as text, every field, each server string escaped.
 enum MeetingText {
-    static func detail(_ m: Meeting, now: Date = Date(), zone: TimeZone = .current) -> String {
+    /// `customData`: the server's own custom_data, shown with its key order and exact numbers.
+    static func detail(_ m: Meeting, customData: RawJSON? = nil, now: Date = Date(), zone: TimeZone = .current) -> String {
         var rows: [(String, String)] = [
             ("id", SafeText.escape(m.id)),
             ("status", StatusWord.text(m.status.rawValue)),
@@ -40,7 +41,8 @@ enum MeetingText {
                 lines += table.render().split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
             }
             if label == "custom_data", let data = m.customData {
-                lines += SafeText.escapeLines(data.prettyText()).map { "  " + $0 }
+                let text = customData.map { $0.text(indent: 2) } ?? data.prettyText()
+                lines += SafeText.escapeLines(text).map { "  " + $0 }
             }
         }
         return lines.map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }.joined(separator: "\n")

@@ -99,19 +99,25 @@ struct ListMeetings: AsyncCommand {
         let query = try query(pageSize: all && per == nil ? 100 : settings.pageSize)
         let client = try global.client(settings)
         let meetings: [Meeting]
+        let bodies: [Data]
         if all {
-            meetings = try await client.allMeetings(query)
+            let pages = try await client.allPages(query)
+            meetings = pages.flatMap(\.meetings)
+            bodies = pages.map(\.body)
         } else {
             let page = try await client.meetings(query)
             meetings = page.meetings
-            if page.hasMore {
+            bodies = [page.body]
+            if try await Self.morePages(after: page, query: query, client: client) {
                 var more = "more meetings on page \(page.page + 1)"
                 if let total = page.total { more = "\(meetings.count) of \(total) meetings shown; more on page \(page.page + 1)" }
                 Output.warn("\(more): add --page \(page.page + 1), or --all for every page")
             }
         }
         if json {
-            try Output.json(meetings)
+            // The server's JSON, unchanged; --all joins the pages' arrays.
+            let pages = try bodies.map(ServerJSON.parse)
+            Output.serverJSON(all ? RawJSON.joined(pages) : pages[0])
             return 0
         }
         if meetings.isEmpty {
@@ -120,6 +126,22 @@ struct ListMeetings: AsyncCommand {
         }
         Output.line(MeetingTable.render(meetings, now: Date(), zone: .current))
         return 0
+    }
+}
+
+extension ListMeetings {
+    /// Whether a page after `page` holds meetings. The API documents no totals,
+    /// and a server may clamp the page size without saying so: a full page
+    /// means more, and a short one without totals is checked by asking for
+    /// the next page (a failed check says nothing).
+    static func morePages(after page: MeetingPage, query: MeetingQuery, client: CoClickClient) async throws -> Bool {
+        guard !page.meetings.isEmpty else { return false }
+        if page.linkHasNext != nil || page.total != nil { return page.hasMore }
+        if page.meetings.count >= page.per { return true }
+        var next = query
+        next.page = page.page + 1
+        guard let after = try? await client.meetings(next) else { return false }
+        return !after.meetings.isEmpty && after.meetings.first?.id != page.meetings.first?.id
     }
 }
 
@@ -180,24 +202,25 @@ struct ShowMeeting: AsyncCommand {
     func execute() async throws -> Int32 {
         let settings = try Settings.resolve(global)
         let client = try global.client(settings)
-        let meeting = try await Self.fetch(id.trimmingCharacters(in: .whitespaces), client: client, per: settings.pageSize)
+        let (meeting, body) = try await Self.fetch(id.trimmingCharacters(in: .whitespaces), client: client, per: settings.pageSize)
+        let raw = try ServerJSON.parse(body)
         if json {
-            try Output.json(meeting)
+            Output.serverJSON(raw)
         } else {
-            Output.line(MeetingText.detail(meeting))
+            Output.line(MeetingText.detail(meeting, customData: raw["custom_data"]))
         }
         return 0
     }
 
     /// Fetches by id; a short id that is not found is matched as a unique prefix of the list's ids.
-    static func fetch(_ id: String, client: CoClickClient, per: Int) async throws -> Meeting {
+    static func fetch(_ id: String, client: CoClickClient, per: Int) async throws -> (meeting: Meeting, body: Data) {
         do {
-            return try await client.meeting(id: id)
+            return try await client.meetingResponse(id: id)
         } catch APIError.notFound(let message) {
             guard id.count < 64 else { throw APIError.notFound(message) }
             let all = try await client.allMeetings(MeetingQuery(per: 100))
             let matches = all.filter { $0.id.hasPrefix(id) }
-            if matches.count == 1 { return try await client.meeting(id: matches[0].id) }
+            if matches.count == 1 { return try await client.meetingResponse(id: matches[0].id) }
             if matches.count > 1 { throw UsageError("'\(id)' matches \(matches.count) meetings; give more of the id") }
             throw APIError.notFound(message)
         }
@@ -254,17 +277,19 @@ struct CreateMeeting: AsyncCommand {
         return Cookie(domain: domain, name: name, value: value)
     }
 
-    static func parseCustomData(_ text: String) throws -> [String: JSONValue] {
-        let value: JSONValue
+    /// Strict JSON (no trailing commas, comments or single quotes), an object;
+    /// kept exactly as typed, so big integers and decimals are sent unchanged.
+    static func parseCustomData(_ text: String) throws -> RawJSON {
+        let value: RawJSON
         do {
-            value = try JSONValue.parse(text)
-        } catch let e as JSONTextError {
-            throw UsageError("--custom-data is not valid JSON: \(e.message)")
+            value = try RawJSON.parse(text)
+        } catch {
+            throw UsageError("--custom-data is not valid JSON: \(error.description)")
         }
-        guard let object = value.objectValue else {
+        guard value.members != nil else {
             throw UsageError("--custom-data must be a JSON object ({...}), not \(value.kindName)")
         }
-        return object
+        return value
     }
 
     func newMeeting() throws -> NewMeeting {
@@ -273,14 +298,17 @@ struct CreateMeeting: AsyncCommand {
             throw UsageError("--starts-at \(date.text) is in the past (pass --allow-past to create it anyway)")
         }
         func optional(_ s: String?) -> String? { s.flatMap { $0.isEmpty ? nil : $0 } }
-        return NewMeeting(
+        let custom = try customData.map(Self.parseCustomData)
+        var meeting = NewMeeting(
             user: user.trimmingCharacters(in: .whitespaces), startsAt: date,
             cobrowsingURL: cobrowsingURL.trimmingCharacters(in: .whitespaces),
             cookies: try cookies.map(Self.parseCookie),
-            customData: try customData.map(Self.parseCustomData),
+            customData: custom.map(JSONValue.init)?.objectValue,
             presenterWaitingRoomIframeURL: optional(presenterIframe),
             prospectWaitingRoomIframeURL: optional(prospectIframe)
         )
+        meeting.customDataRaw = custom
+        return meeting
     }
 
     func execute() async throws -> Int32 {
@@ -294,8 +322,9 @@ struct CreateMeeting: AsyncCommand {
         }
         let client = try global.client(settings)
         let created: Meeting
+        let body: Data
         do {
-            created = try await client.createMeeting(meeting)
+            (created, body) = try await client.createMeetingResponse(meeting)
         } catch let error as APIError where error.mayHaveBeenCarriedOut {
             // Sent, and the answer lost: only now may the meeting exist.
             Output.warn("\(SafeText.escape(error.description)): the request was sent, so the meeting may have been created; check with 'coclick meetings list --user \(SafeText.escape(meeting.user))' before retrying")
@@ -304,11 +333,12 @@ struct CreateMeeting: AsyncCommand {
             Output.warn("the meeting was not created: \(SafeText.escape(error.description))")
             return 1
         }
+        let raw = try ServerJSON.parse(body)
         if json {
-            try Output.json(created)
+            Output.serverJSON(raw)
         } else {
             Output.line("Created meeting \(SafeText.escape(created.id))")
-            Output.line(MeetingText.detail(created))
+            Output.line(MeetingText.detail(created, customData: raw["custom_data"]))
         }
         return 0
     }

@@ -39,16 +39,24 @@ struct NextCommand: AsyncCommand {
             userEmailContains: user, statuses: [.scheduled, .inProgress],
             startsFrom: now.addingTimeInterval(-86_400), sort: "starts_at asc", per: 100
         )
-        let meetings = try await client.allMeetings(query, maxPages: 10)
-        guard var meeting = NextLine.pick(meetings, now: now) else {
+        let pages = try await client.allPages(query, maxPages: 10)
+        guard var meeting = NextLine.pick(pages.flatMap(\.meetings), now: now) else {
             if json { Output.line("null") } else { Output.line("no upcoming meetings") }
             return 0
         }
+        // The server's own item (list shape), or its detail when a room URL is asked for.
+        var raw: RawJSON?
         if NextLine.needsDetail(format) {
-            meeting = try await client.meeting(id: meeting.id)
+            let response = try await client.meetingResponse(id: meeting.id)
+            meeting = response.meeting
+            raw = try ServerJSON.parse(response.body)
+        } else if json {
+            let id = meeting.id
+            raw = try pages.lazy.flatMap { try ServerJSON.parse($0.body).items ?? [] }
+                .first { $0["id"] == .string(id) || $0["token"] == .string(id) }
         }
         if json {
-            try Output.json(meeting)
+            if let raw { Output.serverJSON(raw) } else { try Output.json(meeting) }
         } else {
             Output.line(NextLine.render(format, meeting, now: now))
         }

@@ -1,3 +1,4 @@
+import CoClickAPI
 import Foundation
 import TerminalText
 
@@ -21,6 +22,12 @@ enum Output {
         let data = try encoder.encode(value)
         FileHandle.standardOutput.write(data)
         FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
+    /// The server's JSON on stdout: its keys in its order, its numbers and
+    /// dates as sent; pretty-printed, and `\u`-escaped under an ASCII locale.
+    static func serverJSON(_ value: RawJSON) {
+        FileHandle.standardOutput.write(Data((value.text(indent: 2, asciiOnly: charset.isASCII) + "\n").utf8))
     }
 
     /// A server string made safe for a terminal: `—` for a missing value,
@@ -77,5 +84,16 @@ struct TextTable {
             return out
         }
         return ([line(header, row: nil)] + rows.enumerated().map { line($0.element, row: $0.offset) }).joined(separator: "\n")
+    }
+}
+
+/// Reading a body the client already accepted, keeping it exact.
+enum ServerJSON {
+    static func parse(_ body: Data) throws -> RawJSON {
+        do {
+            return try RawJSON.parse(body)
+        } catch {
+            throw APIError.invalidResponse("the JSON cannot be printed unchanged: \(error.description)")
+        }
     }
 }

@@ -54,6 +54,9 @@ struct SimulatorCommand: AsyncCommand {
     @Flag(help: "Print one line per request on stderr.")
     var verbose = false
 
+    @Flag(help: "Answer like a server that has grown since the docs: unknown fields, Z dates, big integers in custom_data, an unknown status, a silently clamped page size.")
+    var grown = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
@@ -66,6 +69,7 @@ struct SimulatorCommand: AsyncCommand {
         options.latencyMilliseconds = latency
         options.failureRate = failRate
         options.maintenance = maintenance
+        options.grown = grown
         if verbose {
             options.onRequest = { r in Output.warn("\(r.method) \(SafeText.escape(r.path))\(r.query.isEmpty ? "" : "?" + SafeText.escape(r.query))") }
         }
