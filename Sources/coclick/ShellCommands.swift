@@ -99,7 +99,7 @@ enum ManualPage {
         Config file (default $XDG_CONFIG_HOME/coclick/config.toml).
         .TP
         .B COCLICK_THEME, COCLICK_CLIPBOARD
-        Theme and clipboard mode (auto, osc52, tmux, off).
+        Theme and clipboard mode: auto (tmux's buffer inside tmux, screen passthrough inside GNU screen, wl-copy, xclip, xsel or pbcopy on a local desktop, else OSC 52), osc52, tmux, screen, off, or command:PROGRAM (run by /bin/sh with the URL on its stdin).
         .TP
         .B NO_COLOR
         Any non-empty value turns colour off.
