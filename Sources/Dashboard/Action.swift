@@ -23,6 +23,13 @@ public enum Action: Sendable {
     case draftUnreadable(String)
     /// Saving or deleting the draft file failed.
     case draftStoreFailed(String)
+    /// The draft was written (after `Effect.saveDraft`).
+    case draftSaved(FormDraft)
+    /// The runtime reduced a batch of actions (keys, a tick, an answer): the
+    /// moment to write what must survive a crash, once per batch, not per key.
+    case settled
+    /// Something to tell the user at start (a theme that could not be loaded).
+    case warning(String)
     /// The list was searched for a meeting a create may have made.
     case lookupFinished(MeetingLookup, found: Meeting?)
     case lookupFailed(MeetingLookup, APIError)

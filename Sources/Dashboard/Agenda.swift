@@ -1,5 +1,6 @@
 import CoClickAPI
 import Foundation
+import TerminalText
 
 /// One line of the list screen: a day heading, the "now" line, or a meeting.
 public enum AgendaRow: Sendable, Hashable {
@@ -24,7 +25,8 @@ public enum Agenda {
     public static func rows(_ meetings: [Meeting], now: Date, zone: TimeZone) -> [AgendaRow] {
         guard !meetings.isEmpty else { return [] }
         let cal = calendar(zone)
-        let today = cal.startOfDay(for: now)
+        // The same "today" as the list's window and `meetings list` (TerminalText).
+        let today = LocalTime.startOfDay(now, zone: zone)
         let nowRow = AgendaRow.now("now " + clock(now, cal))
         var out: [AgendaRow] = []
         out.reserveCapacity(meetings.count + 8)
@@ -109,11 +111,7 @@ public enum Agenda {
         return id.isEmpty ? (zone.abbreviation() ?? "local time") : id
     }
 
-    public static func calendar(_ zone: TimeZone) -> Calendar {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = zone
-        return cal
-    }
+    public static func calendar(_ zone: TimeZone) -> Calendar { LocalTime.calendar(zone) }
 
     static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

@@ -89,6 +89,10 @@ public struct AppState: Sendable {
 
     // Form: nil when no form or draft exists; kept on Esc so `n` restores it.
     public var form: MeetingForm?
+    /// The draft as last written to disk (or on its way there); nil: none, or unknown.
+    public var draftOnDisk: FormDraft?
+    /// Saving the draft failed the last time (said once, not on every key).
+    public var draftSaveFailing = false
 
     public var message: TransientMessage?
     public var themeNames: [String]

@@ -32,10 +32,11 @@ extension Reducer {
             state.screen = .list
             if form.isBlank, !form.inFlight {
                 form = MeetingForm()
-                return [.deleteDraft]
+                return deleteDraft(&state)
             }
             say(&state, "Draft kept: press \(state.keymap.keysText(.newMeeting, in: .list)) to continue it")
-            return [.saveDraft(form.draft)]
+            state.form = form
+            return keepDraft(&state)
         }
     }
 

@@ -50,7 +50,9 @@ extension Reducer {
             state.detailError = nil
             state.detailLoading = true
             return [.fetchDetail(id: m.id, purpose: .show)]
-        case .quit: return [.quit]
+        case .quit:
+            // A form kept in the background is on disk before the process ends.
+            return keepDraft(&state) + [.quit]
         case .clearFilter:
             guard !state.userFilter.isEmpty || state.statusFilter != nil || state.page != 1 || state.showHistory else { return [] }
             state.userFilter = ""

@@ -122,6 +122,7 @@ extension Reducer {
         var form = MeetingForm(draft: draft)
         if form.outcomeUnknown { form.failure = mayExistText(state, nil) }
         state.form = form
+        state.draftOnDisk = draft
         let cookieNote = draft.cookies.isEmpty ? "" : " (cookie values are not saved to disk: type them again)"
         say(&state, "Draft restored" + cookieNote)
         return []

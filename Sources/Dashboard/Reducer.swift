@@ -42,7 +42,19 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         Reducer.say(&state, "Saved draft ignored: \(SafeText.escape(why))", error: true)
         return []
     case .draftStoreFailed(let why):
-        Reducer.say(&state, "Draft: \(SafeText.escape(why))", error: true)
+        // What is on disk is unknown now: the next change writes it again.
+        state.draftOnDisk = nil
+        if !state.draftSaveFailing { Reducer.say(&state, "Draft: \(SafeText.escape(why))", error: true) }
+        state.draftSaveFailing = true
+        return []
+    case .draftSaved(let draft):
+        state.draftSaveFailing = false
+        if state.draftOnDisk == nil { state.draftOnDisk = draft }
+        return []
+    case .settled:
+        return Reducer.keepDraft(&state)
+    case .warning(let text):
+        Reducer.say(&state, text, error: true, seconds: 10)
         return []
     case .lookupFinished(let lookup, let found):
         return Reducer.lookupFinished(&state, lookup, found: found)
@@ -67,6 +79,23 @@ enum Reducer {
 
     static func say(_ state: inout AppState, _ text: String, error: Bool = false, seconds: TimeInterval = messageSeconds) {
         state.message = TransientMessage(text: text, isError: error, expires: state.now.addingTimeInterval(seconds))
+    }
+
+    /// Writes the typed form to disk when it changed: SIGTERM, SIGHUP (ssh
+    /// dropped) and crashes end the process in a signal handler where no
+    /// Swift code may run, so the file must already be there.
+    static func keepDraft(_ state: inout AppState) -> [Effect] {
+        guard let form = state.form, !form.isBlank else { return [] }
+        let draft = form.draft
+        guard draft != state.draftOnDisk else { return [] }
+        state.draftOnDisk = draft
+        return [.saveDraft(draft)]
+    }
+
+    /// The draft file goes away (a blank form, or a create that went through).
+    static func deleteDraft(_ state: inout AppState) -> [Effect] {
+        state.draftOnDisk = nil
+        return [.deleteDraft]
     }
 
     static func startPoll(_ state: inout AppState) -> [Effect] {
@@ -94,7 +123,7 @@ enum Reducer {
         if let i = state.meetings.firstIndex(where: { $0.id == m.id }) {
             state.selected = i
             clampList(&state)
-            return [.deleteDraft] + startPoll(&state)
+            return deleteDraft(&state) + startPoll(&state)
         }
         // Show it wherever it sorts: all statuses and owners, from page 1 on.
         state.seekID = m.id
@@ -103,7 +132,7 @@ enum Reducer {
         state.page = 1
         let effects = queryChanged(&state)
         state.seekID = m.id
-        return [.deleteDraft] + effects
+        return deleteDraft(&state) + effects
     }
 
     /// What the form says when a create got no answer. Two lines.

@@ -50,12 +50,6 @@ public struct CellBuffer: Sendable, Hashable {
         cells[y * width + x]
     }
 
-    /// Paints `role` over a run of cells, keeping their text.
-    public mutating func paint(x: Int, y: Int, width w: Int, role: StyleRole) {
-        guard y >= 0, y < height else { return }
-        for cx in max(0, x)..<min(width, x + w) { cells[y * width + cx].role = role }
-    }
-
     /// Blanks a run of cells in `role`.
     public mutating func fill(x: Int = 0, y: Int, width w: Int? = nil, role: StyleRole) {
         guard y >= 0, y < height else { return }

@@ -19,14 +19,6 @@ public enum DashboardApp {
         }
     }
 
-    /// The same for synchronous callers on the main thread: blocks in
-    /// `dispatchMain()` and exits the process with the code `run` would return.
-    @MainActor
-    public static func runAndExit(client: CoClickClient, settings: DashboardSettings) -> Never {
-        start(client: client, settings: settings) { code in exit(code) }
-        dispatchMain()
-    }
-
     @MainActor private static var current: DashboardRuntime?
 
     @MainActor
@@ -100,12 +92,13 @@ final class DashboardRuntime {
             warnings.insert("theme '\(settings.themeName)' not found (have: \(catalog.names.joined(separator: ", "))); using \(state.themeName)", at: 0)
         }
         warnings += settings.startupProblems
-        if let w = warnings.first {
-            // Several: say how many first, the footer may cut the end off.
-            let count = warnings.count > 1 ? "[1 of \(warnings.count), \(state.keymap.keysText(.help, in: .list)) lists them] " : ""
-            state.message = TransientMessage(text: count + w, isError: true, expires: Date().addingTimeInterval(15))
-        }
+        // Several: say how many first, the footer may cut the end off.
+        let count = warnings.count > 1 ? "[1 of \(warnings.count), \(state.keymap.keysText(.help, in: .list)) lists them] " : ""
+        startWarning = warnings.first.map { count + $0 }
     }
+
+    /// Said in the footer once the dashboard runs (through `reduce`, like everything else).
+    private let startWarning: String?
 
     func start() {
         let main = DispatchQueue.main
@@ -136,13 +129,14 @@ final class DashboardRuntime {
             cachedList = cached
             first.append(.cacheLoaded(cached))
         }
-        send(first + [.pollDue])
+        send(first + [.pollDue] + (startWarning.map { [.warning($0)] } ?? []))
     }
 
     /// Reduces each action, runs the effects, then draws once.
     func send(_ actions: [Action]) {
         guard !finished else { return }
-        var queue = actions
+        // `.settled` last: the reducer writes the draft once per batch, not per key.
+        var queue = actions + [.settled]
         while !queue.isEmpty {
             let effects = reduce(&state, queue.removeFirst())
             for e in effects { run(e) }
@@ -150,31 +144,11 @@ final class DashboardRuntime {
             queue += followUps
             followUps.removeAll()
         }
-        keepDraft()
         render()
     }
 
-    /// The draft last written to (or removed from) disk, to write only changes.
-    private var savedDraft: FormDraft?
-
-    /// Writes the typed form to disk as it changes, not only on Esc or quit:
-    /// SIGTERM, SIGHUP (ssh dropped) and crashes end the process in a signal
-    /// handler where no Swift code may run, so the file must already be there.
-    private func keepDraft() {
-        guard let drafts, let form = state.form, !form.isBlank else { return }
-        let draft = form.draft
-        guard draft != savedDraft else { return }
-        do {
-            try drafts.save(draft)
-            savedDraft = draft
-        } catch {
-            // Said once per failure in the footer; typing goes on.
-            if savedDraft != nil || state.message == nil {
-                state.message = TransientMessage(text: "The draft could not be saved: \(error)", isError: true, expires: Date().addingTimeInterval(5))
-            }
-            savedDraft = nil
-        }
-    }
+    /// Why the last draft write failed, for the line on stderr at exit; nil when it worked.
+    private var draftFailure: String?
 
     private func render() {
         if appliedTheme != state.themeIndex {
@@ -281,9 +255,16 @@ final class DashboardRuntime {
             t.resume()
             pollTimer = t
         case .saveDraft(let draft):
-            do { try drafts?.save(draft); savedDraft = draft } catch { followUps.append(.draftStoreFailed("not saved: \(error)")) }
+            do {
+                try drafts?.save(draft)
+                draftFailure = nil
+                followUps.append(.draftSaved(draft))
+            } catch {
+                draftFailure = "\(error)"
+                followUps.append(.draftStoreFailed("not saved: \(error)"))
+            }
         case .deleteDraft:
-            do { try drafts?.delete(); savedDraft = nil } catch { followUps.append(.draftStoreFailed("\(error)")) }
+            do { try drafts?.delete() } catch { followUps.append(.draftStoreFailed("\(error)")) }
         case .loadDraft:
             switch drafts?.load() ?? .none {
             case .none: break
@@ -318,11 +299,9 @@ final class DashboardRuntime {
         guard !finished else { return }
         finished = true
         backend.end()
-        // Quit with a form typed in: keep it for the next run (already on disk, unless a write failed).
-        if let form = state.form, !form.isBlank, let drafts, form.draft != savedDraft {
-            do { try drafts.save(form.draft) } catch {
-                FileHandle.standardError.write(Data("coclick: the form's draft was not saved: \(error)\n".utf8))
-            }
+        // The reducer wrote the draft before `.quit`; if that failed, the footer is gone: say it here.
+        if let draftFailure, state.form.map({ !$0.isBlank }) == true {
+            FileHandle.standardError.write(Data("coclick: the form's draft was not saved: \(draftFailure)\n".utf8))
         }
         for s in sources { s.cancel() }
         pollTimer?.cancel()

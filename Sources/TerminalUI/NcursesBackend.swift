@@ -118,18 +118,10 @@ final class NcursesBackend {
     /// Draws what changed since the last frame; nothing at all when nothing did.
     func draw(_ buf: CellBuffer) {
         guard active else { return }
-        if let previous, previous == buf { return }
-        let full = previous == nil || previous?.width != buf.width || previous?.height != buf.height
-        if full { werase(coclick_stdscr()) }
-        for y in 0..<buf.height {
-            for x in 0..<buf.width {
-                let cell = buf[x, y]
-                if cell.isContinuation { continue }
-                if !full, let p = previous, p[x, y] == cell,
-                   x + 1 >= buf.width || p[x + 1, y] == buf[x + 1, y] { continue }
-                put(cell, x: x, y: y)
-            }
-        }
+        let diff = CellDiff(from: previous, to: buf)
+        if diff.isEmpty { return }
+        if diff.clearFirst { werase(coclick_stdscr()) }
+        for change in diff.changes { put(change.cell, x: change.x, y: change.y) }
         previous = buf
         wnoutrefresh(coclick_stdscr())
         doupdate()

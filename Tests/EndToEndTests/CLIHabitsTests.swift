@@ -228,4 +228,25 @@ struct CLIHabitsTests {
             #expect(help.screen.unicodeScalars.allSatisfy { $0.isASCII }, "\(help.screen)")
         }
     }
+
+    @Test func tablesAreColouredOnlyOnATerminalAndNeverWithNoColor() async throws {
+        try await withSimulator { _, env in
+            for noColor in [false, true] {
+                var paneEnv = env
+                if noColor { paneEnv["NO_COLOR"] = "1" }
+                try await Pane.with(width: 120, height: 40, command: "\"$COCLICK\" meetings list --every-date --per 30; echo list-done", env: paneEnv) { t in
+                    let r = try await t.wait(for: "list-done", timeout: 30)
+                    #expect(r.ok, "\(r.screen)")
+                    let styled = try await t.tmux("capture-pane", "-p", "-e", "-t", t.session).out
+                    #expect(styled.contains("in progress"))
+                    if noColor {
+                        #expect(!styled.contains("\u{1b}["), "colour with NO_COLOR:\n\(styled)")
+                    } else {
+                        #expect(styled.contains("\u{1b}[32m") || styled.contains("\u{1b}[1m") || styled.contains("\u{1b}[36m"),
+                                "no colour on a terminal:\n\(styled)")
+                    }
+                }
+            }
+        }
+    }
 }

@@ -126,8 +126,10 @@ struct DashboardTmuxTests {
             try await Pane.run(["-TERM", "-P", "\(pid)", "-x", "coclick"], tool: "pkill")
             let r = try await t.wait(for: "exit=143")
             #expect(r.ok, "\(r.screen)")
-            let words = Set(r.screen.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
-            #expect(words.contains("echo") && words.contains("icanon"), "\(r.screen)")
+            // stty prints after the exit line: wait for it too.
+            let modes = try await t.wait { $0.contains("icanon") }.screen
+            let words = Set(modes.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+            #expect(words.contains("echo") && words.contains("icanon"), "\(modes)")
         }
     }
 }

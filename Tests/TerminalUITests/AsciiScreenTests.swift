@@ -1,0 +1,37 @@
+import CoClickAPI
+import Dashboard
+import Foundation
+import TerminalText
+import Testing
+@testable import TerminalUI
+
+/// Under a locale that is not UTF-8, every screen is ASCII: stand-ins for
+/// coclick's own symbols, escapes for the server's non-ASCII text.
+@Suite("Screens in ASCII")
+struct AsciiScreenTests {
+    func ascii(_ s: AppState) -> AppState {
+        var s = s
+        s.charset = .ascii
+        return s
+    }
+
+    @Test(arguments: [(80, 24), (120, 40), (40, 12)])
+    func everyScreenIsASCII(_ width: Int, _ height: Int) {
+        var help = listState(width: width, height: height)
+        _ = reduce(&help, .key(.char("?")))
+        let states = [listState(width: width, height: height), detailState(width: width, height: height),
+                      formState(width: width, height: height), help]
+        for state in states {
+            let text = Screens.render(ascii(state)).text
+            #expect(text.unicodeScalars.allSatisfy { $0.isASCII }, "\(state.screen) at \(width)x\(height):\n\(text)")
+        }
+        // The same states in UTF-8 do use non-ASCII (the test would catch a regression).
+        #expect(!Screens.render(detailState(width: 120, height: 40)).text.unicodeScalars.allSatisfy { $0.isASCII })
+    }
+
+    @Test func serverTextIsEscapedReadably() {
+        let text = Screens.render(ascii(detailState(width: 120, height: 40))).text
+        #expect(text.contains("\\u4f8b\\u3048.jp"), "\(text)")
+        #expect(text.contains("CoClick - ") || text.contains("Meeting "), "\(text)")
+    }
+}
