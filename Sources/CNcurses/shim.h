@@ -31,6 +31,13 @@ static inline int coclick_key_f0(void) { return KEY_F0; }
 // newterm instead of initscr: initscr exits the process on an unknown TERM.
 static inline SCREEN *coclick_newterm(void) { return newterm(NULL, stdout, stdin); }
 
+// 1 when the terminal (after newterm) can move the cursor: terminfo `cup`.
+// TERM=dumb and the like cannot, and the dashboard would stay blank there.
+static inline int coclick_can_address_cursor(void) {
+    char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1 && cup[0] != 0;
+}
+
 // Sets a cell from a NUL-terminated wide string (base + combining marks).
 static inline int coclick_put_cell(int y, int x, const wchar_t *wch, attr_t attrs, short pair) {
     cchar_t cc;

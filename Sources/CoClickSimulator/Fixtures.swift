@@ -15,6 +15,10 @@ public enum SimulatorFixture: Sendable, Hashable {
     case hostile
     /// No meetings at all.
     case empty
+    /// One scheduled meeting (hugh@example.com) starting N seconds after the
+    /// simulator starts, and one a day later: to watch a meeting enter the
+    /// reminder lead and start (`--fixture soon:N`).
+    case soon(Int)
     /// Exactly N plain scheduled meetings, one a minute from tomorrow on, for pagination tests.
     case count(Int)
 }
@@ -34,6 +38,15 @@ extension SimulatorFixture {
                     id: ids.next(), user: users[i % users.count],
                     startsAt: APIDate(date: t0.addingTimeInterval(86_400 + Double(i) * 60), offsetSeconds: 7200),
                     duration: 1800, cobrowsingURL: "https://www.example.com/page/\(i + 1)"
+                )
+            }
+        case .soon(let seconds):
+            let urls = ["https://www.example.com/soon", "https://www.example.com/later"]
+            return [TimeInterval(seconds), TimeInterval(seconds) + 86_400].enumerated().map { i, offset in
+                StoredMeeting(
+                    id: ids.next(), user: i == 0 ? "hugh@example.com" : "ada@example.com",
+                    startsAt: APIDate(date: t0.addingTimeInterval(offset), offsetSeconds: 3600),
+                    duration: 30, cobrowsingURL: urls[i]
                 )
             }
         case .standard:

@@ -15,6 +15,8 @@ public enum Action: Sendable {
     case detailFailed(id: String, error: APIError, purpose: DetailPurpose)
     case created(Meeting)
     case createFailed(APIError)
+    /// The browser command could not run, or ended with an error; why, in words.
+    case openFailed(String)
     /// A copy went out (`Effect.copy`), or did not.
     case copyFinished(label: String, text: String, CopyOutcome)
     /// The saved draft was read (after `Effect.loadDraft`).
@@ -59,6 +61,12 @@ public enum Effect: Sendable, Hashable {
     case lookFor(MeetingLookup)
     /// Keep this list as the last one seen (the start view only).
     case cacheList(CachedList)
+    /// Tell the presenter (bell, notification) in the state's notify mode.
+    case remind(Reminder)
+    /// Set the window title (OSC 2).
+    case setTitle(String)
+    /// Run a browser on a URL, detached from the terminal.
+    case openURL(argv: [String], label: String)
     case quit
 }
 

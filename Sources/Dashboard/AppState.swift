@@ -21,6 +21,8 @@ public enum RoomLink: Sendable, Hashable {
 public enum DetailPurpose: Sendable, Hashable {
     case show
     case copy(RoomLink)
+    case open(RoomLink)
+    case duplicate
 }
 
 /// A short line in the footer: a confirmation or an error.
@@ -108,6 +110,13 @@ public struct AppState: Sendable {
     public var pageSize: Int
     public var clipboardMode: ClipboardMode
     public var remindBeforeMinutes: Int
+    public var notifyMode: NotifyMode
+    /// How `o` / `O` open a room URL.
+    public var opener: Opener
+    /// Reminders given ("lead:<id>", "start:<id>"): each at most once.
+    public var reminded: Set<String> = []
+    /// The window title last set (notify = all).
+    public var windowTitle: String?
     public var keymap: Keymap
     public var apiDescription: String
     public var mouseEnabled: Bool
@@ -138,6 +147,8 @@ public struct AppState: Sendable {
         pageSize = settings.pageSize
         clipboardMode = settings.clipboardMode
         remindBeforeMinutes = settings.remindBeforeMinutes
+        notifyMode = settings.notifyMode
+        opener = settings.opener
         keymap = settings.keymap
         apiDescription = settings.apiDescription
         mouseEnabled = settings.mouse

@@ -14,6 +14,10 @@ public struct DashboardSettings: Sendable, Hashable {
     public var clipboardMode: ClipboardMode
     /// Scheduled meetings starting within this many minutes stand out.
     public var remindBeforeMinutes: Int
+    /// Bell, notification and title when a meeting nears and starts (config `notify`).
+    public var notifyMode: NotifyMode = .all
+    /// How room URLs are opened (`$BROWSER`, xdg-open, open; none over ssh without a display).
+    public var opener: Opener = .command(["xdg-open"])
     /// True when colour is off (`NO_COLOR` non-empty).
     public var noColor: Bool
     /// Where user themes live (`$XDG_CONFIG_HOME/coclick/themes`); nil for none.
@@ -39,7 +43,7 @@ public struct DashboardSettings: Sendable, Hashable {
 
     public init(
         themeName: String = "default", refreshInterval: TimeInterval = 15, pageSize: Int = 20,
-        clipboardMode: ClipboardMode = .auto, remindBeforeMinutes: Int = 5, noColor: Bool = false,
+        clipboardMode: ClipboardMode = .auto, remindBeforeMinutes: Int = 5, notifyMode: NotifyMode = .all, noColor: Bool = false,
         userThemeDirectory: URL? = DashboardSettings.defaultUserThemeDirectory(), apiDescription: String = "",
         keymap: Keymap = .standard, draftDirectory: URL? = DraftStore.defaultDirectory(),
         cacheDirectory: URL? = ListCache.defaultDirectory(), account: AccountKey? = nil, mouse: Bool = true,
@@ -50,6 +54,7 @@ public struct DashboardSettings: Sendable, Hashable {
         self.pageSize = min(max(1, pageSize), 500)
         self.clipboardMode = clipboardMode
         self.remindBeforeMinutes = max(0, remindBeforeMinutes)
+        self.notifyMode = notifyMode
         self.noColor = noColor
         self.userThemeDirectory = userThemeDirectory
         self.apiDescription = apiDescription

@@ -8,22 +8,44 @@ import TerminalText
 public enum DetailView {
     public static let labelWidth = 20
 
+    /// The lines as drawn `width` columns wide (the screen less a margin each side).
     public static func lines(for m: Meeting, loading: Bool, error: String?, now: Date, zone: TimeZone, width: Int) -> [[Span]] {
-        var out: [[Span]] = []
+        rows(for: m, loading: loading, error: error, now: now, zone: zone, screenWidth: width + 2).map(\.spans)
+    }
+
+    /// The rows for a screen `screenWidth` columns wide.
+    public static func rows(for m: Meeting, loading: Bool, error: String?, now: Date, zone: TimeZone, screenWidth: Int) -> [DetailRow] {
+        var out: [DetailRow] = []
+        let width = screenWidth - 2
         let valueWidth = max(10, width - labelWidth - 1)
         func esc(_ s: String?) -> String { s.map(SafeText.escape) ?? "—" }
+        /// A URL: an OSC 8 link; when it does not fit beside its label it
+        /// goes under it, from column 0 across the whole width, so a mouse
+        /// selection over its lines copies it whole (no indent in between).
+        func url(_ label: String, _ raw: String?) {
+            let text = esc(raw)
+            let link = raw.flatMap(Hyperlink.target)
+            if TextWidth.width(text) <= valueWidth {
+                out.append(DetailRow(spans: [Span(pad(label, labelWidth), .label), Span(text)], link: link))
+                return
+            }
+            out.append(DetailRow(spans: [Span(label, .label)]))
+            for piece in TextWidth.chunks(text, max(10, screenWidth)) {
+                out.append(DetailRow(spans: [Span(piece)], flush: true, link: link))
+            }
+        }
         // Long values (URLs, tokens) wrap under their label so all of them can be read.
         func row(_ label: String, _ value: [Span]) {
             if value.count == 1, TextWidth.width(value[0].text) > valueWidth {
                 for (i, piece) in TextWidth.chunks(value[0].text, valueWidth).enumerated() {
-                    out.append([Span(pad(i == 0 ? label : "", labelWidth), .label), Span(piece, value[0].role)])
+                    out.append(DetailRow([Span(pad(i == 0 ? label : "", labelWidth), .label), Span(piece, value[0].role)]))
                 }
             } else {
-                out.append([Span(pad(label, labelWidth), .label)] + value)
+                out.append(DetailRow([Span(pad(label, labelWidth), .label)] + value))
             }
         }
-        if let error { out.append([Span("Could not load the detail: " + SafeText.escape(error), .error)]) }
-        if loading && !m.isDetail { out.append([Span("loading detail…", .dim)]) }
+        if let error { out.append(DetailRow([Span("Could not load the detail: " + SafeText.escape(error), .error)])) }
+        if loading && !m.isDetail { out.append(DetailRow([Span("loading detail…", .dim)])) }
         row("token", [Span(SafeText.escape(m.id))])
         row("status", [Span(StatusWord.text(m.status.rawValue), .status(m.status)),
                        Span("  " + Countdown.text(status: m.status, startsAt: m.startsAt?.date, now: now), .dim)])
@@ -36,36 +58,68 @@ public enum DetailView {
         row("owner", [Span(esc(m.user))])
         row("duration", [Span(m.duration.map { MeetingDuration.text(seconds: $0) } ?? "—")])
         guard m.isDetail else { return out }
-        row("cobrowsing URL", [Span(esc(m.cobrowsingURL))])
-        row("prospect room", [Span(esc(m.prospectRoomURL))])
-        row("presenter room", [Span(esc(m.presenterRoomURL))])
+        url("cobrowsing URL", m.cobrowsingURL)
+        url("prospect room", m.prospectRoomURL)
+        url("presenter room", m.presenterRoomURL)
         row("prospect iframe", [Span(esc(m.prospectWaitingRoomIframeURL))])
         row("presenter iframe", [Span(esc(m.presenterWaitingRoomIframeURL))])
-        out.append([])
+        out.append(DetailRow([]))
         let cookies = m.cookies ?? []
-        out.append([Span("cookies (\(cookies.count))", .title)])
+        out.append(DetailRow([Span("cookies (\(cookies.count))", .title)]))
         if !cookies.isEmpty {
             let dw = min(30, max(6, cookies.map { TextWidth.width(SafeText.escape($0.domain)) }.max() ?? 0))
             let nw = min(24, max(4, cookies.map { TextWidth.width(SafeText.escape($0.name)) }.max() ?? 0))
-            out.append([Span("  " + pad("domain", dw) + "  " + pad("name", nw) + "  value", .label)])
+            out.append(DetailRow([Span("  " + pad("domain", dw) + "  " + pad("name", nw) + "  value", .label)]))
             for c in cookies {
-                out.append([Span("  " + pad(SafeText.escape(c.domain), dw) + "  " + pad(SafeText.escape(c.name), nw) + "  " + SafeText.escape(c.value))])
+                out.append(DetailRow([Span("  " + pad(SafeText.escape(c.domain), dw) + "  " + pad(SafeText.escape(c.name), nw) + "  " + SafeText.escape(c.value))]))
             }
         }
-        out.append([])
-        out.append([Span("custom data", .title)])
+        out.append(DetailRow([]))
+        out.append(DetailRow([Span("custom data", .title)]))
         if let data = m.customData {
             for l in data.prettyText().split(separator: "\n", omittingEmptySubsequences: false) {
-                out.append([Span("  " + SafeText.escape(String(l)))])
+                out.append(DetailRow([Span("  " + SafeText.escape(String(l)))]))
             }
         } else {
-            out.append([Span("  —", .dim)])
+            out.append(DetailRow([Span("  —", .dim)]))
         }
         return out
     }
 
     /// Pads with spaces to `n` characters (for ASCII labels and table columns).
     static func pad(_ s: String, _ n: Int) -> String { TextWidth.fit(s, n) }
+}
+
+/// One line of the detail screen.
+public struct DetailRow: Sendable, Hashable {
+    public var spans: [Span]
+    /// Drawn from column 0 across the whole screen: a URL's continuation.
+    public var flush: Bool
+    /// The OSC 8 target of the row's last span (a URL), nil for none.
+    public var link: String?
+
+    public init(_ spans: [Span]) { self.init(spans: spans) }
+    public init(spans: [Span], flush: Bool = false, link: String? = nil) {
+        self.spans = spans
+        self.flush = flush
+        self.link = link
+    }
+}
+
+/// OSC 8 hyperlinks: what a server URL may become as a link target.
+public enum Hyperlink {
+    /// http(s) only; every byte outside printable ASCII percent-encoded, so
+    /// nothing in it can end or bend the escape sequence.
+    public static func target(_ raw: String) -> String? {
+        let lower = raw.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else { return nil }
+        var out = ""
+        for b in raw.utf8 {
+            if b > 0x20, b < 0x7F { out.unicodeScalars.append(Unicode.Scalar(b)) }
+            else { out += "%" + (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true) }
+        }
+        return out
+    }
 }
 
 /// The help overlay's lines, made from the keymap.

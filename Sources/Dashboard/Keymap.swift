@@ -2,7 +2,7 @@
 public enum Command: String, Sendable, Hashable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case open, quit, back, clearFilter, newMeeting, refresh, filter, cycleStatus, toggleHistory
-    case copyProspect, copyPresenter, nextTheme, help, nextPage, previousPage
+    case copyProspect, copyPresenter, openProspect, openPresenter, duplicate, nextTheme, help, nextPage, previousPage
     case nextField, previousField, activate, submit, cancel, addCookie, deleteCookie, lookForCreated
     case cursorLeft, cursorRight, cursorHome, cursorEnd, deleteBackward, deleteForward, clearField
 
@@ -26,6 +26,9 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .toggleHistory: return "from today / every date"
         case .copyProspect: return "copy prospect room URL"
         case .copyPresenter: return "copy presenter room URL"
+        case .openProspect: return "open prospect room URL in a browser"
+        case .openPresenter: return "open presenter room URL in a browser"
+        case .duplicate: return "duplicate the meeting into the form"
         case .nextTheme: return "next theme"
         case .help: return "help"
         case .nextPage: return "next page"
@@ -111,12 +114,14 @@ public struct Keymap: Sendable, Hashable {
             B([.enter], .open), B([.char("q")], .quit), B([.escape], .clearFilter),
             B([.char("n")], .newMeeting), B([.char("r")], .refresh), B([.char("/")], .filter),
             B([.char("s")], .cycleStatus), B([.char("h")], .toggleHistory), B([.char("y")], .copyProspect), B([.char("Y")], .copyPresenter),
+            B([.char("o")], .openProspect), B([.char("O")], .openPresenter), B([.char("c")], .duplicate),
             B([.char("]")], .nextPage), B([.char("[")], .previousPage),
             B([.char("t")], .nextTheme), B([.char("?"), .function(1)], .help),
         ]
         let detail: [B] = moves + [
             B([.char("q"), .escape], .back), B([.char("r")], .refresh),
             B([.char("y")], .copyProspect), B([.char("Y")], .copyPresenter),
+            B([.char("o")], .openProspect), B([.char("O")], .openPresenter), B([.char("c")], .duplicate),
             B([.char("t")], .nextTheme), B([.char("?"), .function(1)], .help),
         ]
         let form: [B] = [

@@ -89,6 +89,9 @@ extension Reducer {
             return queryChanged(&state)
         case .copyProspect: return copyRequest(&state, .prospect, id: state.selectedMeeting?.id)
         case .copyPresenter: return copyRequest(&state, .presenter, id: state.selectedMeeting?.id)
+        case .openProspect: return openRequest(&state, .prospect, id: state.selectedMeeting?.id)
+        case .openPresenter: return openRequest(&state, .presenter, id: state.selectedMeeting?.id)
+        case .duplicate: return duplicateRequest(&state, id: state.selectedMeeting?.id)
         case .nextTheme: nextTheme(&state)
         case .help: state.showHelp = true
         case .nextPage:
@@ -151,6 +154,9 @@ extension Reducer {
             return [.fetchDetail(id: id, purpose: .show)]
         case .copyProspect: return copyRequest(&state, .prospect, id: state.detailID)
         case .copyPresenter: return copyRequest(&state, .presenter, id: state.detailID)
+        case .openProspect: return openRequest(&state, .prospect, id: state.detailID)
+        case .openPresenter: return openRequest(&state, .presenter, id: state.detailID)
+        case .duplicate: return duplicateRequest(&state, id: state.detailID)
         case .nextTheme: nextTheme(&state)
         case .help: state.showHelp = true
         default: break

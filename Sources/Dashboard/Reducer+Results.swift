@@ -50,6 +50,7 @@ extension Reducer {
             state.selected = i
         }
         clampList(&state)
+        // Reminders and the title follow on the next tick (within a second), as the clock moves.
         return cache + schedulePoll(&state, after: state.refreshInterval)
     }
 
@@ -76,8 +77,12 @@ extension Reducer {
             state.detailError = nil
             clampDetail(&state)
         }
-        if case .copy(let link) = purpose { return copy(&state, link, from: m) }
-        return []
+        switch purpose {
+        case .show: return []
+        case .copy(let link): return copy(&state, link, from: m)
+        case .open(let link): return open(&state, link, from: m)
+        case .duplicate: return duplicate(&state, m)
+        }
     }
 
     static func detailFailed(_ state: inout AppState, id: String, error: APIError, purpose: DetailPurpose) -> [Effect] {
@@ -89,6 +94,10 @@ extension Reducer {
             }
         case .copy(let link):
             say(&state, "Could not copy the \(link.label): \(error.description)", error: true)
+        case .open(let link):
+            say(&state, "Could not open the \(link.label): \(error.description)", error: true)
+        case .duplicate:
+            say(&state, "Could not duplicate the meeting: \(error.description)", error: true)
         }
         return []
     }

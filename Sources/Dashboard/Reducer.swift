@@ -12,7 +12,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .tick(let now):
         state.now = now
         if let m = state.message, m.expires <= now { state.message = nil }
-        return []
+        return Reminders.effects(&state)
     case .resize(let w, let h):
         state.width = max(1, w)
         state.height = max(1, h)
@@ -60,6 +60,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         return Reducer.lookupFinished(&state, lookup, found: found)
     case .lookupFailed(_, let error):
         return Reducer.lookupFailed(&state, error)
+    case .openFailed(let why):
+        Reducer.say(&state, "Could not open a browser: \(SafeText.escape(why))", error: true)
+        return []
     case .copyFinished(let label, let text, let outcome):
         Reducer.copyFinished(&state, label: label, text: text, outcome)
         return []
@@ -210,7 +213,7 @@ enum Reducer {
 
     static func clampDetail(_ state: inout AppState) {
         guard let m = state.detailMeeting else { state.detailScroll = 0; return }
-        let total = DetailView.lines(for: m, loading: state.detailLoading, error: state.detailError, now: state.now, zone: state.timeZone, width: state.geometry.detailTextWidth).count
+        let total = DetailView.rows(for: m, loading: state.detailLoading, error: state.detailError, now: state.now, zone: state.timeZone, screenWidth: state.geometry.detailTextWidth + 2).count
         state.detailScroll = max(0, min(state.detailScroll, total - state.detailVisibleRows))
     }
 }

@@ -17,6 +17,24 @@ public struct Cell: Sendable, Hashable {
     public var isContinuation: Bool { width == 0 }
 }
 
+/// An OSC 8 hyperlink over a run of cells of one row. Runs of one target on
+/// consecutive rows, each filling to the right edge and the next starting at
+/// column 0, are one link the terminal wraps (a selection copies it whole).
+public struct CellLink: Sendable, Hashable {
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    /// Printable ASCII only (see `Hyperlink.target`).
+    public var target: String
+
+    public init(x: Int, y: Int, width: Int, target: String) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.target = target
+    }
+}
+
 /// A grid of cells that screens draw into, like ratatui's `Buffer`; the
 /// backend draws it, tests read it as text.
 public struct CellBuffer: Sendable, Hashable {
@@ -25,6 +43,8 @@ public struct CellBuffer: Sendable, Hashable {
     public private(set) var cells: [Cell]
     /// What each row shows for the mouse (a meeting, a form field), as drawn.
     public private(set) var rowTargets: [MouseTarget?]
+    /// Hyperlinks over cells, drawn after the cells.
+    public var links: [CellLink] = []
     /// ASCII: text is written with stand-ins and escapes, never raw UTF-8 (a `LANG=C` terminal).
     public var charset: TerminalCharset
 

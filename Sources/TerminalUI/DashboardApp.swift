@@ -57,6 +57,8 @@ final class DashboardRuntime {
     private var pollTimer: DispatchSourceTimer?
     private var appliedTheme = -1
     private var pendingRaw: [String] = []
+    /// The terminal's title was saved (CSI 22;0t) and is popped on exit.
+    private var titlePushed = false
     private var emptyReads = 0
     private var finished = false
     /// Actions effects answer with at once (the draft file), reduced in the same batch.
@@ -123,6 +125,11 @@ final class DashboardRuntime {
         sources.append(tick)
 
         for s in sources { s.resume() }
+        if state.notifyMode == .all {
+            // The title we set is given back on exit: save the user's on the terminal's stack.
+            pendingRaw.append(TerminalAlert.pushTitle)
+            titlePushed = true
+        }
         // The last list seen is on screen in the first frame; the poll replaces it.
         var first: [Action] = [.tick(Date())]
         if let cached = cache?.load() {
@@ -239,6 +246,22 @@ final class DashboardRuntime {
                     self.send([.createFailed(Self.apiError(error))])
                 }
             }
+        case .remind(let r):
+            pendingRaw.append(TerminalAlert.bytes(for: r, mode: state.notifyMode, tmux: state.clipboardMode == .tmux))
+        case .setTitle(let title):
+            pendingRaw.append(TerminalAlert.title(title, tmux: state.clipboardMode == .tmux))
+        case .openURL(let argv, _):
+            // On a thread of its own, detached from the terminal; a browser
+            // that stays in the foreground is left alone for a day.
+            Task { @MainActor in
+                let r = await ChildProcess(argv, timeout: 86_400).run()
+                guard let failure = r.failure else { return }
+                if case .couldNotStart = r.termination {
+                    self.send([.openFailed(failure)])
+                } else {
+                    self.send([.openFailed("\(argv[0]) \(failure)")])
+                }
+            }
         case .copy(let text, let label):
             // Off the main queue: a clipboard program may take its time, never the UI's.
             let clipboard = self.clipboard
@@ -299,6 +322,7 @@ final class DashboardRuntime {
         guard !finished else { return }
         finished = true
         backend.end()
+        if titlePushed { backend.writeRaw(TerminalAlert.popTitle) }
         // The reducer wrote the draft before `.quit`; if that failed, the footer is gone: say it here.
         if let draftFailure, state.form.map({ !$0.isBlank }) == true {
             FileHandle.standardError.write(Data("coclick: the form's draft was not saved: \(draftFailure)\n".utf8))

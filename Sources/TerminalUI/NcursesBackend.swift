@@ -12,6 +12,8 @@ import TerminalText
 final class NcursesBackend {
     private var previous: CellBuffer?
     private var looks: [StyleRole: (attrs: attr_t, pair: Int16)] = [:]
+    /// The same looks as SGR sequences, for text drawn around ncurses (hyperlinks).
+    private var sgr: [StyleRole: String] = [:]
     private(set) var colorCount = 0
     private var active = false
 
@@ -25,9 +27,17 @@ final class NcursesBackend {
         // CrashReporting); TSTP/CONT/WINCH are queued on a pipe for the main queue.
         coclick_save_shell_mode()
         let fd = coclick_install_signal_handlers()
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
+        let cannotAddress = "this terminal (TERM='\(SafeText.escape(term))') cannot move the cursor, and the dashboard needs that. For plain text use `coclick meetings list` (or `coclick next`); in a full terminal, set TERM to its type (e.g. xterm-256color)"
+        if term.isEmpty || term == "dumb" {
+            return .failure(TerminalFailure(message: cannotAddress))
+        }
         guard coclick_newterm() != nil else {
-            let term = getenv("TERM").map { String(cString: $0) } ?? ""
-            return .failure(TerminalFailure(message: "cannot use the terminal (TERM='\(term)'): set TERM to a known type such as xterm-256color"))
+            return .failure(TerminalFailure(message: "cannot use the terminal (TERM='\(SafeText.escape(term))'): set TERM to a known type such as xterm-256color, or use `coclick meetings list`"))
+        }
+        guard coclick_can_address_cursor() != 0 else {
+            endwin()
+            return .failure(TerminalFailure(message: cannotAddress))
         }
         let b = NcursesBackend()
         b.signalFD = fd
@@ -111,6 +121,7 @@ final class NcursesBackend {
                 init_pair(pair, Int16(clamping: s.fg), Int16(clamping: s.bg))
             }
             looks[role] = (attrs, pair)
+            sgr[role] = Self.sgr(s, colours: depth != .none)
         }
         previous = nil
     }
@@ -122,9 +133,69 @@ final class NcursesBackend {
         if diff.isEmpty { return }
         if diff.clearFirst { werase(coclick_stdscr()) }
         for change in diff.changes { put(change.cell, x: change.x, y: change.y) }
+        let full = diff.clearFirst
+        let old = previous
         previous = buf
         wnoutrefresh(coclick_stdscr())
         doupdate()
+        // Hyperlinks go over the cells ncurses drew, again only when they or their cells changed.
+        if !buf.links.isEmpty, full || old?.links != buf.links || buf.links.contains(where: { l in
+            (l.x..<min(buf.width, l.x + l.width + 1)).contains { old?[$0, l.y] != buf[$0, l.y] }
+        }) {
+            writeRaw(Self.hyperlinkBytes(buf, sgr: sgr))
+        }
+    }
+
+    /// OSC 8 around the linked cells' own text, drawn where ncurses put it:
+    /// cursor and attributes saved (DECSC) and given back (DECRC), so ncurses'
+    /// idea of the screen stays true. A link continued on the next rows is
+    /// written in one go and wrapped by the terminal, so a mouse selection
+    /// over it copies one unbroken URL.
+    nonisolated static func hyperlinkBytes(_ buf: CellBuffer, sgr: [StyleRole: String]) -> String {
+        var out = "\u{1B}7"
+        let links = buf.links
+        var i = 0, n = 0
+        while i < links.count {
+            var j = i
+            while j + 1 < links.count, links[j + 1].target == links[i].target, links[j + 1].x == 0,
+                  links[j + 1].y == links[j].y + 1, links[j].x + links[j].width == buf.width { j += 1 }
+            let first = links[i]
+            guard first.y >= 0, first.y < buf.height, first.x >= 0, first.x < buf.width else { i = j + 1; continue }
+            n += 1
+            out += "\u{1B}[\(first.y + 1);\(first.x + 1)H" + (sgr[buf[first.x, first.y].role] ?? "\u{1B}[0m")
+            out += "\u{1B}]8;id=coclick-\(n);\(first.target)\u{1B}\\"
+            for k in i...j {
+                let l = links[k]
+                guard l.y >= 0, l.y < buf.height else { continue }
+                for x in max(0, l.x)..<min(buf.width, l.x + l.width) where !buf[x, l.y].isContinuation {
+                    out.unicodeScalars.append(contentsOf: drawable(buf[x, l.y].text))
+                }
+            }
+            out += "\u{1B}]8;;\u{1B}\\"
+            i = j + 1
+        }
+        return out + "\u{1B}[0m\u{1B}8"
+    }
+
+    /// SGR for a resolved style: attributes, then 8/16/256 colours.
+    nonisolated static func sgr(_ s: ResolvedStyle, colours: Bool) -> String {
+        var p = ["0"]
+        if s.bold { p.append("1") }
+        if s.underline { p.append("4") }
+        if s.reverse { p.append("7") }
+        if colours {
+            func colour(_ c: Int, base: Int, bright: Int) -> String? {
+                switch c {
+                case ..<0: return nil
+                case 0..<8: return "\(base + c)"
+                case 8..<16: return "\(bright + c - 8)"
+                default: return "\(base + 8);5;\(c)"
+                }
+            }
+            if let f = colour(s.fg, base: 30, bright: 90) { p.append(f) }
+            if let b = colour(s.bg, base: 40, bright: 100) { p.append(b) }
+        }
+        return "\u{1B}[" + p.joined(separator: ";") + "m"
     }
 
     private func put(_ cell: Cell, x: Int, y: Int) {

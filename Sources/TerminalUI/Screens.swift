@@ -131,7 +131,8 @@ public enum Screens {
         if let p = state.profileName, !p.isEmpty { title += " · profile " + SafeText.escape(p) }
         if !state.apiDescription.isEmpty { title += " · " + SafeText.escape(state.apiDescription) }
         // Start times are local: the header says in which zone.
-        header(&buf, title, right: "\(Agenda.zoneName(state.timeZone)) · page \(state.page)\(state.hasMorePages ? "+" : "")")
+        let zone = buf.width >= 80 ? LocalTime.zoneName(state.timeZone, at: state.now) : Agenda.zoneName(state.timeZone)
+        header(&buf, title, right: "\(zone) · page \(state.page)\(state.hasMorePages ? "+" : "")")
         let g = state.geometry
         let agenda = state.agendaRows
         let rows = g.listRows
@@ -220,7 +221,7 @@ public enum Screens {
         }
         footer(&buf, state, hints: hints(state, .list, [
             (.moveDown, "move"), (.open, "open"), (.newMeeting, "new"), (.filter, "filter"), (.cycleStatus, "status"),
-            (.copyProspect, "copy"), (.refresh, "refresh"), (.help, "help"), (.quit, "quit"),
+            (.copyProspect, "copy"), (.openProspect, "open"), (.duplicate, "dup"), (.refresh, "refresh"), (.help, "help"), (.quit, "quit"),
         ]))
     }
 
@@ -236,12 +237,20 @@ public enum Screens {
         header(&buf, "Meeting \(SafeText.escape(m.shortID)) · \(SafeText.escape(m.user ?? "—"))",
                right: state.detailLoading ? "loading…" : "")
         let g = state.geometry
-        let lines = DetailView.lines(for: m, loading: state.detailLoading, error: state.detailError,
-                                     now: state.now, zone: state.timeZone, width: g.detailTextWidth)
+        let lines = DetailView.rows(for: m, loading: state.detailLoading, error: state.detailError,
+                                    now: state.now, zone: state.timeZone, screenWidth: g.detailTextWidth + 2)
         let rows = g.detailRows
         let scroll = max(0, min(state.detailScroll, lines.count - rows))
         for i in 0..<rows where scroll + i < lines.count {
-            buf.write(lines[scroll + i], x: g.detailLeft, y: g.detailTop + i, maxWidth: g.detailTextWidth)
+            let line = lines[scroll + i]
+            // A URL's continuation runs from column 0 across the screen: nothing to copy in between.
+            let x = line.flush ? 0 : g.detailLeft
+            let used = buf.write(line.spans, x: x, y: g.detailTop + i, maxWidth: line.flush ? buf.width : g.detailTextWidth)
+            if let link = line.link, let last = line.spans.last {
+                // The URL is the row's last span: it ends where the row's text does.
+                let w = min(used, TextWidth.width(last.text))
+                buf.links.append(CellLink(x: x + used - w, y: g.detailTop + i, width: w, target: link))
+            }
         }
         if lines.count > rows {
             let s = "lines \(scroll + 1)-\(min(lines.count, scroll + rows)) of \(lines.count) (\(scrollKeys(state, .detail)) scroll)"
@@ -249,7 +258,7 @@ public enum Screens {
         }
         footer(&buf, state, hints: hints(state, .detail, [
             (.back, "back"), (.moveDown, "scroll"), (.copyProspect, "copy prospect"), (.copyPresenter, "copy presenter"),
-            (.refresh, "refresh"), (.help, "help"),
+            (.openProspect, "open"), (.duplicate, "duplicate"), (.refresh, "refresh"), (.help, "help"),
         ]))
     }
 

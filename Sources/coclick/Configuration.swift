@@ -22,6 +22,7 @@ struct ConfigFile {
     var pageSize: Int?
     var clipboard: String?
     var remindBeforeMinutes: Int?
+    var notify: String?
     var mouse: Bool?
     /// The `[keys]` table: action -> keys as written.
     var keys: [(action: String, keys: [String])] = []
@@ -32,7 +33,7 @@ struct ConfigFile {
 
     static let knownKeys: Set<String> = [
         "api_url", "secret_id", "secret_key", "theme", "refresh_interval", "page_size", "clipboard", "remind_before_minutes",
-        "mouse", "keys",
+        "notify", "mouse", "keys",
     ]
 
     /// This file's settings with `profile`'s on top.
@@ -46,6 +47,7 @@ struct ConfigFile {
         c.pageSize = profile.pageSize ?? pageSize
         c.clipboard = profile.clipboard ?? clipboard
         c.remindBeforeMinutes = profile.remindBeforeMinutes ?? remindBeforeMinutes
+        c.notify = profile.notify ?? notify
         c.mouse = profile.mouse ?? mouse
         // A profile's keys change those actions; the others keep the top level's.
         c.keys = keys.filter { k in !profile.keys.contains { $0.action == k.action } } + profile.keys
@@ -141,6 +143,7 @@ struct ConfigFile {
         c.pageSize = try int("page_size")
         c.clipboard = try string("clipboard")
         c.remindBeforeMinutes = try int("remind_before_minutes")
+        c.notify = try string("notify")
         c.mouse = try bool("mouse")
         if let v = table["keys"] {
             if let keys = v.table {
@@ -165,6 +168,11 @@ struct ConfigFile {
     }
 }
 
+/// Config `notify`: bell, notification and title (`all`), the bell only, or nothing.
+enum NotifySetting: String, CaseIterable {
+    case all, bell, off
+}
+
 /// Every setting, resolved: flag > environment > config file > default.
 struct Settings {
     var apiURL: URL
@@ -174,6 +182,7 @@ struct Settings {
     var pageSize: Int
     var clipboard: ClipboardMode
     var remindBeforeMinutes: Int
+    var notify: NotifySetting = .all
     var configPath: String
     /// The `[profiles.NAME]` in use, if any.
     var profile: String?
@@ -238,6 +247,10 @@ struct Settings {
         guard let clip = ClipboardMode(parsing: clipText) else {
             throw UsageError("clipboard mode '\(SafeText.escape(clipText))' is not one of \(ClipboardMode.choices)")
         }
+        let notifyText = file.notify ?? "all"
+        guard let notify = NotifySetting(rawValue: notifyText.lowercased()) else {
+            throw UsageError("notify '\(SafeText.escape(notifyText))' is not one of all, bell, off")
+        }
         let remind = file.remindBeforeMinutes ?? 5
         guard (0...1440).contains(remind) else {
             throw UsageError("remind_before_minutes must be between 0 and 1440 (got \(remind))")
@@ -245,7 +258,7 @@ struct Settings {
         return Settings(
             apiURL: url, credentials: Credentials(secretID: id, secretKey: key), theme: themeName,
             refreshInterval: refreshInterval, pageSize: pageSize, clipboard: clip,
-            remindBeforeMinutes: remind, configPath: path, profile: profileName, mouse: file.mouse ?? true,
+            remindBeforeMinutes: remind, notify: notify, configPath: path, profile: profileName, mouse: file.mouse ?? true,
             keys: file.keys, problems: file.problems.map { "config file: " + $0 }
         )
     }

@@ -20,7 +20,7 @@ struct DashboardOptions: ParsableArguments {
         var settings = DashboardSettings(
             themeName: s.theme, refreshInterval: TimeInterval(s.refreshInterval), pageSize: s.pageSize,
             clipboardMode: s.clipboard,
-            remindBeforeMinutes: s.remindBeforeMinutes,
+            remindBeforeMinutes: s.remindBeforeMinutes, notifyMode: NotifyMode(rawValue: s.notify.rawValue) ?? .all,
             noColor: DashboardSettings.noColorRequested(),
             apiDescription: apiDescription, keymap: remap.keymap,
             account: AccountKey(apiURL: s.apiURL.absoluteString, secretID: s.credentials.secretID),
@@ -28,6 +28,7 @@ struct DashboardOptions: ParsableArguments {
             startupProblems: s.problems + remap.problems.map { "config file: " + $0 }
         )
         settings.charset = TerminalCharset.current
+        settings.opener = Opener.detect()
         return settings
     }
 }

@@ -10,13 +10,16 @@ extension SimulatorFixture: ExpressibleByArgument {
         case "standard", "demo": self = .standard
         case "hostile": self = .hostile
         case "empty": self = .empty
+        case let a where a.hasPrefix("soon:"):
+            guard let n = Int(a.dropFirst(5)), n >= 0, n <= 86_400 else { return nil }
+            self = .soon(n)
         default:
             guard let n = Int(argument), n >= 0, n <= 100_000 else { return nil }
             self = .count(n)
         }
     }
 
-    public static var allValueStrings: [String] { ["standard", "hostile", "empty", "N (a number)"] }
+    public static var allValueStrings: [String] { ["standard", "hostile", "empty", "N (a number)", "soon:SECONDS (one meeting starting then)"] }
 }
 
 struct SimulatorCommand: AsyncCommand {

@@ -190,3 +190,34 @@ struct FooterTests {
         #expect(!hints.contains("…"), "\(hints)")
     }
 }
+
+@Suite("Detail links")
+struct DetailLinkTests {
+    @Test func roomURLsAreLinksAndLongOnesRunFromColumnZeroUnindented() {
+        let s = detailState(width: 80, height: 40)
+        let buf = Screens.render(s)
+        let room = detailMeeting().prospectRoomURL!
+        // Too long beside its label: under it, from column 0, the lines joined give the URL back.
+        let rows = (0..<buf.height).filter { y in buf.links.contains { $0.y == y && $0.target == room } }
+        #expect(rows.count == 2, "\(buf.text)")
+        #expect(rows.allSatisfy { y in buf.links.first { $0.y == y }!.x == 0 })
+        #expect(rows.map { buf.line($0) }.joined() == room)
+        #expect(buf.line(rows[0]).count == 80)
+        // A short URL stays beside its label and is a link there.
+        let short = buf.links.first { $0.target.hasPrefix("https://shop.example.com") }
+        #expect(short?.x == 1 + DetailView.labelWidth)
+        // Control characters never reach a link target.
+        #expect(buf.links.allSatisfy { $0.target.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F } })
+        #expect(short?.target == "https://shop.example.com/cart?session=%07bell")
+    }
+
+    @Test func hyperlinkBytesWrapTheCellsTextAndGiveTheCursorBack() {
+        let buf = Screens.render(detailState(width: 80, height: 40))
+        let bytes = NcursesBackend.hyperlinkBytes(buf, sgr: [:])
+        let room = detailMeeting().prospectRoomURL!
+        #expect(bytes.hasPrefix("\u{1B}7") && bytes.hasSuffix("\u{1B}8"))
+        // One OSC 8 for the whole wrapped URL, its text written in one run.
+        #expect(bytes.contains("\u{1B}]8;id=coclick-2;\(room)\u{1B}\\\(room)\u{1B}]8;;\u{1B}\\"))
+        #expect(Hyperlink.target("javascript:alert(1)") == nil)
+    }
+}

@@ -1,0 +1,126 @@
+import CoClickAPI
+import Foundation
+import TerminalText
+
+/// How `o` / `O` open a room URL, decided once from the environment at start.
+public enum Opener: Sendable, Hashable {
+    /// Run this command (argv; `%s` is replaced by the URL, else the URL is appended).
+    case command([String])
+    /// Over ssh with no display and no `$BROWSER`: nothing could show a
+    /// browser here, so the URL is copied instead.
+    case noDisplay
+
+    /// `$BROWSER` (its first `:`-separated entry), else `open` on macOS or
+    /// `xdg-open`; `.noDisplay` over ssh without `DISPLAY`/`WAYLAND_DISPLAY`.
+    public static func detect(environment env: [String: String] = ProcessInfo.processInfo.environment, macOS: Bool = Opener.isMacOS) -> Opener {
+        func set(_ k: String) -> Bool { !(env[k] ?? "").isEmpty }
+        if let browser = env["BROWSER"], let first = browser.split(separator: ":").first {
+            let argv = first.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            if !argv.isEmpty { return .command(argv) }
+        }
+        if macOS { return set("SSH_CONNECTION") || set("SSH_TTY") ? .noDisplay : .command(["open"]) }
+        let overSSH = set("SSH_CONNECTION") || set("SSH_CLIENT") || set("SSH_TTY")
+        if overSSH, !set("DISPLAY"), !set("WAYLAND_DISPLAY") { return .noDisplay }
+        return .command(["xdg-open"])
+    }
+
+    public static var isMacOS: Bool {
+        #if os(macOS)
+        return true
+        #else
+        return false
+        #endif
+    }
+
+    /// The argv that opens `url`.
+    public func argv(for url: String) -> [String]? {
+        guard case .command(let template) = self else { return nil }
+        if template.contains(where: { $0.contains("%s") }) {
+            return template.map { $0.replacingOccurrences(of: "%s", with: url) }
+        }
+        return template + [url]
+    }
+}
+
+extension RoomLink {
+    /// "open prospect room" as a verb phrase for messages.
+    var shortLabel: String { self == .prospect ? "prospect room" : "presenter room" }
+}
+
+extension Reducer {
+    static func openRequest(_ state: inout AppState, _ link: RoomLink, id: String?) -> [Effect] {
+        guard let id else { say(&state, "No meeting selected", error: true); return [] }
+        if let m = state.details[id] { return open(&state, link, from: m) }
+        say(&state, "Fetching the \(link.label)…")
+        return [.fetchDetail(id: id, purpose: .open(link))]
+    }
+
+    static func open(_ state: inout AppState, _ link: RoomLink, from m: Meeting) -> [Effect] {
+        guard let raw = link.url(in: m) else {
+            say(&state, "Meeting \(SafeText.escape(m.shortID)) has no \(link.label)", error: true)
+            return []
+        }
+        // Only web addresses go to a browser: a server string is never a file, a flag or a command.
+        let lower = raw.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"),
+              !raw.unicodeScalars.contains(where: { SafeText.needsEscape($0) || $0 == " " }) else {
+            say(&state, "Not opened: the \(link.label) is not a web address: \(SafeText.escape(raw))", error: true)
+            return []
+        }
+        guard let argv = state.opener.argv(for: raw) else {
+            // Over ssh nothing here can show a browser: copy it, so it can be opened on the presenter's machine.
+            if state.clipboardMode == .off {
+                say(&state, "No display over ssh to open a browser: \(link.label): \(SafeText.escape(raw))")
+                return []
+            }
+            say(&state, "No display over ssh to open a browser: copied the \(link.label) instead")
+            return [.copy(text: raw, label: link.label)]
+        }
+        say(&state, "Opening the \(link.label) with \(SafeText.escape(argv[0]))…")
+        return [.openURL(argv: argv, label: link.label)]
+    }
+
+    /// `c`: the form, filled from a meeting, the start time empty and focused.
+    static func duplicateRequest(_ state: inout AppState, id: String?) -> [Effect] {
+        guard let id else { say(&state, "No meeting selected", error: true); return [] }
+        if let m = state.details[id] { return duplicate(&state, m) }
+        say(&state, "Fetching the meeting to duplicate…")
+        return [.fetchDetail(id: id, purpose: .duplicate)]
+    }
+
+    static func duplicate(_ state: inout AppState, _ m: Meeting) -> [Effect] {
+        if state.form?.inFlight == true {
+            say(&state, "A create is in flight: wait for its answer before duplicating", error: true)
+            return []
+        }
+        state.form = MeetingForm(duplicating: m)
+        state.screen = .form
+        state.showHelp = false
+        say(&state, "Duplicating meeting \(SafeText.escape(m.shortID)): type when it starts")
+        return []
+    }
+}
+
+extension MeetingForm {
+    /// Every field of `m` but its start, which is empty and focused.
+    public init(duplicating m: Meeting) {
+        self.init()
+        user = TextField(m.user ?? "")
+        cobrowsingURL = TextField(m.cobrowsingURL ?? "")
+        cookies = (m.cookies ?? []).map { c in
+            var row = CookieRow()
+            row.domain = TextField(c.domain)
+            row.name = TextField(c.name)
+            row.value = TextField(c.value)
+            return row
+        }
+        if let data = m.customData {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            customData = TextField((try? encoder.encode(data)).map { String(decoding: $0, as: UTF8.self) } ?? data.prettyText())
+        }
+        presenterIframe = TextField(m.presenterWaitingRoomIframeURL ?? "")
+        prospectIframe = TextField(m.prospectWaitingRoomIframeURL ?? "")
+        focus = .startsAt
+    }
+}

@@ -1,0 +1,113 @@
+import CoClickAPI
+@testable import Dashboard
+import Foundation
+import Testing
+
+@Suite("Open room URLs and duplicate")
+struct OpenAndDuplicateTests {
+    func withOpener(_ o: Opener, meetings: Int = 3) -> AppState {
+        var s = makeState(meetings: meetings)
+        s.opener = o
+        return s
+    }
+
+    @Test func oAndOOpenTheRoomURLsFetchingTheDetailFirst() {
+        var s = withOpener(.command(["/usr/bin/my-browser", "--new-tab"]))
+        let m = s.meetings[0]
+        #expect(press(&s, .char("o")) == [.fetchDetail(id: m.id, purpose: .open(.prospect))])
+        let fx = reduce(&s, .detailLoaded(detail(of: m), purpose: .open(.prospect)))
+        #expect(fx == [.openURL(argv: ["/usr/bin/my-browser", "--new-tab", "http://127.0.0.1/essai/room/\(m.id)"], label: "prospect room URL")])
+        #expect(s.screen == .list)
+        // The detail is known now: O opens at once.
+        #expect(press(&s, .char("O")) == [.openURL(argv: ["/usr/bin/my-browser", "--new-tab", "http://127.0.0.1/essai/presenter/\(m.id)"], label: "presenter room URL")])
+        // The same keys on the detail screen.
+        press(&s, .enter)
+        #expect(s.screen == .detail)
+        #expect(press(&s, .char("o")).first == .openURL(argv: ["/usr/bin/my-browser", "--new-tab", "http://127.0.0.1/essai/room/\(m.id)"], label: "prospect room URL"))
+    }
+
+    @Test func overSSHWithoutADisplayItSaysSoAndCopies() {
+        var s = withOpener(.noDisplay)
+        let m = s.meetings[0]
+        s.details[m.id] = detail(of: m)
+        #expect(press(&s, .char("o")) == [.copy(text: "http://127.0.0.1/essai/room/\(m.id)", label: "prospect room URL")])
+        #expect(s.message?.text == "No display over ssh to open a browser: copied the prospect room URL instead")
+    }
+
+    @Test func onlyWebAddressesAreOpened() {
+        var s = withOpener(.command(["xdg-open"]))
+        let m = s.meetings[0]
+        var d = detail(of: m)
+        d.prospectRoomURL = "file:///etc/passwd"
+        d.presenterRoomURL = "http://x/\u{1B}]0;t\u{07}"
+        s.details[m.id] = d
+        #expect(press(&s, .char("o")).isEmpty)
+        #expect(s.message?.isError == true)
+        #expect(press(&s, .char("O")).isEmpty)
+        #expect(s.message?.text.contains("\\x1b") == true)
+    }
+
+    @Test func openFailuresAreSaidInWords() {
+        var s = withOpener(.command(["xdg-open"]))
+        _ = reduce(&s, .openFailed("xdg-open not found"))
+        #expect(s.message?.text == "Could not open a browser: xdg-open not found")
+        #expect(s.message?.isError == true)
+    }
+
+    @Test func theOpenerComesFromTheEnvironment() {
+        #expect(Opener.detect(environment: ["BROWSER": "firefox"], macOS: false) == .command(["firefox"]))
+        #expect(Opener.detect(environment: ["BROWSER": "w3m -N %s:lynx"], macOS: false).argv(for: "http://a") == ["w3m", "-N", "http://a"])
+        #expect(Opener.detect(environment: [:], macOS: false) == .command(["xdg-open"]))
+        #expect(Opener.detect(environment: [:], macOS: true) == .command(["open"]))
+        #expect(Opener.detect(environment: ["SSH_CONNECTION": "1 2 3 4"], macOS: false) == .noDisplay)
+        #expect(Opener.detect(environment: ["SSH_TTY": "/dev/pts/1", "DISPLAY": "localhost:10.0"], macOS: false) == .command(["xdg-open"]))
+        #expect(Opener.detect(environment: ["SSH_CONNECTION": "1 2 3 4", "BROWSER": "echo"], macOS: false) == .command(["echo"]))
+    }
+
+    @Test func cDuplicatesIntoTheFormWithTheStartEmptyAndFocused() {
+        var s = makeState(meetings: 3)
+        let m = s.meetings[1]
+        press(&s, .char("j"))
+        #expect(press(&s, .char("c")) == [.fetchDetail(id: m.id, purpose: .duplicate)])
+        var d = detail(of: m)
+        d.cookies = [Cookie(domain: ".example.com", name: "sid", value: "abc")]
+        d.customData = .object(["user_id": .int(17), "url": .string("https://a/b")])
+        d.presenterWaitingRoomIframeURL = "https://www.youtube.com/embed/x"
+        _ = reduce(&s, .detailLoaded(d, purpose: .duplicate))
+        #expect(s.screen == .form)
+        let f = try! #require(s.form)
+        #expect(f.user.text == m.user)
+        #expect(f.startsAt.text == "")
+        #expect(f.focus == .startsAt)
+        #expect(f.cobrowsingURL.text == "https://www.example.com")
+        #expect(f.cookies.count == 1 && f.cookies[0].value.text == "abc" && f.cookies[0].domain.text == ".example.com")
+        #expect(f.customData.text == #"{"url":"https://a/b","user_id":17}"#)
+        #expect(f.presenterIframe.text == "https://www.youtube.com/embed/x")
+        #expect(f.prospectIframe.text == "")
+        // Typing goes into the start time, and the copy submits.
+        type(&s, "in 2h")
+        let fx = press(&s, .ctrl("s"))
+        guard case .create(let new)? = fx.first else { Issue.record("no create: \(fx)"); return }
+        #expect(new.user == m.user)
+        #expect(new.cookies.count == 1)
+    }
+
+    @Test func cOnTheDetailScreenToo() {
+        var s = makeState(meetings: 2)
+        let m = s.meetings[0]
+        press(&s, .enter)
+        _ = reduce(&s, .detailLoaded(detail(of: m), purpose: .show))
+        #expect(press(&s, .char("c")).isEmpty)
+        #expect(s.screen == .form && s.form?.focus == .startsAt)
+    }
+
+    @Test func theNewKeysAreKeymapActions() {
+        let k = Keymap.standard
+        for ctx in [KeyContext.list, .detail] {
+            #expect(k.command(for: .char("o"), in: ctx) == .openProspect)
+            #expect(k.command(for: .char("O"), in: ctx) == .openPresenter)
+            #expect(k.command(for: .char("c"), in: ctx) == .duplicate)
+        }
+        #expect(k.command(for: .char("c"), in: .form) == nil, "c types in the form")
+    }
+}
