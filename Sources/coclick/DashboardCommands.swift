@@ -16,7 +16,7 @@ struct DashboardOptions: ParsableArguments {
 
     func dashboardSettings(_ s: Settings, apiDescription: String) -> DashboardSettings {
         // A `[keys]` entry that cannot apply is said on screen; the defaults stay.
-        let remap = KeyRemap(s.keys).apply(to: .standard)
+        let remap = s.keys.apply(to: .standard)
         var settings = DashboardSettings(
             themeName: s.theme, refreshInterval: TimeInterval(s.refreshInterval), pageSize: s.pageSize,
             clipboardMode: s.clipboard,

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+
+/// Issue 9's dashboard parts in tmux, the real binary against its embedded
+/// simulator: reminders (bell, OSC 9/777, title), `o` through $BROWSER, OSC 8
+/// links on the detail screen, focus without colour, and TERM=dumb.
+@Suite("Agenda, reminders and links in tmux", .serialized)
+struct AgendaTmuxTests {
+    /// A shell line that writes a config file, then runs `coclick demo ARGS`.
+    func demo(_ args: String, config: String = "", env: String = "") -> String {
+        """
+        mkdir -p "$XDG_CONFIG_HOME/coclick" && printf '%s' \(Pane.quote(config)) > "$XDG_CONFIG_HOME/coclick/config.toml"; \
+        \(env) "$COCLICK" demo \(args); echo "exit=$?"; sleep 120
+        """
+    }
+
+    /// Starts copying what the pane's program writes into `$DIR/out`.
+    func record(_ t: Pane) async throws -> URL {
+        let out = t.dir.appendingPathComponent("out")
+        try await t.tmux("pipe-pane", "-O", "-t", t.session, "cat >> \(Pane.quote(out.path))")
+        return out
+    }
+
+    func bytes(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
+
+    func count(_ needle: String, in hay: String) -> Int { hay.components(separatedBy: needle).count - 1 }
+
+    @Test func bellAndOSC9ReachTheTerminalOnceWhenAMeetingEntersTheLeadAndTheTitleIsGivenBack() async throws {
+        // One meeting starts 75 s after the simulator; the lead is one minute: it enters the lead ~15 s in.
+        try await Pane.with(width: 100, height: 24, command: demo("--fixture soon:75", config: "remind_before_minutes = 1\n")) { t in
+            let out = try await record(t)
+            let before = try await t.format("#{pane_title}")
+            try await t.waitFor("hugh@example.com")
+            // The title names the next start.
+            try await t.waitUntil("the title", timeout: 30) { try await t.format("#{pane_title}").hasPrefix("coclick · in ") }
+            #expect(try await t.format("#{pane_title}").hasSuffix("· hugh@…"))
+            try await t.waitUntil("the lead reminder", timeout: 60) { bytes(out).contains("\u{1B}]9;") }
+            var written = bytes(out)
+            #expect(written.contains("\u{07}\u{1B}]9;coclick: Meeting in "), "\(written.debugDescription)")
+            #expect(written.contains("\u{1B}]777;notify;coclick;Meeting in "))
+            #expect(written.contains("hugh@example.com"))
+            // It starts: the start reminder, and the lead one was not given again.
+            try await t.waitUntil("the start reminder", timeout: 90) { bytes(out).contains("starting now") }
+            written = bytes(out)
+            #expect(count("\u{1B}]9;coclick: Meeting in ", in: written) == 1, "\(written.debugDescription)")
+            #expect(count("\u{1B}]9;coclick: Meeting starting now", in: written) == 1)
+            #expect(count("\u{1B}]777;notify;", in: written) == 2)
+            #expect(written.contains("\u{1B}[22;0t"))
+            try await t.keys("q")
+            try await t.waitFor("exit=0")
+            try await t.waitUntil("the title given back", timeout: 10) { bytes(out).contains("\u{1B}[23;0t") }
+            let after = try await t.format("#{pane_title}")
+            #expect(!after.contains("coclick ·"), "title not given back: \(after)")
+            #expect(after == before)
+        }
+    }
+
+    @Test func notifyOffWritesNoBellNoNotificationAndNoTitle() async throws {
+        try await Pane.with(width: 100, height: 24, command: demo("", config: "notify = \"off\"\n")) { t in
+            let out = try await record(t)
+            try await t.waitFor("hugh@example.com")
+            // The standard seed has meetings inside the default 5-minute lead: a few ticks pass.
+            try await t.waitFor("in progress")
+            try await Task.sleep(for: .seconds(3))
+            let written = bytes(out)
+            #expect(!written.contains("\u{1B}]9;") && !written.contains("\u{1B}]777;") && !written.contains("\u{1B}]2;"))
+            #expect(!written.contains("\u{07}"))
+        }
+    }
+
+    @Test func oRunsTheBrowserWithTheProspectRoomURL() async throws {
+        let script = "printf '%s\\n' \"$@\" > \"$DIR/opened\""
+        let command = """
+        printf '#!/bin/sh\\n%s\\n' \(Pane.quote(script)) > "$DIR/browser" && chmod +x "$DIR/browser"; \
+        BROWSER="$DIR/browser" "$COCLICK" demo; echo "exit=$?"; sleep 120
+        """
+        try await Pane.with(width: 100, height: 30, command: command) { t in
+            try await t.waitFor("updated")
+            try await t.waitFor("scheduled")
+            try await t.keys("o")
+            try await t.waitUntil("the browser ran", timeout: 30) { t.file("opened") != nil }
+            let opened = (t.file("opened") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(opened.hasPrefix("http://127.0.0.1:") && opened.contains("/essai/room/"), "\(opened)")
+            // The same URL the detail screen shows for the selected meeting.
+            try await t.keys("Enter")
+            try await t.waitFor("prospect room")
+            let joined = try await t.tmux("capture-pane", "-p", "-J", "-t", t.session).out
+            #expect(joined.contains(opened), "\(joined)")
+            // O: the presenter room.
+            try await t.keys("O")
+            try await t.waitUntil("the presenter URL", timeout: 30) { (t.file("opened") ?? "").contains("/essai/presenter/") }
+            // The dashboard still answers: nothing blocked it.
+            try await t.keys("q")
+            try await t.waitFor("COUNTDOWN")
+        }
+    }
+
+    @Test func theDetailScreenHasOSC8LinksAndUnbrokenURLs() async throws {
+        try await Pane.with(width: 80, height: 30, command: demo("")) { t in
+            let out = try await record(t)
+            try await t.waitFor("scheduled")
+            try await t.keys("Enter")
+            try await t.waitFor("presenter room")
+            try await t.waitUntil("OSC 8", timeout: 30) { bytes(out).contains("\u{1B}]8;id=") }
+            let written = bytes(out)
+            guard let r = written.range(of: "\u{1B}]8;id=coclick-2;") else { Issue.record("no room link: \(written.debugDescription)"); return }
+            let target = written[r.upperBound...].prefix { $0 != "\u{1B}" }
+            #expect(target.hasPrefix("http://127.0.0.1:") && target.contains("/essai/room/"))
+            #expect(written.contains("\u{1B}]8;;\u{1B}\\"))
+            // The long room URL wraps at the edge and tmux joins it back whole (-J): a selection copies it unbroken.
+            let joined = try await t.tmux("capture-pane", "-p", "-J", "-t", t.session).out
+            #expect(joined.split(separator: "\n").contains { $0 == target }, "\(joined)")
+        }
+    }
+
+    @Test func withNoColorTheFocusedFieldStandsOut() async throws {
+        try await Pane.with(width: 100, height: 30, command: demo("", env: "NO_COLOR=1")) { t in
+            try await t.waitFor("scheduled")
+            try await t.keys("n")
+            try await t.waitFor("New meeting")
+            try await t.type("ada")
+            let screen = try await t.tmux("capture-pane", "-p", "-e", "-t", t.session).out
+            let lines = screen.split(separator: "\n").map(String.init)
+            guard let user = lines.first(where: { $0.contains("User *") }),
+                  let url = lines.first(where: { $0.contains("Cobrowsing URL *") }) else {
+                Issue.record("no form: \(screen)"); return
+            }
+            // The focused field is reversed; the others are only underlined.
+            #expect(user.contains("\u{1B}[7m") || user.contains(";7m"), "\(user.debugDescription)")
+            #expect(!url.contains("\u{1B}[7m") && !url.contains(";7m"), "\(url.debugDescription)")
+            #expect(url.contains("\u{1B}[4m") || url.contains(";4m"), "\(url.debugDescription)")
+        }
+    }
+
+    @Test func termDumbIsRefusedInWords() async throws {
+        try await Pane.with(width: 100, height: 20, command: "TERM=dumb \"$COCLICK\" demo; echo \"exit=$?\"; sleep 60") { t in
+            let screen = try await t.waitForScreen("the refusal", timeout: 60) { $0.contains("exit=") }
+            #expect(screen.contains("cannot move the cursor"), "\(screen)")
+            #expect(screen.contains("coclick meetings list"), "\(screen)")
+            #expect(screen.contains("exit=1"), "\(screen)")
+        }
+    }
+}
