@@ -207,7 +207,7 @@ struct ShowMeeting: AsyncCommand {
         if json {
             Output.serverJSON(raw)
         } else {
-            Output.line(MeetingText.detail(meeting, customData: raw["custom_data"]))
+            Output.line(MeetingText.detail(meeting, customData: raw[MeetingField.customData.name]))
         }
         return 0
     }
@@ -333,7 +333,7 @@ struct CreateMeeting: AsyncCommand {
             Output.serverJSON(raw)
         } else {
             Output.line("Created meeting \(SafeText.escape(created.id))")
-            Output.line(MeetingText.detail(created, customData: raw["custom_data"]))
+            Output.line(MeetingText.detail(created, customData: raw[MeetingField.customData.name]))
         }
         return 0
     }
