@@ -1,5 +1,9 @@
 import CoClickAPI
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The last list seen, so the next start draws at once:
 /// `$XDG_CACHE_HOME/coclick/list-<account>.json` (default `~/.cache/coclick/`),

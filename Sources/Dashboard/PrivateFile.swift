@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -49,7 +53,7 @@ enum PrivateFile {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         } catch {
-            throw Failure(description: "cannot create \(directory.path): \(error.localizedDescription)")
+            throw Failure(description: "cannot create \(directory.path): \(error)")
         }
         guard chmod(directory.path, 0o700) == 0 else {
             throw Failure(description: "cannot set 0700 on \(directory.path): \(errnoText())")
