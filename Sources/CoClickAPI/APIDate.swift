@@ -115,7 +115,11 @@ public struct APIDate: Sendable, Hashable, Codable, Comparable {
     }
 
     /// Formats with milliseconds and a `±HH:MM` offset, as the API does.
-    public static func format(_ date: Date, offsetSeconds: Int) -> String {
+    public static func format(_ date: Date, offsetSeconds rawOffset: Int) -> String {
+        // The text can only say whole minutes: a historical offset such as
+        // St John's -03:30:52 is written -03:30, and the clock time with it,
+        // so the text still names the same instant.
+        let offsetSeconds = (-18 * 3600...18 * 3600).contains(rawOffset) ? rawOffset / 60 * 60 : 0
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(secondsFromGMT: offsetSeconds) ?? TimeZone(identifier: "UTC")!
         let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)

@@ -58,6 +58,17 @@ public enum DateInput {
     }
 
     public static func parseDetailed(_ raw: String, now: Date = Date(), zone: TimeZone = .current) -> Result<Parsed, Failure> {
+        let result = parseAnyForm(raw, now: now, zone: zone)
+        // Whatever the form, the date must be one the API's format can
+        // write (years 1 to 9999): "in 99999999999999999999h" is refused.
+        if case .success(let p) = result, APIDate.parse(p.date.text) == nil {
+            let shown = echo(raw.trimmed)
+            return .failure(Failure(.unreadable, "'\(shown)' is too far away (years 1 to 9999)"))
+        }
+        return result
+    }
+
+    private static func parseAnyForm(_ raw: String, now: Date, zone: TimeZone) -> Result<Parsed, Failure> {
         let trimmed = raw.trimmed
         guard !trimmed.isEmpty else { return .failure(Failure(.empty, "is required")) }
         let shown = echo(trimmed)

@@ -134,7 +134,8 @@ public struct Meeting: Sendable, Hashable, Codable, Identifiable {
         if let n = try? c.decodeIfPresent(Int.self, forKey: .duration) {
             duration = n
         } else if let d = try? c.decodeIfPresent(Double.self, forKey: .duration) {
-            duration = Int(d)
+            // `Int(1e300)` traps: a number past Int's range is no duration.
+            duration = d.isFinite && abs(d) < 9.2e18 ? Int(d) : nil
         } else if let s = try? c.decodeIfPresent(String.self, forKey: .duration) {
             duration = Int(s)
         } else {

@@ -18,10 +18,7 @@ public struct NewMeeting: Sendable, Hashable, Encodable {
     public var prospectWaitingRoomIframeURL: String?
 
     /// The documented fields, in the documentation's order.
-    public static let fieldOrder = [
-        "user", "starts_at", "cobrowsing_url", "cobrowsing_cookies_data", "custom_data",
-        "presenter_waiting_room_iframe_url", "prospect_waiting_room_iframe_url",
-    ]
+    public static let fieldOrder = MeetingField.allCases.map(\.name)
 
     public init(
         user: String, startsAt: APIDate, cobrowsingURL: String, cookies: [Cookie] = [],
@@ -51,20 +48,20 @@ public struct NewMeeting: Sendable, Hashable, Encodable {
     /// order, custom data exactly as typed.
     public func jsonBody() -> Data {
         var members: [RawJSON.Member] = [
-            .init("user", .string(user)),
-            .init("starts_at", .string(startsAt.text)),
-            .init("cobrowsing_url", .string(cobrowsingURL)),
-            .init("cobrowsing_cookies_data", .array(cookies.map {
+            .init(MeetingField.user.name, .string(user)),
+            .init(MeetingField.startsAt.name, .string(startsAt.text)),
+            .init(MeetingField.cobrowsingURL.name, .string(cobrowsingURL)),
+            .init(MeetingField.cookies.name, .array(cookies.map {
                 .object([.init("domain", .string($0.domain)), .init("name", .string($0.name)), .init("value", .string($0.value))])
             })),
         ]
         if let raw = customDataRaw {
-            members.append(.init("custom_data", raw))
+            members.append(.init(MeetingField.customData.name, raw))
         } else if let customData {
-            members.append(.init("custom_data", RawJSON(JSONValue.object(customData))))
+            members.append(.init(MeetingField.customData.name, RawJSON(JSONValue.object(customData))))
         }
-        if let p = presenterWaitingRoomIframeURL { members.append(.init("presenter_waiting_room_iframe_url", .string(p))) }
-        if let p = prospectWaitingRoomIframeURL { members.append(.init("prospect_waiting_room_iframe_url", .string(p))) }
+        if let p = presenterWaitingRoomIframeURL { members.append(.init(MeetingField.presenterIframe.name, .string(p))) }
+        if let p = prospectWaitingRoomIframeURL { members.append(.init(MeetingField.prospectIframe.name, .string(p))) }
         return Data(RawJSON.object(members).text(indent: 0).utf8)
     }
 
@@ -85,29 +82,29 @@ public struct NewMeeting: Sendable, Hashable, Encodable {
         var e: [String: [String]] = [:]
         func add(_ f: String, _ m: String) { e[f, default: []].append(m) }
         if user.trimmed.isEmpty {
-            add("user", "is required")
+            add(MeetingField.user.name, "is required")
         } else if !MeetingRules.isEmail(user) {
-            add("user", "is not an email address")
+            add(MeetingField.user.name, "is not an email address")
         }
         if cobrowsingURL.trimmed.isEmpty {
-            add("cobrowsing_url", "is required")
+            add(MeetingField.cobrowsingURL.name, "is required")
         } else if !MeetingRules.isWebURL(cobrowsingURL) {
-            add("cobrowsing_url", "must be an http(s) URL")
+            add(MeetingField.cobrowsingURL.name, "must be an http(s) URL")
         }
         for (i, ck) in cookies.enumerated() {
             if ck.domain.isEmpty || ck.name.isEmpty {
-                add("cobrowsing_cookies_data", "row \(i + 1): domain and name are required")
+                add(MeetingField.cookies.name, "row \(i + 1): domain and name are required")
             }
         }
         if let p = presenterWaitingRoomIframeURL, !MeetingRules.isWebURL(p) {
-            add("presenter_waiting_room_iframe_url", "must be an http(s) URL")
+            add(MeetingField.presenterIframe.name, "must be an http(s) URL")
         }
         if let p = prospectWaitingRoomIframeURL, !MeetingRules.isWebURL(p) {
-            add("prospect_waiting_room_iframe_url", "must be an http(s) URL")
+            add(MeetingField.prospectIframe.name, "must be an http(s) URL")
         }
-        let lengths = [("user", user), ("cobrowsing_url", cobrowsingURL),
-                       ("presenter_waiting_room_iframe_url", presenterWaitingRoomIframeURL ?? ""),
-                       ("prospect_waiting_room_iframe_url", prospectWaitingRoomIframeURL ?? "")]
+        let lengths = [(MeetingField.user.name, user), (MeetingField.cobrowsingURL.name, cobrowsingURL),
+                       (MeetingField.presenterIframe.name, presenterWaitingRoomIframeURL ?? ""),
+                       (MeetingField.prospectIframe.name, prospectWaitingRoomIframeURL ?? "")]
         for (f, v) in lengths where v.utf8.count > MeetingRules.maxFieldLength {
             add(f, "is too long (at most \(MeetingRules.maxFieldLength) bytes)")
         }

@@ -30,10 +30,10 @@ enum GrownServer {
     static func listJSON(_ m: StoredMeeting, isFirst: Bool, now: Date) -> WireJSON {
         .object([
             ("id", .string(m.id)),
-            ("user", .string(m.user)),
+            (MeetingField.user.name, .string(m.user)),
             ("status", .string(status(m, isFirst: isFirst, now: now))),
             ("status_changed_at", .null),
-            ("starts_at", .string(zDate(m.startsAt))),
+            (MeetingField.startsAt.name, .string(zDate(m.startsAt))),
             ("room_name", .string("room-" + m.id.prefix(6))),
             ("tags", .array([.string("grown"), .raw("3")])),
         ])
@@ -45,19 +45,19 @@ enum GrownServer {
             if let i = pairs.firstIndex(where: { $0.0 == key }) { pairs[i].1 = value }
         }
         set("status", .string(status(m, isFirst: isFirst, now: now)))
-        set("starts_at", .string(zDate(m.startsAt)))
+        set(MeetingField.startsAt.name, .string(zDate(m.startsAt)))
         // custom_data with numbers a Double would bend, after what the meeting had.
         let extra: [(String, WireJSON)] = [("external_id", .raw(bigInteger)), ("ratio", .raw("0.1000")), ("scale", .raw("1E+2"))]
-        switch pairs.first(where: { $0.0 == "custom_data" })?.1 {
+        switch pairs.first(where: { $0.0 == MeetingField.customData.name })?.1 {
         case .object(let o)?:
-            set("custom_data", .object(o + extra))
+            set(MeetingField.customData.name, .object(o + extra))
         case .raw(let text)? where text.hasSuffix("}"):
             // Kept as a client sent it: the extra members go inside, the rest untouched.
             let inner = text.dropLast()
             let tail = extra.map { "\(WireJSON.string($0.0).text):\($0.1.text)" }.joined(separator: ",")
-            set("custom_data", .raw(inner + (inner.hasSuffix("{") ? "" : ",") + tail + "}"))
+            set(MeetingField.customData.name, .raw(inner + (inner.hasSuffix("{") ? "" : ",") + tail + "}"))
         default:
-            set("custom_data", .object(extra))
+            set(MeetingField.customData.name, .object(extra))
         }
         // An unknown field in the middle, and objects at the end.
         if let i = pairs.firstIndex(where: { $0.0 == "duration" }) {

@@ -26,81 +26,81 @@ enum MeetingValidation {
         }
 
         // user: the owner must be a user of the company (a Rails belongs_to).
-        let user = text("user")?.trimmingCharacters(in: .whitespaces)
-        if blank("user") {
-            add("user", "User must exist")
+        let user = text(MeetingField.user.name)?.trimmingCharacters(in: .whitespaces)
+        if blank(MeetingField.user.name) {
+            add(MeetingField.user.name, "User must exist")
         } else if let user, user.utf8.count > MeetingRules.maxFieldLength {
-            add("user", "User is too long (maximum is \(MeetingRules.maxFieldLength) characters)")
+            add(MeetingField.user.name, "User is too long (maximum is \(MeetingRules.maxFieldLength) characters)")
         } else if let user, !MeetingRules.isEmail(user) {
-            add("user", "User is not a valid email address")
+            add(MeetingField.user.name, "User is not a valid email address")
         } else if user == nil || !isKnownUser(user!) {
-            add("user", "User must exist")
+            add(MeetingField.user.name, "User must exist")
         }
 
         // starts_at
         var startsAt: APIDate?
-        if blank("starts_at") {
-            add("starts_at", "please specify a start date")
-        } else if let s = text("starts_at"), let d = APIDate.parse(s) {
+        if blank(MeetingField.startsAt.name) {
+            add(MeetingField.startsAt.name, "please specify a start date")
+        } else if let s = text(MeetingField.startsAt.name), let d = APIDate.parse(s) {
             startsAt = d
         } else {
-            add("starts_at", "Start date is not a valid date")
+            add(MeetingField.startsAt.name, "Start date is not a valid date")
         }
 
         // cobrowsing_url: blank fails both presence and format, as in the documented error example.
-        let url = text("cobrowsing_url")?.trimmingCharacters(in: .whitespaces)
-        if blank("cobrowsing_url") {
-            add("cobrowsing_url", "Please specify a cobrowsing URL")
-            add("cobrowsing_url", "Cobrowsing URL is not valid")
+        let url = text(MeetingField.cobrowsingURL.name)?.trimmingCharacters(in: .whitespaces)
+        if blank(MeetingField.cobrowsingURL.name) {
+            add(MeetingField.cobrowsingURL.name, "Please specify a cobrowsing URL")
+            add(MeetingField.cobrowsingURL.name, "Cobrowsing URL is not valid")
         } else if let url, url.utf8.count > MeetingRules.maxFieldLength {
-            add("cobrowsing_url", "Cobrowsing URL is too long (maximum is \(MeetingRules.maxFieldLength) characters)")
+            add(MeetingField.cobrowsingURL.name, "Cobrowsing URL is too long (maximum is \(MeetingRules.maxFieldLength) characters)")
         } else if url == nil || !MeetingRules.isWebURL(url!) {
-            add("cobrowsing_url", "Cobrowsing URL is not valid")
+            add(MeetingField.cobrowsingURL.name, "Cobrowsing URL is not valid")
         }
 
         // cobrowsing_cookies_data: the documented JSON Schema.
         var cookies: [Cookie] = []
-        switch body["cobrowsing_cookies_data"] {
+        switch body[MeetingField.cookies.name] {
         case nil, .null?:
             break
         case .array(let items)?:
             for (i, item) in items.enumerated() {
                 let row = "Cobrowsing cookies data item \(i + 1)"
                 guard case .object(let o) = item else {
-                    add("cobrowsing_cookies_data", "\(row) must be an object with domain, name and value")
+                    add(MeetingField.cookies.name, "\(row) must be an object with domain, name and value")
                     continue
                 }
                 var strings: [String: String] = [:]
                 for key in ["domain", "name", "value"] {
                     switch o[key] {
-                    case nil: add("cobrowsing_cookies_data", "\(row) is missing \(key)")
+                    case nil: add(MeetingField.cookies.name, "\(row) is missing \(key)")
                     case .string(let s)?: strings[key] = s
-                    default: add("cobrowsing_cookies_data", "\(row): \(key) must be a string")
+                    default: add(MeetingField.cookies.name, "\(row): \(key) must be a string")
                     }
                 }
                 for extra in o.keys.sorted() where !["domain", "name", "value"].contains(extra) {
-                    add("cobrowsing_cookies_data", "\(row) has an unexpected property \(extra)")
+                    add(MeetingField.cookies.name, "\(row) has an unexpected property \(extra)")
                 }
                 if let d = strings["domain"], let n = strings["name"], let v = strings["value"] {
                     cookies.append(Cookie(domain: d, name: n, value: v))
                 }
             }
         default:
-            add("cobrowsing_cookies_data", "Cobrowsing cookies data must be an array of {domain, name, value} objects")
+            add(MeetingField.cookies.name, "Cobrowsing cookies data must be an array of {domain, name, value} objects")
         }
 
         // custom_data: a JSON object, if present.
         var custom: JSONValue?
-        switch body["custom_data"] {
+        switch body[MeetingField.customData.name] {
         case nil, .null?: break
         case .object(let o)?: custom = .object(o)
-        default: add("custom_data", "Custom data must be a JSON object")
+        default: add(MeetingField.customData.name, "Custom data must be a JSON object")
         }
 
         // Waiting-room iframes: optional URLs.
         var iframes: [String: String] = [:]
-        for (key, label) in [("presenter_waiting_room_iframe_url", "Presenter waiting room iframe URL"),
-                             ("prospect_waiting_room_iframe_url", "Prospect waiting room iframe URL")] {
+        for (key, label) in [(MeetingField.presenterIframe.name, "Presenter waiting room iframe URL"),
+                             (MeetingField.prospectIframe.name, "Prospect waiting room iframe URL")] {
             if blank(key) { continue }
             if let s = text(key), s.utf8.count > MeetingRules.maxFieldLength {
                 add(key, "\(label) is too long (maximum is \(MeetingRules.maxFieldLength) characters)")
@@ -116,12 +116,12 @@ enum MeetingValidation {
             return .failure(Errors(fields: order.compactMap { f in errors[f].map { (f, $0) } }))
         }
         guard let user, let startsAt, let url else {
-            return .failure(Errors(fields: [("user", ["User must exist"])]))
+            return .failure(Errors(fields: [(MeetingField.user.name, ["User must exist"])]))
         }
         return .success(StoredMeeting(
             id: "", user: user, startsAt: startsAt, duration: nil, cobrowsingURL: url, cookies: cookies,
-            customData: custom, presenterWaitingRoomIframeURL: iframes["presenter_waiting_room_iframe_url"],
-            prospectWaitingRoomIframeURL: iframes["prospect_waiting_room_iframe_url"]
+            customData: custom, presenterWaitingRoomIframeURL: iframes[MeetingField.presenterIframe.name],
+            prospectWaitingRoomIframeURL: iframes[MeetingField.prospectIframe.name]
         ))
     }
 }

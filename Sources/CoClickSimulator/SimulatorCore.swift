@@ -246,7 +246,7 @@ final class SimulatorCore: Sendable {
         case .success(var meeting):
             meeting.id = HexIDs.random()
             // custom_data is kept as sent: big integers and decimals exactly.
-            if let raw = try? RawJSON.parse(body), let custom = raw["custom_data"], custom.members != nil {
+            if let raw = try? RawJSON.parse(body), let custom = raw[MeetingField.customData.name], custom.members != nil {
                 meeting.customDataText = custom.text(indent: 0)
             }
             let origin = state.withLock { s in

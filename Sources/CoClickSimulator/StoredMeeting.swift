@@ -36,9 +36,9 @@ struct StoredMeeting: Sendable, Hashable {
     func listJSON(now: Date) -> WireJSON {
         .object([
             ("id", .string(id)),
-            ("user", .string(user)),
+            (MeetingField.user.name, .string(user)),
             ("status", .string(status(at: now).rawValue)),
-            ("starts_at", .string(startsAt.text)),
+            (MeetingField.startsAt.name, .string(startsAt.text)),
         ])
     }
 
@@ -47,16 +47,16 @@ struct StoredMeeting: Sendable, Hashable {
         .object([
             ("token", .string(id)),
             ("status", .string(status(at: now).rawValue)),
-            ("starts_at", .string(startsAt.text)),
+            (MeetingField.startsAt.name, .string(startsAt.text)),
             ("duration", duration.map(WireJSON.int) ?? .null),
-            ("cobrowsing_url", .string(cobrowsingURL)),
-            ("cobrowsing_cookies_data", .array(cookies.map {
+            (MeetingField.cobrowsingURL.name, .string(cobrowsingURL)),
+            (MeetingField.cookies.name, .array(cookies.map {
                 .object([("domain", .string($0.domain)), ("name", .string($0.name)), ("value", .string($0.value))])
             })),
-            ("user", .string(user)),
-            ("custom_data", customDataText.map(WireJSON.raw) ?? customData.map(WireJSON.init) ?? .null),
-            ("presenter_waiting_room_iframe_url", .string(presenterWaitingRoomIframeURL)),
-            ("prospect_waiting_room_iframe_url", .string(prospectWaitingRoomIframeURL)),
+            (MeetingField.user.name, .string(user)),
+            (MeetingField.customData.name, customDataText.map(WireJSON.raw) ?? customData.map(WireJSON.init) ?? .null),
+            (MeetingField.presenterIframe.name, .string(presenterWaitingRoomIframeURL)),
+            (MeetingField.prospectIframe.name, .string(prospectWaitingRoomIframeURL)),
             ("prospect_room_url", .string(Self.prospectRoomURL(origin: origin, token: id))),
             ("presenter_room_url", .string(Self.presenterRoomURL(origin: origin, token: id))),
         ])
@@ -83,14 +83,14 @@ struct StoredMeeting: Sendable, Hashable {
         .object([
             ("token", .null),
             ("status", .string("scheduled")),
-            ("starts_at", .null),
+            (MeetingField.startsAt.name, .null),
             ("duration", .null),
-            ("cobrowsing_url", .null),
-            ("cobrowsing_cookies_data", .array([])),
-            ("user", .null),
-            ("custom_data", .null),
-            ("presenter_waiting_room_iframe_url", .null),
-            ("prospect_waiting_room_iframe_url", .null),
+            (MeetingField.cobrowsingURL.name, .null),
+            (MeetingField.cookies.name, .array([])),
+            (MeetingField.user.name, .null),
+            (MeetingField.customData.name, .null),
+            (MeetingField.presenterIframe.name, .null),
+            (MeetingField.prospectIframe.name, .null),
             ("prospect_room_url", .null),
             ("presenter_room_url", .null),
             ("errors", .object(errors.map { ($0.0, .array($0.1.map(WireJSON.string))) })),

@@ -17,13 +17,13 @@ public enum FormField: Sendable, Hashable {
     /// The API's field name, where errors for this field are filed.
     public var apiName: String {
         switch self {
-        case .user: return "user"
-        case .startsAt: return "starts_at"
-        case .cobrowsingURL: return "cobrowsing_url"
-        case .cookie: return "cobrowsing_cookies_data"
-        case .customData: return "custom_data"
-        case .presenterIframe: return "presenter_waiting_room_iframe_url"
-        case .prospectIframe: return "prospect_waiting_room_iframe_url"
+        case .user: return MeetingField.user.name
+        case .startsAt: return MeetingField.startsAt.name
+        case .cobrowsingURL: return MeetingField.cobrowsingURL.name
+        case .cookie: return MeetingField.cookies.name
+        case .customData: return MeetingField.customData.name
+        case .presenterIframe: return MeetingField.presenterIframe.name
+        case .prospectIframe: return MeetingField.prospectIframe.name
         case .submit: return ""
         }
     }
@@ -141,7 +141,7 @@ public struct MeetingForm: Sendable, Hashable {
         if case .cookie(let r, _) = focus { at = r + 1 }
         cookies.insert(CookieRow(), at: at)
         focus = .cookie(row: at, column: .domain)
-        serverErrors["cobrowsing_cookies_data"] = nil
+        serverErrors[MeetingField.cookies.name] = nil
     }
 
     /// Deletes the focused cookie row (or the last one).
@@ -150,7 +150,7 @@ public struct MeetingForm: Sendable, Hashable {
         var at = cookies.count - 1
         if case .cookie(let r, _) = focus { at = r }
         cookies.remove(at: at)
-        serverErrors["cobrowsing_cookies_data"] = nil
+        serverErrors[MeetingField.cookies.name] = nil
         if cookies.isEmpty {
             if case .cookie = focus { focus = .cobrowsingURL }
         } else if case .cookie(_, let c) = focus {
@@ -186,19 +186,19 @@ public struct MeetingForm: Sendable, Hashable {
         switch DateInput.parse(startsAt.text, now: now, zone: zone) {
         case .success(let d):
             date = d
-            if d.date < now.addingTimeInterval(-60) { add("starts_at", "is in the past (\(LocalTime.startText(d.date, zone: zone)))") }
-        case .failure(let p): add("starts_at", p.message)
+            if d.date < now.addingTimeInterval(-60) { add(MeetingField.startsAt.name, "is in the past (\(LocalTime.startText(d.date, zone: zone)))") }
+        case .failure(let p): add(MeetingField.startsAt.name, p.message)
         }
         var custom: [String: JSONValue]?
         switch customDataValue() {
         case .success(let o): custom = o
-        case .failure(let p): add("custom_data", p.message)
+        case .failure(let p): add(MeetingField.customData.name, p.message)
         }
         var cookieValues: [Cookie] = []
         for (i, row) in cookies.enumerated() {
             let missing = CookieColumn.allCases.filter { row[$0].text.isEmpty }.map(\.label)
             if !missing.isEmpty {
-                add("cobrowsing_cookies_data", "row \(i + 1): \(missing.joined(separator: ", ")) required")
+                add(MeetingField.cookies.name, "row \(i + 1): \(missing.joined(separator: ", ")) required")
             }
             cookieValues.append(Cookie(domain: row.domain.text, name: row.name.text, value: row.value.text))
         }
@@ -214,7 +214,7 @@ public struct MeetingForm: Sendable, Hashable {
         // Sent exactly as typed: key order, big integers and decimals survive.
         if custom != nil { meeting.customDataRaw = try? RawJSON.parse(customData.text) }
         // The cookie rows were checked above, more strictly (value too).
-        for (f, ms) in meeting.validate(now: now).fields where f != "cobrowsing_cookies_data" {
+        for (f, ms) in meeting.validate(now: now).fields where f != MeetingField.cookies.name {
             for m in ms { add(f, m) }
         }
         return problems.isEmpty ? .success(meeting) : .failure(FormProblems(fields: problems))

@@ -1,4 +1,5 @@
 import Foundation
+import TerminalText
 import TOMLKit
 
 /// A colour as a theme writes it: a name or a 0-255 index; nil means the terminal's default.
@@ -130,7 +131,9 @@ public struct Theme: Sendable, Hashable {
     public static func parse(_ text: String, name: String) throws -> Theme {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
+            table = try TOMLText.table(text)
+        } catch let e as TOMLText.Refused {
+            throw ThemeError(theme: name, message: "not valid TOML: \(e.message) (line \(e.line))")
         } catch let e as TOMLParseError {
             throw ThemeError(theme: name, message: "not valid TOML: \(e.description) (line \(e.source.begin.line))")
         } catch {
@@ -190,7 +193,9 @@ public struct Theme: Sendable, Hashable {
 public struct ThemeError: Error, Sendable, Hashable, CustomStringConvertible {
     public var theme: String
     public var message: String
-    public var description: String { "theme '\(theme)': \(message)" }
+    /// Escaped: the theme's name and the quoted keys come from a file and
+    /// may hold control characters.
+    public var description: String { "theme '\(SafeText.escape(theme))': \(SafeText.escape(message))" }
 }
 
 /// The shipped themes plus the user's, and what went wrong loading any of them.

@@ -347,7 +347,7 @@ public enum Screens {
         }
 
         input("User *", .user, form.user)
-        messages("user", into: &lines)
+        messages(MeetingField.user.name, into: &lines)
         input("Starts at *", .startsAt, form.startsAt)
         switch form.startsAtPreview(now: state.now, zone: state.timeZone) {
         case .success(let d)?:
@@ -355,7 +355,7 @@ public enum Screens {
             lines.append(FormLine(field: nil) { b, y in
                 b.write("→ sends \(d.text) (\(when))", x: fieldX, y: y, maxWidth: fieldW, role: .dim)
             })
-        case .failure(let p)? where client["starts_at"] == nil:
+        case .failure(let p)? where client[MeetingField.startsAt.name] == nil:
             lines.append(FormLine(field: nil) { b, y in
                 b.write("? " + p.message, x: fieldX, y: y, maxWidth: fieldW, role: .warning)
             })
@@ -365,9 +365,9 @@ public enum Screens {
             })
         default: break
         }
-        messages("starts_at", into: &lines)
+        messages(MeetingField.startsAt.name, into: &lines)
         input("Cobrowsing URL *", .cobrowsingURL, form.cobrowsingURL)
-        messages("cobrowsing_url", into: &lines)
+        messages(MeetingField.cobrowsingURL.name, into: &lines)
         let addKey = state.keymap.keysText(.addCookie, in: .form), delKey = state.keymap.keysText(.deleteCookie, in: .form)
         lines.append(FormLine(field: nil) { b, y in
             b.write("Cookies", x: 1, y: y, maxWidth: labelW - 1, role: .label)
@@ -379,18 +379,18 @@ public enum Screens {
                 input("  #\(r + 1) \(c.label)", .cookie(row: r, column: c), row[c])
             }
         }
-        messages("cobrowsing_cookies_data", into: &lines)
+        messages(MeetingField.cookies.name, into: &lines)
         input("Custom data", .customData, form.customData)
-        if case .failure(let p) = form.customDataValue(), client["custom_data"] == nil {
+        if case .failure(let p) = form.customDataValue(), client[MeetingField.customData.name] == nil {
             lines.append(FormLine(field: nil) { b, y in
                 b.write("? " + p.message, x: fieldX, y: y, maxWidth: fieldW, role: .warning)
             })
         }
-        messages("custom_data", into: &lines)
+        messages(MeetingField.customData.name, into: &lines)
         input("Presenter iframe", .presenterIframe, form.presenterIframe)
-        messages("presenter_waiting_room_iframe_url", into: &lines)
+        messages(MeetingField.presenterIframe.name, into: &lines)
         input("Prospect iframe", .prospectIframe, form.prospectIframe)
-        messages("prospect_waiting_room_iframe_url", into: &lines)
+        messages(MeetingField.prospectIframe.name, into: &lines)
         // Errors the server sent for fields the form does not have.
         for (f, ms) in form.serverErrors where !NewMeeting.fieldOrder.contains(f) {
             for m in ms {

@@ -1,5 +1,5 @@
 import CoClickAPI
-import Dashboard // ClipboardMode: the one type for the clipboard setting
+import Dashboard // ClipboardMode, ConfigFile
 import Foundation
 import TOMLKit
 import TerminalText
@@ -11,40 +11,7 @@ struct UsageError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// The config file's keys (all optional).
-struct ConfigFile {
-    var apiURL: String?
-    var secretID: String?
-    var secretKey: String?
-    var theme: String?
-    var refreshInterval: Int?
-    var pageSize: Int?
-    var clipboard: String?
-    var remindBeforeMinutes: Int?
-    var notify: String?
-
-    static let knownKeys: Set<String> = [
-        "api_url", "secret_id", "secret_key", "theme", "refresh_interval", "page_size", "clipboard", "remind_before_minutes", "notify",
-    ]
-
-    /// A parser message may quote the offending text, and that text may be the
-    /// secret key: drop anything quoted, and escape the rest for the terminal.
-    static func withoutQuotedText(_ message: String) -> String {
-        var out = ""
-        var quote: Character?
-        for ch in message {
-            if let q = quote {
-                if ch == q { quote = nil; out += "…\(ch)" }
-            } else if ch == "'" || ch == "\"" || ch == "`" {
-                quote = ch
-                out.append(ch)
-            } else {
-                out.append(ch)
-            }
-        }
-        return SafeText.escape(out)
-    }
-
+extension ConfigFile {
     /// Reads and checks a config file. `required` files must exist.
     static func load(path: String, required: Bool, warn: (String) -> Void) throws -> ConfigFile {
         let fm = FileManager.default
@@ -56,35 +23,13 @@ struct ConfigFile {
             throw UsageError("config file \(path) cannot be read (check its permissions)")
         }
         let text = String(decoding: data, as: UTF8.self)
-        let table: TOMLTable
+        let c: ConfigFile
         do {
-            table = try TOMLTable(string: text)
-        } catch let e as TOMLParseError {
-            throw UsageError("config file \(path) is not valid TOML (line \(e.source.begin.line), column \(e.source.begin.column)): \(Self.withoutQuotedText(e.description))")
+            c = try ConfigFile.parse(text)
         } catch {
-            throw UsageError("config file \(path) is not valid TOML")
+            throw UsageError("config file \(path): \(error.message)")
         }
-        var c = ConfigFile()
-        func string(_ key: String) throws -> String? {
-            guard let v = table[key] else { return nil }
-            guard let s = v.string else { throw UsageError("config file \(path): '\(key)' must be a string") }
-            return s
-        }
-        func int(_ key: String) throws -> Int? {
-            guard let v = table[key] else { return nil }
-            guard let i = v.int else { throw UsageError("config file \(path): '\(key)' must be an integer") }
-            return i
-        }
-        c.apiURL = try string("api_url")
-        c.secretID = try string("secret_id")
-        c.secretKey = try string("secret_key")
-        c.theme = try string("theme")
-        c.refreshInterval = try int("refresh_interval")
-        c.pageSize = try int("page_size")
-        c.clipboard = try string("clipboard")
-        c.remindBeforeMinutes = try int("remind_before_minutes")
-        c.notify = try string("notify")
-        for key in table.keys where !knownKeys.contains(key) {
+        for key in c.unknownKeys {
             warn("config file \(path): unknown key '\(key)' ignored")
         }
         if c.secretKey != nil {

@@ -17,18 +17,18 @@ enum MeetingText {
         var rows: [(String, String)] = [
             ("id", SafeText.escape(m.id)),
             ("status", StatusWord.text(m.status.rawValue)),
-            ("starts_at", m.startsAt.map { "\(LocalTime.full($0, zone: zone)) \(LocalTime.zoneName(zone, at: $0.date)), \(Countdown.text(status: m.status.rawValue, startsAt: $0.date, now: now)) (API \($0.text))" } ?? Glyph.dash.rawValue),
+            (MeetingField.startsAt.name, m.startsAt.map { "\(LocalTime.full($0, zone: zone)) \(LocalTime.zoneName(zone, at: $0.date)), \(Countdown.text(status: m.status.rawValue, startsAt: $0.date, now: now)) (API \($0.text))" } ?? Glyph.dash.rawValue),
             ("duration", m.duration.map { MeetingDuration.text(seconds: $0) } ?? Glyph.dash.rawValue),
-            ("user", Output.safe(m.user)),
-            ("cobrowsing_url", Output.safe(m.cobrowsingURL)),
-            ("presenter_waiting_room_iframe_url", Output.safe(m.presenterWaitingRoomIframeURL)),
-            ("prospect_waiting_room_iframe_url", Output.safe(m.prospectWaitingRoomIframeURL)),
+            (MeetingField.user.name, Output.safe(m.user)),
+            (MeetingField.cobrowsingURL.name, Output.safe(m.cobrowsingURL)),
+            (MeetingField.presenterIframe.name, Output.safe(m.presenterWaitingRoomIframeURL)),
+            (MeetingField.prospectIframe.name, Output.safe(m.prospectWaitingRoomIframeURL)),
             ("prospect_room_url", Output.safe(m.prospectRoomURL)),
             ("presenter_room_url", Output.safe(m.presenterRoomURL)),
         ]
         let cookies = m.cookies ?? []
         rows.append(("cookies", cookies.isEmpty ? "none" : "\(cookies.count)"))
-        rows.append(("custom_data", m.customData == nil ? Glyph.dash.rawValue : ""))
+        rows.append((MeetingField.customData.name, m.customData == nil ? Glyph.dash.rawValue : ""))
         let width = rows.map { $0.0.count }.max() ?? 0
         var lines: [String] = []
         for (label, value) in rows {
@@ -40,7 +40,7 @@ enum MeetingText {
                 table.rows = cookies.map { [Output.safe($0.domain), Output.safe($0.name), Output.safe($0.value)] }
                 lines += table.render().split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
             }
-            if label == "custom_data", let data = m.customData {
+            if label == MeetingField.customData.name, let data = m.customData {
                 let text = customData.map { $0.text(indent: 2) } ?? data.prettyText()
                 lines += SafeText.escapeLines(text).map { "  " + $0 }
             }

@@ -207,7 +207,7 @@ struct ShowMeeting: AsyncCommand {
         if json {
             Output.serverJSON(raw)
         } else {
-            Output.line(MeetingText.detail(meeting, customData: raw["custom_data"]))
+            Output.line(MeetingText.detail(meeting, customData: raw[MeetingField.customData.name]))
         }
         return 0
     }
@@ -261,20 +261,15 @@ struct CreateMeeting: AsyncCommand {
 
     /// `DOMAIN:NAME=VALUE`; the value may contain ':' and '='.
     static func parseCookie(_ text: String) throws -> Cookie {
-        guard let colon = text.firstIndex(of: ":") else {
+        do throws(Cookie.ArgumentError) {
+            return try Cookie.parse(argument: text)
+        } catch .missingColon {
             throw UsageError("--cookie '\(SafeText.escape(text))' is not DOMAIN:NAME=VALUE")
-        }
-        let domain = String(text[..<colon])
-        let rest = text[text.index(after: colon)...]
-        guard let eq = rest.firstIndex(of: "=") else {
+        } catch .missingEquals {
             throw UsageError("--cookie '\(SafeText.escape(text))' is not DOMAIN:NAME=VALUE (missing '=')")
-        }
-        let name = String(rest[..<eq])
-        let value = String(rest[rest.index(after: eq)...])
-        guard !domain.isEmpty, !name.isEmpty else {
+        } catch .emptyDomainOrName {
             throw UsageError("--cookie '\(SafeText.escape(text))': domain and name are required (DOMAIN:NAME=VALUE)")
         }
-        return Cookie(domain: domain, name: name, value: value)
     }
 
     /// Strict JSON (no trailing commas, comments or single quotes), an object;
@@ -338,7 +333,7 @@ struct CreateMeeting: AsyncCommand {
             Output.serverJSON(raw)
         } else {
             Output.line("Created meeting \(SafeText.escape(created.id))")
-            Output.line(MeetingText.detail(created, customData: raw["custom_data"]))
+            Output.line(MeetingText.detail(created, customData: raw[MeetingField.customData.name]))
         }
         return 0
     }

@@ -1,0 +1,96 @@
+import TOMLKit
+
+/// TOML text from the user's disk (the config file, themes), parsed by
+/// TOMLKit, after refusing what trips an assertion in its C++ parser
+/// (toml++ 3): a table header whose name does not start on the same line
+/// with a key character or a quote (`[` then a newline, `[ # x`, `[=`,
+/// `[é`) ends the process with "Assertion … failed" instead of a parse error.
+enum TOMLText {
+    struct Refused: Error, Sendable {
+        var line: Int
+        var column: Int
+        var message: String
+    }
+
+    static func table(_ text: String) throws -> TOMLTable {
+        if let refused = headerProblem(text) { throw refused }
+        return try TOMLTable(string: text)
+    }
+
+    /// The first spot that would trip an assertion, if any: a table header
+    /// whose name does not start on its line with a key character or a
+    /// quote, or a non-ASCII character outside strings and comments (which
+    /// TOML forbids anyway; toml++ miscounts it inside a date, e.g.
+    /// `1979-05-27Té7:32:00Z`). Strings and comments are skipped as TOML
+    /// reads them. A nested array opening on a line of its own (`[` then a
+    /// newline) is refused too, which no config or theme needs.
+    static func headerProblem(_ text: String) -> Refused? {
+        enum Mode { case normal, basic, literal, multiBasic, multiLiteral, comment }
+        let b = Array(text.utf8)
+        var mode = Mode.normal
+        var line = 1
+        var lineStart = 0
+        var atLineStart = true
+        var i = 0
+        func has(_ s: String, at k: Int) -> Bool {
+            let d = Array(s.utf8)
+            return k + d.count <= b.count && Array(b[k..<k + d.count]) == d
+        }
+        while i < b.count {
+            let c = b[i]
+            if c == 0x0A {
+                line += 1
+                lineStart = i + 1
+                if mode == .comment || mode == .basic || mode == .literal { mode = .normal }
+                if mode == .normal { atLineStart = true }
+                i += 1
+                continue
+            }
+            switch mode {
+            case .comment:
+                i += 1
+            case .basic:
+                if c == UInt8(ascii: "\\") { i += 2; continue }
+                if c == UInt8(ascii: "\"") { mode = .normal }
+                i += 1
+            case .literal:
+                if c == UInt8(ascii: "'") { mode = .normal }
+                i += 1
+            case .multiBasic:
+                if c == UInt8(ascii: "\\") { i += 2; continue }
+                if has("\"\"\"", at: i) { mode = .normal; i += 3 } else { i += 1 }
+            case .multiLiteral:
+                if has("'''", at: i) { mode = .normal; i += 3 } else { i += 1 }
+            case .normal:
+                if c == 0x20 || c == 0x09 || c == 0x0D { i += 1; continue }
+                if atLineStart, c == UInt8(ascii: "[") {
+                    var k = i + 1
+                    if k < b.count, b[k] == UInt8(ascii: "[") { k += 1 }
+                    while k < b.count, b[k] == 0x20 || b[k] == 0x09 { k += 1 }
+                    if k < b.count, !startsHeaderName(b[k]) {
+                        return Refused(line: line, column: k - lineStart + 1, message: "a table header must name its table on the same line, e.g. [roles]")
+                    }
+                }
+                atLineStart = false
+                if c >= 0x80 {
+                    return Refused(line: line, column: i - lineStart + 1, message: "a non-ASCII character outside quotes")
+                }
+                if has("\"\"\"", at: i) { mode = .multiBasic; i += 3; continue }
+                if has("'''", at: i) { mode = .multiLiteral; i += 3; continue }
+                if c == UInt8(ascii: "\"") { mode = .basic } else if c == UInt8(ascii: "'") { mode = .literal } else if c == UInt8(ascii: "#") { mode = .comment }
+                i += 1
+            }
+        }
+        return nil
+    }
+
+    private static func startsHeaderName(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "]"):
+            return true
+        default:
+            return false
+        }
+    }
+}
