@@ -18,6 +18,12 @@ import ServiceLifecycle
 /// the simulator itself (`http://127.0.0.1:PORT/essai/room/<token>` and
 /// `/essai/presenter/<token>`), which serves a small page there.
 ///
+/// Whatever a client sends, it answers: a known path asked with another
+/// method gets 405 and `Allow`, a body over 1 MiB 413, pagination headers
+/// past any limit an empty page (or 400 when they are not integers).
+/// `docs/openapi.yaml` describes the API; `scripts/api-fuzz` checks the
+/// simulator against it.
+///
 /// Admin endpoints (no auth, never fault-injected; bind to loopback):
 /// - `GET /_simulator` or `GET /_simulator/faults`: current faults, token TTL and meeting count
 /// - `POST /_simulator/faults` with a partial JSON object, e.g.

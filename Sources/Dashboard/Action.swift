@@ -35,6 +35,10 @@ public enum Action: Sendable {
     /// The list was searched for a meeting a create may have made.
     case lookupFinished(MeetingLookup, found: Meeting?)
     case lookupFailed(MeetingLookup, APIError)
+    /// A mouse report and what the screen drew under it (nil: nothing that reacts).
+    case mouse(MouseEvent, target: MouseTarget?)
+    /// The last list seen, read from the cache at start.
+    case cacheLoaded(CachedList)
 }
 
 /// Work for the runtime. Results come back as `Action`s.
@@ -55,6 +59,8 @@ public enum Effect: Sendable, Hashable {
     case deleteDraft
     /// Search the list for a meeting a create may have made.
     case lookFor(MeetingLookup)
+    /// Keep this list as the last one seen (the start view only).
+    case cacheList(CachedList)
     /// Tell the presenter (bell, notification) in the state's notify mode.
     case remind(Reminder)
     /// Set the window title (OSC 2).

@@ -119,6 +119,17 @@ public struct AppState: Sendable {
     public var windowTitle: String?
     public var keymap: Keymap
     public var apiDescription: String
+    public var mouseEnabled: Bool
+    /// The config profile in use, shown in the header.
+    public var profileName: String?
+    /// Configuration problems said at start (also listed in the help overlay).
+    public var startupProblems: [String]
+
+    // Instant start and mouse
+    /// The list on screen came from the cache written then; nil once the server answered.
+    public var cachedAt: Date?
+    /// For double-clicks.
+    public var lastClick: LastClick?
     /// What the terminal can show (ASCII under `LANG=C`).
     public var charset: TerminalCharset
 
@@ -140,6 +151,9 @@ public struct AppState: Sendable {
         opener = settings.opener
         keymap = settings.keymap
         apiDescription = settings.apiDescription
+        mouseEnabled = settings.mouse
+        profileName = settings.profileName
+        startupProblems = settings.startupProblems
         charset = settings.charset
     }
 
@@ -152,6 +166,11 @@ public struct AppState: Sendable {
     }
 
     public var themeName: String { themeNames[min(max(0, themeIndex), themeNames.count - 1)] }
+
+    /// The view a start shows (first page, no filters, from today): the one the cache keeps.
+    public var isStartView: Bool {
+        userFilter.isEmpty && statusFilter == nil && !showHistory && page == 1
+    }
 
     public var selectedMeeting: Meeting? { meetings.indices.contains(selected) ? meetings[selected] : nil }
 

@@ -15,6 +15,13 @@ public struct ConfigFile: Sendable, Hashable {
     public var clipboard: String?
     public var remindBeforeMinutes: Int?
     public var notify: String?
+    public var mouse: Bool?
+    /// The `[keys]` table: action -> keys as written (the dashboard applies it, see `KeyRemap`).
+    public var keys = KeyRemap([])
+    /// `[profiles.NAME]` tables (only at the top level), each any of these settings.
+    public var profiles: [String: ConfigFile] = [:]
+    /// Entries that were read but cannot be used (a `[keys]` value that is no key); said at start.
+    public var problems: [String] = []
     /// Keys the file has that coclick does not know (escaped), to warn about.
     public var unknownKeys: [String] = []
 
@@ -22,7 +29,31 @@ public struct ConfigFile: Sendable, Hashable {
 
     public static let knownKeys: Set<String> = [
         "api_url", "secret_id", "secret_key", "theme", "refresh_interval", "page_size", "clipboard", "remind_before_minutes", "notify",
+        "mouse", "keys",
     ]
+
+    /// This file's settings with `profile`'s on top.
+    public func applying(_ profile: ConfigFile) -> ConfigFile {
+        var c = self
+        c.apiURL = profile.apiURL ?? apiURL
+        c.secretID = profile.secretID ?? secretID
+        c.secretKey = profile.secretKey ?? secretKey
+        c.theme = profile.theme ?? theme
+        c.refreshInterval = profile.refreshInterval ?? refreshInterval
+        c.pageSize = profile.pageSize ?? pageSize
+        c.clipboard = profile.clipboard ?? clipboard
+        c.remindBeforeMinutes = profile.remindBeforeMinutes ?? remindBeforeMinutes
+        c.notify = profile.notify ?? notify
+        c.mouse = profile.mouse ?? mouse
+        // A profile's keys change those actions; the others keep the top level's.
+        c.keys = KeyRemap(keys.entries.filter { k in !profile.keys.entries.contains { $0.action == k.action } } + profile.keys.entries)
+        c.problems = problems + profile.problems
+        c.profiles = [:]
+        return c
+    }
+
+    /// Some table of the file holds `secret_key`: the whole file must be private.
+    public var holdsSecretKey: Bool { secretKey != nil || profiles.values.contains { $0.holdsSecretKey } }
 
     /// Why a config file's text was refused: a sentence safe to print (no
     /// quoted file text, which may be the secret key; no control characters).
@@ -43,16 +74,39 @@ public struct ConfigFile: Sendable, Hashable {
         } catch {
             throw ParseError(message: "not valid TOML")
         }
+        var c = try settings(in: table, place: "")
+        if let v = table["profiles"] {
+            guard let profiles = v.table else { throw ParseError(message: "'profiles' must be a table of [profiles.NAME] tables") }
+            for name in profiles.keys {
+                let shown = SafeText.escape(name)
+                guard let t = profiles[name]?.table else {
+                    throw ParseError(message: "profiles.\(shown) must be a table ([profiles.\(shown)])")
+                }
+                let p = try settings(in: t, place: "[profiles.\(shown)] ")
+                c.unknownKeys += p.unknownKeys
+                c.profiles[name] = p
+            }
+        }
+        return c
+    }
+
+    /// The settings of one table: the top level, or a profile (`place` says which, for messages).
+    static func settings(in table: TOMLTable, place: String) throws(ParseError) -> ConfigFile {
         var c = ConfigFile()
         func string(_ key: String) throws(ParseError) -> String? {
             guard let v = table[key] else { return nil }
-            guard let s = v.string else { throw ParseError(message: "'\(key)' must be a string") }
+            guard let s = v.string else { throw ParseError(message: "\(place)'\(key)' must be a string") }
             return s
         }
         func int(_ key: String) throws(ParseError) -> Int? {
             guard let v = table[key] else { return nil }
-            guard let i = v.int else { throw ParseError(message: "'\(key)' must be an integer") }
+            guard let i = v.int else { throw ParseError(message: "\(place)'\(key)' must be an integer") }
             return i
+        }
+        func bool(_ key: String) throws(ParseError) -> Bool? {
+            guard let v = table[key] else { return nil }
+            guard let b = v.bool else { throw ParseError(message: "\(place)'\(key)' must be true or false") }
+            return b
         }
         c.apiURL = try string("api_url")
         c.secretID = try string("secret_id")
@@ -63,7 +117,26 @@ public struct ConfigFile: Sendable, Hashable {
         c.clipboard = try string("clipboard")
         c.remindBeforeMinutes = try int("remind_before_minutes")
         c.notify = try string("notify")
-        c.unknownKeys = table.keys.filter { !knownKeys.contains($0) }.sorted().map(SafeText.escape)
+        c.mouse = try bool("mouse")
+        if let v = table["keys"] {
+            if let keys = v.table {
+                var entries: [(action: String, keys: [String])] = []
+                for action in keys.keys {
+                    let value = keys[action]
+                    if let s = value?.string {
+                        entries.append((action, [s]))
+                    } else if let a = value?.array, !a.isEmpty, a.allSatisfy({ $0.string != nil }) {
+                        entries.append((action, a.compactMap { $0.string }))
+                    } else {
+                        c.problems.append("\(place)[keys] \(SafeText.escape(action)): write a key as a string (\"x\", \"Ctrl-R\") or a list of them; the default stays")
+                    }
+                }
+                c.keys = KeyRemap(entries)
+            } else {
+                c.problems.append("\(place)'keys' must be a [keys] table (action = \"key\"); the default keys stay")
+            }
+        }
+        c.unknownKeys = table.keys.filter { !knownKeys.contains($0) && !(place.isEmpty && $0 == "profiles") }.sorted().map { place + SafeText.escape($0) }
         return c
     }
 

@@ -10,6 +10,7 @@ import TerminalText
 /// - `API key rejected · polling stopped, r retries · data 5m 00s old · authentication failed (401)…`
 ///
 /// While a poll is in flight after failures, "next try in" reads "trying now…".
+/// Rows drawn from the cache before the first answer add "cached 3m ago".
 public struct ConnectionStatus: Sendable, Hashable {
     /// The coloured part: the state, with the failure count while retrying.
     public var badge: String
@@ -22,10 +23,13 @@ public struct ConnectionStatus: Sendable, Hashable {
         let c = state.connection
         badge = c == .retrying ? "\(c.words) (\(state.consecutiveFailures))" : c.words
         var parts: [String] = []
-        let age = state.lastSuccess.map { ConnectionStatus.span(state.now.timeIntervalSince($0)) }
+        // Before the first answer the rows may come from the cache: say how old they are.
+        let cached = state.lastSuccess == nil ? state.cachedAt : nil
+        let age = (state.lastSuccess ?? cached).map { ConnectionStatus.span(state.now.timeIntervalSince($0)) }
+        if let cached { parts.append("cached " + Countdown.duration(max(0, state.now.timeIntervalSince(cached)), style: .coarse) + " ago") }
         switch c {
         case .connecting:
-            parts.append(state.pollInFlight != nil ? "loading…" : "no data yet")
+            parts.append(state.pollInFlight != nil ? "loading…" : cached == nil ? "no data yet" : "not refreshed yet")
         case .ok:
             parts.append(age.map { "updated \($0) ago" } ?? "no data yet")
         case .retrying, .offline, .maintenance, .keyRejected:

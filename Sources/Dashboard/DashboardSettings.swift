@@ -28,6 +28,16 @@ public struct DashboardSettings: Sendable, Hashable {
     public var keymap: Keymap
     /// Where the create form's draft is kept between runs (`$XDG_STATE_HOME/coclick`); nil for nowhere.
     public var draftDirectory: URL?
+    /// Where the last list seen is kept for an instant start (`$XDG_CACHE_HOME/coclick`); nil for nowhere.
+    public var cacheDirectory: URL?
+    /// Whose draft and cache: the API URL and secret id, hashed. Nil: no per-account files.
+    public var account: AccountKey?
+    /// Clicks and the wheel (`mouse = false` turns them off).
+    public var mouse: Bool
+    /// The config profile in use (`--profile`, `COCLICK_PROFILE`), shown in the header.
+    public var profileName: String?
+    /// Problems with the configuration worth saying on screen at start (e.g. `[keys]` entries left out).
+    public var startupProblems: [String]
     /// ASCII for a non-UTF-8 locale (`LANG=C`): stand-ins for every glyph, non-ASCII data escaped.
     public var charset: TerminalCharset = .utf8
 
@@ -35,7 +45,9 @@ public struct DashboardSettings: Sendable, Hashable {
         themeName: String = "default", refreshInterval: TimeInterval = 15, pageSize: Int = 20,
         clipboardMode: ClipboardMode = .auto, remindBeforeMinutes: Int = 5, notifyMode: NotifyMode = .all, noColor: Bool = false,
         userThemeDirectory: URL? = DashboardSettings.defaultUserThemeDirectory(), apiDescription: String = "",
-        keymap: Keymap = .standard, draftDirectory: URL? = DraftStore.defaultDirectory()
+        keymap: Keymap = .standard, draftDirectory: URL? = DraftStore.defaultDirectory(),
+        cacheDirectory: URL? = ListCache.defaultDirectory(), account: AccountKey? = nil, mouse: Bool = true,
+        profileName: String? = nil, startupProblems: [String] = []
     ) {
         self.themeName = themeName
         self.refreshInterval = max(1, refreshInterval)
@@ -48,6 +60,11 @@ public struct DashboardSettings: Sendable, Hashable {
         self.apiDescription = apiDescription
         self.keymap = keymap
         self.draftDirectory = draftDirectory
+        self.cacheDirectory = cacheDirectory
+        self.account = account
+        self.mouse = mouse
+        self.profileName = profileName
+        self.startupProblems = startupProblems
     }
 
     /// `$XDG_CONFIG_HOME/coclick/themes`, or `~/.config/coclick/themes`.

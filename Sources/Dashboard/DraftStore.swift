@@ -6,17 +6,23 @@ import Darwin
 #endif
 
 /// The create form's draft on disk, so it survives a restart:
-/// `$XDG_STATE_HOME/coclick/draft.json` (default `~/.local/state/coclick/`).
+/// `$XDG_STATE_HOME/coclick/draft-<account>.json` (default `~/.local/state/coclick/`),
+/// one per API URL and secret id (see `AccountKey`).
 /// The folder is 0700, the file 0600, written atomically (temporary file,
 /// fsync, rename), so a crash mid-write leaves the old draft or the new one,
 /// never half of one. A file that cannot be read as a draft is ignored.
 public struct DraftStore: Sendable {
     public let directory: URL
-    public var fileURL: URL { directory.appendingPathComponent("draft.json") }
+    /// Whose draft: nil only for the file of coclick before drafts were per account.
+    public let account: AccountKey?
+    public var fileURL: URL { directory.appendingPathComponent(account.map { "draft-\($0.name).json" } ?? "draft.json") }
     /// Larger files are not drafts we wrote.
     static let maxBytes = 1 << 20
 
-    public init(directory: URL) { self.directory = directory }
+    public init(directory: URL, account: AccountKey? = nil) {
+        self.directory = directory
+        self.account = account
+    }
 
     /// `$XDG_STATE_HOME/coclick`, or `~/.local/state/coclick`; nil without a HOME.
     public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
@@ -57,34 +63,11 @@ public struct DraftStore: Sendable {
     }
 
     public func save(_ draft: FormDraft) throws {
-        try makeDirectory()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(draft)
-        let temp = directory.appendingPathComponent(".draft.json.\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Failure(description: "cannot create \(temp.path): \(Self.errnoText())") }
-        var ok = data.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
-        // The umask may have narrowed it further; never wider than 0600.
-        ok = ok && fchmod(fd, 0o600) == 0 && fsync(fd) == 0
-        let writeError = Self.errnoText()
-        close(fd)
-        guard ok else {
-            unlink(temp.path)
-            throw Failure(description: "cannot write \(temp.path): \(writeError)")
-        }
-        guard rename(temp.path, fileURL.path) == 0 else {
-            let e = Self.errnoText()
-            unlink(temp.path)
-            throw Failure(description: "cannot replace \(fileURL.path): \(e)")
+        do { try PrivateFile.save(data, to: fileURL) } catch let e as PrivateFile.Failure {
+            throw Failure(description: e.description)
         }
     }
 
@@ -97,14 +80,8 @@ public struct DraftStore: Sendable {
 
     /// Creates the folder (and parents) 0700, and narrows an existing one to 0700.
     func makeDirectory() throws {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw Failure(description: "cannot create \(directory.path): \(error.localizedDescription)")
-        }
-        guard chmod(directory.path, 0o700) == 0 else {
-            throw Failure(description: "cannot set 0700 on \(directory.path): \(Self.errnoText())")
+        do { try PrivateFile.makeDirectory(directory) } catch let e as PrivateFile.Failure {
+            throw Failure(description: e.description)
         }
     }
 

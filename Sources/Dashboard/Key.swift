@@ -9,6 +9,8 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
     case ctrl(Character)
     case function(Int)
     case resize
+    /// A mouse report; the runtime looks up what the screen drew under it.
+    case mouse(MouseEvent)
 
     /// How the key is written in help text and the footer.
     public var description: String {
@@ -32,6 +34,7 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
         case .ctrl(let c): return "Ctrl-" + String(c).uppercased()
         case .function(let n): return "F\(n)"
         case .resize: return "resize"
+        case .mouse: return "mouse"
         }
     }
 }

@@ -17,12 +17,13 @@ extension Reducer {
     }
 
     static func helpKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-        let total = HelpView.lines(state.keymap).count
+        let total = state.helpLines.count
         let visible = state.geometry.helpRows(lineCount: total)
         let maxScroll = max(0, total - visible)
+        let command = state.keymap.command(for: key, in: .list)
         switch key {
-        case .char("j"), .down: state.helpScroll = min(maxScroll, state.helpScroll + 1)
-        case .char("k"), .up: state.helpScroll = max(0, state.helpScroll - 1)
+        case _ where command == .moveDown, .char("j"), .down: state.helpScroll = min(maxScroll, state.helpScroll + 1)
+        case _ where command == .moveUp, .char("k"), .up: state.helpScroll = max(0, state.helpScroll - 1)
         case .pageDown, .char(" "): state.helpScroll = min(maxScroll, state.helpScroll + visible)
         case .pageUp: state.helpScroll = max(0, state.helpScroll - visible)
         default:

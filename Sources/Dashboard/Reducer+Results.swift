@@ -23,6 +23,9 @@ extension Reducer {
         state.consecutiveFailures = 0
         state.lastSuccess = at
         state.lastError = nil
+        state.cachedAt = nil
+        // The start view is what the next start draws at once.
+        let cache: [Effect] = state.isStartView ? [.cacheList(CachedList(savedAt: at, meetings: page.meetings, hasMore: page.hasMore))] : []
         if let seek = state.seekID {
             if state.meetings.contains(where: { $0.id == seek }) {
                 state.seekID = nil
@@ -48,7 +51,7 @@ extension Reducer {
         }
         clampList(&state)
         // Reminders and the title follow on the next tick (within a second), as the clock moves.
-        return schedulePoll(&state, after: state.refreshInterval)
+        return cache + schedulePoll(&state, after: state.refreshInterval)
     }
 
     static func listFailed(_ state: inout AppState, query: MeetingQuery, error: APIError, at: Date) -> [Effect] {

@@ -66,6 +66,10 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .copyFinished(let label, let text, let outcome):
         Reducer.copyFinished(&state, label: label, text: text, outcome)
         return []
+    case .mouse(let event, let target):
+        return Reducer.mouse(&state, event, target)
+    case .cacheLoaded(let list):
+        return Reducer.cacheLoaded(&state, list)
     }
 }
 

@@ -32,6 +32,11 @@ enum TOMLText {
         var lineStart = 0
         var atLineStart = true
         var i = 0
+        /// `YYYY-MM-DD` starts at `k`.
+        func isDate(at k: Int) -> Bool {
+            guard k + 10 <= b.count else { return false }
+            return (0..<10).allSatisfy { j in j == 4 || j == 7 ? b[k + j] == UInt8(ascii: "-") : isDigit(b[k + j]) }
+        }
         func has(_ s: String, at k: Int) -> Bool {
             let d = Array(s.utf8)
             return k + d.count <= b.count && Array(b[k..<k + d.count]) == d
@@ -75,6 +80,12 @@ enum TOMLText {
                 if c >= 0x80 {
                     return Refused(line: line, column: i - lineStart + 1, message: "a non-ASCII character outside quotes")
                 }
+                // A date, a space, then a digit: toml++ reads on for a time and
+                // asserts when none follows (`9999-12-31 1`). A real one (`14:30`) passes.
+                if isDigit(c), i == 0 || !isDigit(b[i - 1]), isDate(at: i), i + 11 < b.count, b[i + 10] == 0x20, isDigit(b[i + 11]),
+                   !(i + 15 < b.count && isDigit(b[i + 12]) && b[i + 13] == UInt8(ascii: ":") && isDigit(b[i + 14]) && isDigit(b[i + 15])) {
+                    return Refused(line: line, column: i - lineStart + 12, message: "a date followed by a number that is not a time (write 1979-05-27 07:32:00)")
+                }
                 if has("\"\"\"", at: i) { mode = .multiBasic; i += 3; continue }
                 if has("'''", at: i) { mode = .multiLiteral; i += 3; continue }
                 if c == UInt8(ascii: "\"") { mode = .basic } else if c == UInt8(ascii: "'") { mode = .literal } else if c == UInt8(ascii: "#") { mode = .comment }
@@ -83,6 +94,8 @@ enum TOMLText {
         }
         return nil
     }
+
+    private static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
 
     private static func startsHeaderName(_ b: UInt8) -> Bool {
         switch b {

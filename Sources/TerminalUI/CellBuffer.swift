@@ -41,6 +41,8 @@ public struct CellBuffer: Sendable, Hashable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]
+    /// What each row shows for the mouse (a meeting, a form field), as drawn.
+    public private(set) var rowTargets: [MouseTarget?]
     /// Hyperlinks over cells, drawn after the cells.
     public var links: [CellLink] = []
     /// ASCII: text is written with stand-ins and escapes, never raw UTF-8 (a `LANG=C` terminal).
@@ -51,6 +53,17 @@ public struct CellBuffer: Sendable, Hashable {
         self.height = max(0, height)
         self.charset = charset
         cells = Array(repeating: Cell(), count: self.width * self.height)
+        rowTargets = Array(repeating: nil, count: self.height)
+    }
+
+    /// Marks row `y` as showing `target` (nil: nothing a click acts on).
+    public mutating func setTarget(_ target: MouseTarget?, row y: Int) {
+        guard y >= 0, y < height else { return }
+        rowTargets[y] = target
+    }
+
+    public func target(atRow y: Int) -> MouseTarget? {
+        y >= 0 && y < height ? rowTargets[y] : nil
     }
 
     public subscript(x: Int, y: Int) -> Cell {

@@ -64,6 +64,12 @@ final class DashboardRuntime {
     /// Actions effects answer with at once (the draft file), reduced in the same batch.
     private var followUps: [Action] = []
     private let drafts: DraftStore?
+    private let cache: ListCache?
+    /// The list last written to the cache, and when: rewritten when it changes, or after a while.
+    private var cachedList: CachedList?
+    /// What the screen last drew, for mouse hit-testing.
+    private var lastFrame: CellBuffer?
+    private let wantsMouse: Bool
     private let clipboard: ClipboardWriter
 
     init(client: CoClickClient, settings: DashboardSettings, catalog: ThemeCatalog, backend: NcursesBackend,
@@ -72,7 +78,13 @@ final class DashboardRuntime {
         self.catalog = catalog
         self.backend = backend
         self.finish = finish
-        drafts = settings.draftDirectory.map(DraftStore.init(directory:))
+        drafts = settings.draftDirectory.map { DraftStore(directory: $0, account: settings.account) }
+        if let dir = settings.cacheDirectory, let account = settings.account {
+            cache = ListCache(directory: dir, account: account)
+        } else {
+            cache = nil
+        }
+        wantsMouse = settings.mouse
         clipboard = ClipboardWriter(mode: settings.clipboardMode)
         depth = ColorDepth.detect(colors: backend.colorCount, noColor: settings.noColor)
         let size = backend.size
@@ -81,7 +93,10 @@ final class DashboardRuntime {
         if catalog.theme(named: settings.themeName) == nil {
             warnings.insert("theme '\(settings.themeName)' not found (have: \(catalog.names.joined(separator: ", "))); using \(state.themeName)", at: 0)
         }
-        startWarning = warnings.first
+        warnings += settings.startupProblems
+        // Several: say how many first, the footer may cut the end off.
+        let count = warnings.count > 1 ? "[1 of \(warnings.count), \(state.keymap.keysText(.help, in: .list)) lists them] " : ""
+        startWarning = warnings.first.map { count + $0 }
     }
 
     /// Said in the footer once the dashboard runs (through `reduce`, like everything else).
@@ -115,7 +130,13 @@ final class DashboardRuntime {
             pendingRaw.append(TerminalAlert.pushTitle)
             titlePushed = true
         }
-        send([.tick(Date()), .pollDue] + (startWarning.map { [.warning($0)] } ?? []))
+        // The last list seen is on screen in the first frame; the poll replaces it.
+        var first: [Action] = [.tick(Date())]
+        if let cached = cache?.load() {
+            cachedList = cached
+            first.append(.cacheLoaded(cached))
+        }
+        send(first + [.pollDue] + (startWarning.map { [.warning($0)] } ?? []))
     }
 
     /// Reduces each action, runs the effects, then draws once.
@@ -141,7 +162,11 @@ final class DashboardRuntime {
             appliedTheme = state.themeIndex
             backend.apply(theme: catalog.theme(named: state.themeName) ?? .fallback, depth: depth)
         }
-        backend.draw(Screens.render(state))
+        let frame = Screens.render(state)
+        backend.draw(frame)
+        lastFrame = frame
+        // After the first frame, so the switch is not written into ncurses' own output.
+        if wantsMouse, !backend.mouseOn { backend.setMouse(true) }
         for raw in pendingRaw { backend.writeRaw(raw) }
         pendingRaw.removeAll()
     }
@@ -181,6 +206,8 @@ final class DashboardRuntime {
             if k == .resize {
                 let s = backend.size
                 actions.append(.resize(width: s.width, height: s.height))
+            } else if case .mouse(let e) = k {
+                actions.append(.mouse(e, target: lastFrame?.target(atRow: e.y)))
             } else {
                 actions.append(.key(k))
             }
@@ -276,6 +303,11 @@ final class DashboardRuntime {
                     self.send([.lookupFailed(lookup, Self.apiError(error))])
                 }
             }
+        case .cacheList(let list):
+            // Rewritten when the rows change, and now and then so its age stays true.
+            if let last = cachedList, last.meetings == list.meetings, last.hasMore == list.hasMore,
+               list.savedAt.timeIntervalSince(last.savedAt) < 60 { return }
+            if (try? cache?.save(list)) != nil { cachedList = list }
         case .quit:
             stop(code: 0)
         }

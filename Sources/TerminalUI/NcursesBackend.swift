@@ -46,6 +46,9 @@ final class NcursesBackend {
         noecho()
         nonl()
         keypad(coclick_stdscr(), true)
+        // Mouse reports come as plain characters to InputDecoder, not as KEY_MOUSE.
+        _ = define_key("\u{1b}[<", 0)
+        _ = define_key("\u{1b}[M", 0)
         nodelay(coclick_stdscr(), true)
         set_escdelay(25)
         curs_set(0)
@@ -65,7 +68,8 @@ final class NcursesBackend {
     /// The bytes that give the screen back, looked up now because terminfo
     /// must not be read inside a signal handler.
     private static func setRestoreSequence() {
-        var bytes: [CChar] = []
+        // Mouse reports off first (harmless when they were never on).
+        var bytes: [CChar] = mouseOff.utf8.map { CChar(bitPattern: $0) }
         for cap in ["sgr0", "cnorm", "rmkx", "rmcup"] {
             guard let v = coclick_terminfo_string(cap) else { continue }
             var p = v
@@ -223,22 +227,43 @@ final class NcursesBackend {
         return out
     }
 
-    /// Every key waiting on stdin.
+    /// Every key waiting on stdin, mouse reports included.
     func readKeys() -> [Key] {
-        var out: [Key] = []
+        var raw: [InputDecoder.Raw] = []
         var ch: wint_t = 0
         while true {
             let r = get_wch(&ch)
             if r == ERR { break }
             if r == coclick_key_code_yes() {
-                if let k = Self.functionKey(Int32(bitPattern: ch)) { out.append(k) }
-            } else if let k = Self.charKey(UInt32(ch)) {
-                out.append(k)
+                let code = Int32(bitPattern: ch)
+                if code == KEY_MOUSE {
+                    raw.append(.mouseIntro)
+                } else if let k = Self.functionKey(code) {
+                    raw.append(.key(k))
+                }
+            } else {
+                raw.append(.char(UInt32(ch)))
             }
-            if out.count > 4096 { break }
+            if raw.count > 4096 { break }
         }
-        return out
+        return decoder.decode(raw)
     }
+
+    private var decoder = InputDecoder()
+    private(set) var mouseOn = false
+
+    /// xterm mouse reports in SGR form (1000: presses, releases and the
+    /// wheel; 1006: decimal coordinates, so no column is out of range).
+    /// ncurses is asked for no mouse: its own decoding of the terminal's
+    /// `kmous` would take the reports away from our decoder.
+    func setMouse(_ on: Bool) {
+        guard active, on != mouseOn else { return }
+        mouseOn = on
+        writeRaw(on ? Self.mouseOn : Self.mouseOff)
+    }
+
+    static let mouseOn = "\u{1b}[?1000h\u{1b}[?1006h"
+    static let mouseOff = "\u{1b}[?1006l\u{1b}[?1000l"
 
     nonisolated static func functionKey(_ code: Int32) -> Key? {
         switch code {
@@ -262,19 +287,7 @@ final class NcursesBackend {
         }
     }
 
-    nonisolated static func charKey(_ v: UInt32) -> Key? {
-        switch v {
-        case 10, 13: return .enter
-        case 9: return .tab
-        case 27: return .escape
-        case 8, 127: return .backspace
-        case 1...26: return .ctrl(Character(Unicode.Scalar(v + 96)!))
-        case 0, 28...31: return nil
-        default:
-            guard let u = Unicode.Scalar(v) else { return nil }
-            return .char(Character(u))
-        }
-    }
+    nonisolated static func charKey(_ v: UInt32) -> Key? { InputDecoder.plain(v).first }
 
     /// Writes bytes straight to the terminal (OSC 52), after ncurses has flushed.
     func writeRaw(_ s: String) {
@@ -290,6 +303,10 @@ final class NcursesBackend {
     /// Ctrl-Z: give the terminal back and stop; returns once continued.
     func suspend() {
         guard active else { return }
+        // The shell gets no mouse reports while we are stopped.
+        let mouse = mouseOn
+        setMouse(false)
+        wantMouseOnResume = mouse
         endwin()
         coclick_set_active(0)
         coclick_stop_self()
@@ -308,10 +325,14 @@ final class NcursesBackend {
         previous = nil
         clearok(coclick_stdscr(), true)
         _ = updateSize()
+        if wantMouseOnResume { setMouse(true) }
     }
+
+    private var wantMouseOnResume = false
 
     func end() {
         guard active else { return }
+        setMouse(false)
         active = false
         coclick_set_active(0)
         endwin()

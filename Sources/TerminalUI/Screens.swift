@@ -8,7 +8,7 @@ public enum Screens {
     public static func render(_ state: AppState) -> CellBuffer {
         var buf = CellBuffer(width: state.width, height: state.height, charset: state.charset)
         if state.geometry.isTooSmall {
-            tooSmall(&buf, need: minimumSize)
+            tooSmall(&buf, need: minimumSize, quit: state.keymap.keysText(.quit, in: .list))
             return buf
         }
         switch state.screen {
@@ -16,7 +16,11 @@ public enum Screens {
         case .detail: detail(&buf, state)
         case .form: form(&buf, state)
         }
-        if state.showHelp { help(&buf, state) }
+        if state.showHelp {
+            help(&buf, state)
+            // Under the overlay nothing is clickable: a click closes it.
+            for y in 0..<buf.height { buf.setTarget(nil, row: y) }
+        }
         return buf
     }
 
@@ -24,8 +28,8 @@ public enum Screens {
         (ScreenGeometry.minimumWidth, ScreenGeometry.minimumHeight)
     }
 
-    static func tooSmall(_ buf: inout CellBuffer, need: (width: Int, height: Int)) {
-        let lines = ["terminal too small", "(need \(need.width)x\(need.height),", "have \(buf.width)x\(buf.height))", "q quits"]
+    static func tooSmall(_ buf: inout CellBuffer, need: (width: Int, height: Int), quit: String) {
+        let lines = ["terminal too small", "(need \(need.width)x\(need.height),", "have \(buf.width)x\(buf.height))", "\(quit) quits"]
         let top = max(0, (buf.height - lines.count) / 2)
         for (i, l) in lines.enumerated() {
             let x = max(0, (buf.width - TextWidth.width(l)) / 2)
@@ -73,6 +77,13 @@ public enum Screens {
         }
     }
 
+    /// "j/k" as configured: the first key of each direction.
+    static func scrollKeys(_ state: AppState, _ ctx: KeyContext) -> String {
+        let down = state.keymap.bindings[ctx]?.first { $0.command == .moveDown }?.keys.first?.description ?? "↓"
+        let up = state.keymap.bindings[ctx]?.first { $0.command == .moveUp }?.keys.first?.description ?? "↑"
+        return down + "/" + up
+    }
+
     static func hints(_ state: AppState, _ ctx: KeyContext, _ commands: [(Command, String)]) -> [(String, String)] {
         commands.map { (state.keymap.keysText($0.0, in: ctx), $0.1) }
     }
@@ -117,6 +128,7 @@ public enum Screens {
     static func list(_ buf: inout CellBuffer, _ state: AppState) {
         let company = state.company.map(SafeText.escape) ?? "…"
         var title = "CoClick · \(company)"
+        if let p = state.profileName, !p.isEmpty { title += " · profile " + SafeText.escape(p) }
         if !state.apiDescription.isEmpty { title += " · " + SafeText.escape(state.apiDescription) }
         // Start times are local: the header says in which zone.
         let zone = buf.width >= 80 ? LocalTime.zoneName(state.timeZone, at: state.now) : Agenda.zoneName(state.timeZone)
@@ -166,7 +178,7 @@ public enum Screens {
         let top = g.listTop
         if state.meetings.isEmpty {
             let text = state.pollInFlight != nil ? "loading meetings…"
-                : state.lastSuccess == nil ? "no data yet" : "no meetings match (Esc clears filters, n creates one)"
+                : state.lastSuccess == nil ? "no data yet" : "no meetings match (\(state.keymap.keysText(.clearFilter, in: .list)) clears filters, \(state.keymap.keysText(.newMeeting, in: .list)) creates one)"
             buf.write(text, x: 2, y: top + 1, maxWidth: buf.width - 4, role: .dim)
         }
         let scroll = max(0, min(state.listScroll, agenda.count - rows))
@@ -187,6 +199,8 @@ public enum Screens {
             case .meeting(let index):
                 let m = state.meetings[index]
                 let selected = index == state.selected
+                // Where the row is drawn is where a click finds it.
+                buf.setTarget(.meeting(index), row: y)
                 let remind = Countdown.isWithinReminder(status: m.status, startsAt: m.startsAt?.date, now: state.now, minutes: state.remindBeforeMinutes)
                 if selected { buf.fill(y: y, role: .selection) }
                 // A marker column, so the reminder shows without colour too.
@@ -239,7 +253,7 @@ public enum Screens {
             }
         }
         if lines.count > rows {
-            let s = "lines \(scroll + 1)-\(min(lines.count, scroll + rows)) of \(lines.count) (j/k scroll)"
+            let s = "lines \(scroll + 1)-\(min(lines.count, scroll + rows)) of \(lines.count) (\(scrollKeys(state, .detail)) scroll)"
             buf.write(s, x: g.detailLeft, y: g.detailPositionRow, maxWidth: g.detailTextWidth, role: .dim)
         }
         footer(&buf, state, hints: hints(state, .detail, [
@@ -251,7 +265,7 @@ public enum Screens {
     // MARK: Help
 
     static func help(_ buf: inout CellBuffer, _ state: AppState) {
-        let lines = HelpView.lines(state.keymap)
+        let lines = state.helpLines
         let g = state.geometry
         let (x0, y0, w, h) = g.helpBox(lineCount: lines.count)
         for y in y0..<(y0 + h) { buf.fill(x: x0, y: y, width: w, role: .normal) }
@@ -267,7 +281,7 @@ public enum Screens {
         for i in 0..<rows where scroll + i < lines.count {
             buf.write(lines[scroll + i], x: x0 + 2, y: y0 + 1 + i, maxWidth: w - 4)
         }
-        let more = lines.count > rows ? "j/k scroll · " : ""
+        let more = lines.count > rows ? "\(scrollKeys(state, .list)) scroll · " : ""
         buf.write(more + "any other key closes", x: x0 + 2, y: y0 + h - 2, maxWidth: w - 4, role: .dim)
     }
 
@@ -421,6 +435,7 @@ public enum Screens {
         if focusLine + 2 > rows { top = min(focusLine + 2 - rows, max(0, lines.count - rows)) }
         for i in 0..<rows where top + i < lines.count {
             lines[top + i].draw(&buf, g.formTop + i)
+            if let f = lines[top + i].field { buf.setTarget(.field(f), row: g.formTop + i) }
         }
         footer(&buf, state, hints: hints(state, .form, [
             (.nextField, "next"), (.submit, "submit"), (.addCookie, "cookie+"), (.cancel, "cancel"), (.help, "help"),

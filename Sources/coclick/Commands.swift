@@ -10,6 +10,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("config"), help: "Config file (TOML). Default: $XDG_CONFIG_HOME/coclick/config.toml; env COCLICK_CONFIG.")
     var config: String?
 
+    @Option(name: .customLong("profile"), help: "Use the [profiles.NAME] table of the config file on top of its top level. Env COCLICK_PROFILE.")
+    var profile: String?
+
     @Option(name: .customLong("api-url"), help: "API base URL. Env COCLICK_API_URL. Default: https://www.coclick.io/api/v1.")
     var apiURL: String?
 
@@ -81,7 +84,8 @@ struct Coclick: ParsableCommand {
         abstract: "Terminal dashboard and command-line client for the CoClick co-browsing meeting API.",
         discussion: """
         Configuration: flag > environment (COCLICK_API_URL, COCLICK_SECRET_ID, COCLICK_SECRET_KEY, \
-        COCLICK_CONFIG, COCLICK_THEME, COCLICK_CLIPBOARD) > config file (TOML) > default. \
+        COCLICK_CONFIG, COCLICK_PROFILE, COCLICK_THEME, COCLICK_CLIPBOARD) > config file (TOML; \
+        a [profiles.NAME] table chosen with --profile NAME goes over its top level) > default. \
         The secret key is never accepted on the command line.
 
         Global options (--api-url, --config, --timeout, --log-file, --theme) go before or after the command: \

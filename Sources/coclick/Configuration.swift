@@ -32,7 +32,7 @@ extension ConfigFile {
         for key in c.unknownKeys {
             warn("config file \(path): unknown key '\(key)' ignored")
         }
-        if c.secretKey != nil {
+        if c.holdsSecretKey {
             // Like ssh with private keys: a secret others can read is refused.
             let attrs = try? fm.attributesOfItem(atPath: path)
             let mode = (attrs?[.posixPermissions] as? NSNumber)?.intValue ?? 0
@@ -60,6 +60,12 @@ struct Settings {
     var remindBeforeMinutes: Int
     var notify: NotifySetting = .all
     var configPath: String
+    /// The `[profiles.NAME]` in use, if any.
+    var profile: String?
+    var mouse = true
+    /// The `[keys]` table as written (the dashboard applies it), and entries that could not be read.
+    var keys = KeyRemap([])
+    var problems: [String] = []
 
     static let defaultAPIURL = "https://www.coclick.io/api/v1"
 
@@ -81,7 +87,18 @@ struct Settings {
         func nonEmpty(_ s: String?) -> String? { s.flatMap { $0.isEmpty ? nil : $0 } }
         let explicitConfig = nonEmpty(g.config) ?? nonEmpty(env["COCLICK_CONFIG"])
         let path = explicitConfig ?? defaultConfigPath(env: env)
-        let file = try ConfigFile.load(path: path, required: explicitConfig != nil, warn: warn)
+        let whole = try ConfigFile.load(path: path, required: explicitConfig != nil, warn: warn)
+        let profileName = nonEmpty(g.profile) ?? nonEmpty(env["COCLICK_PROFILE"])
+        var file = whole
+        if let profileName {
+            guard let profile = whole.profiles[profileName] else {
+                let have = whole.profiles.keys.sorted().map(SafeText.escape)
+                let known = !FileManager.default.fileExists(atPath: path) ? "the file does not exist"
+                    : have.isEmpty ? "it has no [profiles.NAME] tables" : "profiles: \(have.joined(separator: ", "))"
+                throw UsageError("no profile '\(SafeText.escape(profileName))' in config file \(path) (\(known))")
+            }
+            file = whole.applying(profile)
+        }
 
         let urlText = nonEmpty(g.apiURL) ?? nonEmpty(env["COCLICK_API_URL"]) ?? nonEmpty(file.apiURL) ?? defaultAPIURL
         let url: URL
@@ -117,7 +134,8 @@ struct Settings {
         return Settings(
             apiURL: url, credentials: Credentials(secretID: id, secretKey: key), theme: themeName,
             refreshInterval: refreshInterval, pageSize: pageSize, clipboard: clip,
-            remindBeforeMinutes: remind, notify: notify, configPath: path
+            remindBeforeMinutes: remind, notify: notify, configPath: path, profile: profileName, mouse: file.mouse ?? true,
+            keys: file.keys, problems: file.problems.map { "config file: " + $0 }
         )
     }
 

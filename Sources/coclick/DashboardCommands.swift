@@ -15,12 +15,17 @@ struct DashboardOptions: ParsableArguments {
     var per: Int?
 
     func dashboardSettings(_ s: Settings, apiDescription: String) -> DashboardSettings {
+        // A `[keys]` entry that cannot apply is said on screen; the defaults stay.
+        let remap = s.keys.apply(to: .standard)
         var settings = DashboardSettings(
             themeName: s.theme, refreshInterval: TimeInterval(s.refreshInterval), pageSize: s.pageSize,
             clipboardMode: s.clipboard,
             remindBeforeMinutes: s.remindBeforeMinutes, notifyMode: NotifyMode(rawValue: s.notify.rawValue) ?? .all,
             noColor: DashboardSettings.noColorRequested(),
-            apiDescription: apiDescription
+            apiDescription: apiDescription, keymap: remap.keymap,
+            account: AccountKey(apiURL: s.apiURL.absoluteString, secretID: s.credentials.secretID),
+            mouse: s.mouse, profileName: s.profile,
+            startupProblems: s.problems + remap.problems.map { "config file: " + $0 }
         )
         settings.charset = TerminalCharset.current
         settings.opener = Opener.detect()
@@ -81,7 +86,11 @@ struct DemoCommand: AsyncCommand {
         var settings = try Settings.resolve(global, theme: global.theme, refresh: options.refresh, per: options.per)
         settings.credentials = Simulator.demoCredentials
         let client = try global.dashboardClient(settings)
-        let code = await DashboardApp.run(client: client, settings: options.dashboardSettings(settings, apiDescription: "demo · \(url.host ?? "127.0.0.1"):\(url.port ?? 0)"))
+        var dashboard = options.dashboardSettings(settings, apiDescription: "demo · \(url.host ?? "127.0.0.1"):\(url.port ?? 0)")
+        // Each demo has a new port and fresh seed data: one draft for every demo, and no cached list.
+        dashboard.account = AccountKey(apiURL: "coclick demo", secretID: "")
+        dashboard.cacheDirectory = nil
+        let code = await DashboardApp.run(client: client, settings: dashboard)
         await sim.stop()
         return code
     }

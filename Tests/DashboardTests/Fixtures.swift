@@ -44,3 +44,10 @@ func press(_ s: inout AppState, _ keys: Key...) -> [Effect] {
 func type(_ s: inout AppState, _ text: String) {
     for c in text { _ = reduce(&s, .key(.char(c))) }
 }
+
+extension Array where Element == Effect {
+    /// Without the start view's `cacheList`, for tests about other effects.
+    var withoutCache: [Effect] {
+        filter { if case .cacheList = $0 { return false } else { return true } }
+    }
+}

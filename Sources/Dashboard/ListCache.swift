@@ -1,0 +1,78 @@
+import CoClickAPI
+import Foundation
+
+/// The last list seen, so the next start draws at once:
+/// `$XDG_CACHE_HOME/coclick/list-<account>.json` (default `~/.cache/coclick/`),
+/// 0600, one per API URL and secret id (see `AccountKey`). It holds only what
+/// the list endpoint sends (`id`, `user`, `status`, `starts_at`): never room
+/// URLs, cookies or custom data, which only the detail carries.
+public struct ListCache: Sendable {
+    public let directory: URL
+    public let account: AccountKey
+    public var fileURL: URL { directory.appendingPathComponent("list-\(account.name).json") }
+    static let maxBytes = 4 << 20
+    public static let currentVersion = 1
+
+    public init(directory: URL, account: AccountKey) {
+        self.directory = directory
+        self.account = account
+    }
+
+    /// `$XDG_CACHE_HOME/coclick`, or `~/.cache/coclick`; nil without a HOME.
+    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("coclick")
+        }
+        guard let home = environment["HOME"], !home.isEmpty else { return nil }
+        return URL(fileURLWithPath: home).appendingPathComponent(".cache/coclick")
+    }
+
+    /// A cache that cannot be read is no cache: nil, and the list loads as usual.
+    public func load() -> CachedList? {
+        guard case .success(let data)? = PrivateFile.read(fileURL, limit: Self.maxBytes) else { return nil }
+        guard let file = try? JSONDecoder().decode(CachedList.File.self, from: data),
+              file.version == Self.currentVersion,
+              let saved = APIDate.parse(file.savedAt) else { return nil }
+        return CachedList(savedAt: saved.date, meetings: file.meetings.map(CachedList.listFields), hasMore: file.hasMore)
+    }
+
+    public func save(_ list: CachedList) throws {
+        let file = CachedList.File(
+            version: Self.currentVersion, savedAt: APIDate(date: list.savedAt).text,
+            meetings: list.meetings.map(CachedList.listFields), hasMore: list.hasMore)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try PrivateFile.save(try encoder.encode(file), to: fileURL)
+    }
+}
+
+/// The first page of the start view (no filters, from today), as last seen.
+public struct CachedList: Sendable, Hashable {
+    public var savedAt: Date
+    public var meetings: [Meeting]
+    public var hasMore: Bool
+
+    public init(savedAt: Date, meetings: [Meeting], hasMore: Bool) {
+        self.savedAt = savedAt
+        self.meetings = meetings.map(Self.listFields)
+        self.hasMore = hasMore
+    }
+
+    /// Only the list endpoint's four fields, whatever the meeting held.
+    static func listFields(_ m: Meeting) -> Meeting {
+        Meeting(id: m.id, user: m.user, status: m.status, startsAt: m.startsAt)
+    }
+
+    struct File: Codable {
+        var version: Int
+        var savedAt: String
+        var meetings: [Meeting]
+        var hasMore: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case version, meetings
+            case savedAt = "saved_at"
+            case hasMore = "has_more"
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+extension Reducer {
+    /// Two presses on the same thing within this many seconds open it.
+    static let doubleClickSeconds: TimeInterval = 0.4
+    /// Rows (or lines) one wheel notch moves.
+    static let wheelStep = 3
+
+    /// Clicks and the wheel. Where things are comes from the screen that was
+    /// drawn (`target`), never from geometry worked out here.
+    static func mouse(_ state: inout AppState, _ event: MouseEvent, _ target: MouseTarget?) -> [Effect] {
+        guard state.mouseEnabled else { return [] }
+        let now = state.now.timeIntervalSinceReferenceDate
+        if state.showHelp {
+            switch event.kind {
+            case .wheelDown: return scrollHelp(&state, by: wheelStep)
+            case .wheelUp: return scrollHelp(&state, by: -wheelStep)
+            case .press:
+                state.showHelp = false
+                state.helpScroll = 0
+            default: break
+            }
+            return []
+        }
+        switch state.screen {
+        case .list:
+            guard state.filterInput == nil else { return [] }
+            switch event.kind {
+            case .wheelDown: moveSelection(&state, to: state.selected + wheelStep)
+            case .wheelUp: moveSelection(&state, to: state.selected - wheelStep)
+            case .press(button: 0):
+                guard case .meeting(let i)? = target, state.meetings.indices.contains(i) else {
+                    state.lastClick = nil
+                    return []
+                }
+                let double = isDoubleClick(state, on: .meeting(i), at: now)
+                moveSelection(&state, to: i)
+                if double {
+                    state.lastClick = nil
+                    return perform(&state, .open, in: .list)
+                }
+                state.lastClick = LastClick(target: .meeting(i), at: now)
+            default: break
+            }
+        case .detail:
+            switch event.kind {
+            case .wheelDown: state.detailScroll += wheelStep
+            case .wheelUp: state.detailScroll -= wheelStep
+            default: break
+            }
+            clampDetail(&state)
+        case .form:
+            guard var form = state.form else { return [] }
+            switch event.kind {
+            case .wheelDown: form.moveFocus(by: 1)
+            case .wheelUp: form.moveFocus(by: -1)
+            case .press(button: 0):
+                guard case .field(let f)? = target else { return [] }
+                form.focus = f
+                state.form = form
+                // A button is pressed by a click, as everywhere else.
+                if f == .submit { return perform(&state, .submit, in: .form) }
+                return []
+            default: break
+            }
+            state.form = form
+        }
+        return []
+    }
+
+    static func isDoubleClick(_ state: AppState, on target: MouseTarget, at now: TimeInterval) -> Bool {
+        guard let last = state.lastClick, last.target == target else { return false }
+        return now - last.at >= 0 && now - last.at <= doubleClickSeconds
+    }
+
+    static func scrollHelp(_ state: inout AppState, by delta: Int) -> [Effect] {
+        let total = state.helpLines.count
+        let maxScroll = max(0, total - state.geometry.helpRows(lineCount: total))
+        state.helpScroll = min(maxScroll, max(0, state.helpScroll + delta))
+        return []
+    }
+
+    /// Does what a key bound to `command` would do, whichever key that is.
+    static func perform(_ state: inout AppState, _ command: Command, in ctx: KeyContext) -> [Effect] {
+        guard let key = state.keymap.bindings[ctx]?.first(where: { $0.command == command })?.keys.first else { return [] }
+        return Reducer.key(&state, key)
+    }
+
+    // MARK: Instant start
+
+    /// The cached list, drawn before the first answer and replaced by it.
+    static func cacheLoaded(_ state: inout AppState, _ list: CachedList) -> [Effect] {
+        guard state.lastSuccess == nil, state.meetings.isEmpty, state.isStartView else { return [] }
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = state.timeZone
+        let today = cal.startOfDay(for: state.now)
+        // The view is "from today": yesterday's rows of an old cache are not in it.
+        state.meetings = list.meetings.filter { ($0.startsAt?.date ?? today) >= today }
+        state.hasMorePages = list.hasMore
+        state.cachedAt = list.savedAt
+        if state.selectedID == nil, let i = state.meetings.firstIndex(where: { $0.status == .inProgress || $0.status == .scheduled }) {
+            state.placedInitialSelection = true
+            state.selected = i
+            state.selectedID = state.meetings[i].id
+        }
+        clampList(&state)
+        return []
+    }
+}
+
+extension AppState {
+    /// The help overlay's lines: the keys as configured, then any configuration problems.
+    public var helpLines: [[Span]] { HelpView.lines(keymap, problems: startupProblems) }
+}
