@@ -6,18 +6,21 @@ import Testing
 /// links on the detail screen, focus without colour, and TERM=dumb.
 @Suite("Agenda, reminders and links in tmux", .serialized)
 struct AgendaTmuxTests {
-    /// A shell line that writes a config file, then runs `coclick demo ARGS`.
-    func demo(_ args: String, config: String = "", env: String = "") -> String {
+    /// A shell line that writes a config file, then runs `coclick demo ARGS`;
+    /// `recorded`: only once `record` has started copying the pane's output
+    /// (under load a tmux command can take seconds: nothing written before is lost).
+    func demo(_ args: String, config: String = "", env: String = "", recorded: Bool = false) -> String {
         """
         mkdir -p "$XDG_CONFIG_HOME/coclick" && printf '%s' \(Pane.quote(config)) > "$XDG_CONFIG_HOME/coclick/config.toml"; \
-        \(env) "$COCLICK" demo \(args); echo "exit=$?"; sleep 120
+        \(recorded ? "while [ ! -e \"$DIR/go\" ]; do sleep 0.1; done; " : "")\(env) "$COCLICK" demo \(args); echo "exit=$?"; sleep 120
         """
     }
 
-    /// Starts copying what the pane's program writes into `$DIR/out`.
+    /// Starts copying what the pane's program writes into `$DIR/out`, then lets it start.
     func record(_ t: Pane) async throws -> URL {
         let out = t.dir.appendingPathComponent("out")
         try await t.tmux("pipe-pane", "-O", "-t", t.session, "cat >> \(Pane.quote(out.path))")
+        _ = FileManager.default.createFile(atPath: t.dir.appendingPathComponent("go").path, contents: Data())
         return out
     }
 
@@ -27,7 +30,7 @@ struct AgendaTmuxTests {
 
     @Test func bellAndOSC9ReachTheTerminalOnceWhenAMeetingEntersTheLeadAndTheTitleIsGivenBack() async throws {
         // One meeting starts 75 s after the simulator; the lead is one minute: it enters the lead ~15 s in.
-        try await Pane.with(width: 100, height: 24, command: demo("--fixture soon:75", config: "remind_before_minutes = 1\n")) { t in
+        try await Pane.with(width: 100, height: 24, command: demo("--fixture soon:75", config: "remind_before_minutes = 1\n", recorded: true)) { t in
             let out = try await record(t)
             try await t.waitFor("hugh@example.com")
             // The title names the next start.
@@ -55,7 +58,7 @@ struct AgendaTmuxTests {
     }
 
     @Test func notifyOffWritesNoBellNoNotificationAndNoTitle() async throws {
-        try await Pane.with(width: 100, height: 24, command: demo("", config: "notify = \"off\"\n")) { t in
+        try await Pane.with(width: 100, height: 24, command: demo("", config: "notify = \"off\"\n", recorded: true)) { t in
             let out = try await record(t)
             try await t.waitFor("hugh@example.com")
             // The standard seed has meetings inside the default 5-minute lead: a few ticks pass.
@@ -98,7 +101,7 @@ struct AgendaTmuxTests {
     }
 
     @Test func theDetailScreenHasOSC8LinksAndUnbrokenURLs() async throws {
-        try await Pane.with(width: 80, height: 30, command: demo("")) { t in
+        try await Pane.with(width: 80, height: 30, command: demo("", recorded: true)) { t in
             let out = try await record(t)
             try await t.waitFor("scheduled")
             try await t.keys("Enter")
