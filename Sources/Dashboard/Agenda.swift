@@ -1,5 +1,9 @@
 import CoClickAPI
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TerminalText
 
 /// One line of the list screen: a day heading, the "now" line, or a meeting.

@@ -1,5 +1,9 @@
 import CoClickAPI
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Polling after failures: capped exponential backoff, so a broken or
 /// maintained server is not hammered and the screen says what is going on.
@@ -13,7 +17,7 @@ public enum Backoff {
     public static func delay(afterFailures failures: Int) -> TimeInterval {
         guard failures > 0 else { return 0 }
         let exp = min(failures - 1, 20)
-        return min(cap, base * pow(2, Double(exp)))
+        return min(cap, base * Double(1 << exp))
     }
 }
 

@@ -1,4 +1,9 @@
+import CoClickAPI
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// How copies reach the clipboard: `clipboard` in the config file,
 /// `COCLICK_CLIPBOARD` in the environment. One type for the CLI and the dashboard.
@@ -22,9 +27,9 @@ public enum ClipboardMode: Sendable, Hashable {
     /// Parses a config or environment value: a keyword (any case) or
     /// `command:<program>` (the program as written). nil when it is neither.
     public init?(parsing text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmed
         if t.lowercased().hasPrefix("command:") {
-            let program = t.dropFirst("command:".count).trimmingCharacters(in: .whitespaces)
+            let program = t.dropFirst("command:".count).trimmed
             guard !program.isEmpty else { return nil }
             self = .command(program)
             return
@@ -160,7 +165,7 @@ public enum OSC52 {
         case .plain:
             return plain
         case .tmux:
-            return "\u{1B}Ptmux;" + plain.replacingOccurrences(of: "\u{1B}", with: "\u{1B}\u{1B}") + "\u{1B}\\"
+            return "\u{1B}Ptmux;" + plain.replacing("\u{1B}", with: "\u{1B}\u{1B}") + "\u{1B}\\"
         case .screen:
             // All ASCII, so bytes and characters agree; 4 bytes of each chunk are `ESC P` and `ESC \`.
             let bytes = Array(plain.utf8)

@@ -1,5 +1,9 @@
 import CoClickAPI
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What the create form holds, as saved to disk between runs: the typed text,
 /// nothing secret. Cookie values are left out on purpose (they are often

@@ -1,5 +1,9 @@
 import CoClickAPI
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TerminalText
 
 public enum CookieColumn: Int, Sendable, Hashable, CaseIterable {
@@ -165,7 +169,7 @@ public struct MeetingForm: Sendable, Hashable {
 
     /// The custom data object, nil when empty, or why it is refused.
     public func customDataValue() -> Result<[String: JSONValue]?, FieldProblem> {
-        let t = customData.text.trimmingCharacters(in: .whitespaces)
+        let t = customData.text.trimmed
         guard !t.isEmpty else { return .success(nil) }
         do {
             let v = try JSONValue.parse(t)
@@ -203,12 +207,12 @@ public struct MeetingForm: Sendable, Hashable {
             cookieValues.append(Cookie(domain: row.domain.text, name: row.name.text, value: row.value.text))
         }
         func optional(_ f: TextField) -> String? {
-            let t = f.text.trimmingCharacters(in: .whitespaces)
+            let t = f.text.trimmed
             return t.isEmpty ? nil : t
         }
         var meeting = NewMeeting(
-            user: user.text.trimmingCharacters(in: .whitespaces), startsAt: date,
-            cobrowsingURL: cobrowsingURL.text.trimmingCharacters(in: .whitespaces), cookies: cookieValues,
+            user: user.text.trimmed, startsAt: date,
+            cobrowsingURL: cobrowsingURL.text.trimmed, cookies: cookieValues,
             customData: custom, presenterWaitingRoomIframeURL: optional(presenterIframe),
             prospectWaitingRoomIframeURL: optional(prospectIframe))
         // Sent exactly as typed: key order, big integers and decimals survive.

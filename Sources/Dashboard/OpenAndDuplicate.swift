@@ -1,5 +1,9 @@
 import CoClickAPI
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TerminalText
 
 /// How `o` / `O` open a room URL, decided once from the environment at start.
@@ -36,7 +40,7 @@ public enum Opener: Sendable, Hashable {
     public func argv(for url: String) -> [String]? {
         guard case .command(let template) = self else { return nil }
         if template.contains(where: { $0.contains("%s") }) {
-            return template.map { $0.replacingOccurrences(of: "%s", with: url) }
+            return template.map { $0.replacing("%s", with: url) }
         }
         return template + [url]
     }

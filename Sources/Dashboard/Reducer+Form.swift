@@ -1,5 +1,9 @@
 import CoClickAPI
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TerminalText
 
 /// The create form's keys: the form edits itself (`MeetingForm.handle`);
@@ -71,7 +75,7 @@ extension Reducer {
         guard !form.lookingUp else { say(&state, "looking for the meeting in the list…"); return [] }
         var lookup = form.lookup
         if lookup == nil, case .success(let d)? = form.startsAtPreview(now: state.now, zone: state.timeZone) {
-            let user = form.user.text.trimmingCharacters(in: .whitespaces)
+            let user = form.user.text.trimmed
             if !user.isEmpty { lookup = MeetingLookup(user: user, startsAt: d.date) }
         }
         guard let lookup else {

@@ -1,5 +1,9 @@
 import CoClickAPI
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Keys, per screen: help overlay, list (and its filter line), detail. The
 /// form's keys are in `Reducer+Form`.
@@ -117,7 +121,7 @@ extension Reducer {
         switch key {
         case .enter:
             state.filterInput = nil
-            let text = input.text.trimmingCharacters(in: .whitespaces)
+            let text = input.text.trimmed
             guard text != state.userFilter else { return [] }
             state.userFilter = text
             state.page = 1

@@ -1,5 +1,9 @@
 import CoClickAPI
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TerminalText
 
 /// The whole behaviour of the dashboard: pure, so every key is unit-tested.

@@ -1,5 +1,9 @@
 import CoClickAPI
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TerminalText
 
 /// What the dashboard does to tell the presenter a meeting is near
@@ -92,7 +96,7 @@ public enum Reminders {
     /// Server text for a title or notification: escaped (no control bytes),
     /// no `;` (a field separator of OSC 777), at most `limit` characters.
     public static func clean(_ s: String, limit: Int) -> String {
-        var t = SafeText.escape(s).replacingOccurrences(of: ";", with: ",")
+        var t = SafeText.escape(s).replacing(";", with: ",")
         if t.count > limit { t = String(t.prefix(limit - 1)) + "…" }
         return t
     }
@@ -136,7 +140,7 @@ public enum TerminalAlert {
     public static let popTitle = "\u{1B}[23;0t"
 
     static func wrap(_ seq: String, tmux: Bool) -> String {
-        tmux ? "\u{1B}Ptmux;" + seq.replacingOccurrences(of: "\u{1B}", with: "\u{1B}\u{1B}") + "\u{1B}\\" : seq
+        tmux ? "\u{1B}Ptmux;" + seq.replacing("\u{1B}", with: "\u{1B}\u{1B}") + "\u{1B}\\" : seq
     }
 
     /// Last line of defence: no control character ever goes inside an OSC.

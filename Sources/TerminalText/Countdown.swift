@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The words for time: the live countdown column, a meeting's duration, how
 /// long ago something was, and status words. Statuses are the API's own

@@ -1,3 +1,5 @@
+// Foundation, not FoundationEssentials: the blocking wait for a helper
+// program runs on a Foundation `Thread`, off the cooperative pool.
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,9 @@
 import Dashboard
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Carries out `Effect.copy`: takes the route `ClipboardRoute.choose` picks
 /// (once, at the first copy) and either hands back an OSC 52 sequence for

@@ -1,6 +1,10 @@
 import CSignals
 import Dashboard
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -50,8 +54,10 @@ public enum CrashReporting {
         coclick_set_crash_report(dir, tmp, 0)
     }
 
-    /// The runtime backtracer's settings for a dashboard process.
+    /// The runtime backtracer's settings for a dashboard process: every
+    /// thread's frames, but no registers (their dump shows the memory they
+    /// point at, which may hold the bearer token or the secret key).
     static func settings(outputTo path: String) -> String {
-        "enable=yes,interactive=no,color=no,timeout=0s,output-to=\(path)"
+        "enable=yes,interactive=no,color=no,timeout=0s,threads=all,registers=none,output-to=\(path)"
     }
 }

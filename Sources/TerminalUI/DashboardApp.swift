@@ -1,7 +1,16 @@
 import CoClickAPI
 import Dashboard
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The dashboard's entry points for the CLI.
 public enum DashboardApp {
@@ -21,17 +30,23 @@ public enum DashboardApp {
 
     @MainActor private static var current: DashboardRuntime?
 
+    /// One line on stderr (FileHandle is not in FoundationEssentials).
+    nonisolated static func warn(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    }
+
     @MainActor
     private static func start(client: CoClickClient, settings: DashboardSettings, finish: @escaping @MainActor (Int32) -> Void) {
         guard isatty(0) == 1, isatty(1) == 1 else {
-            FileHandle.standardError.write(Data("coclick: the dashboard needs a terminal on stdin and stdout; for scripts use `coclick meetings list` or `coclick next`\n".utf8))
+            Self.warn("coclick: the dashboard needs a terminal on stdin and stdout; for scripts use `coclick meetings list` or `coclick next`")
             finish(2)
             return
         }
         let catalog = ThemeCatalog.load(userDirectory: settings.userThemeDirectory)
         switch NcursesBackend.start() {
         case .failure(let f):
-            FileHandle.standardError.write(Data("coclick: \(f.message)\n".utf8))
+            Self.warn("coclick: \(f.message)")
             finish(1)
         case .success(let backend):
             let runtime = DashboardRuntime(client: client, settings: settings, catalog: catalog, backend: backend) { code in
@@ -325,7 +340,7 @@ final class DashboardRuntime {
         if titlePushed { backend.writeRaw(TerminalAlert.popTitle) }
         // The reducer wrote the draft before `.quit`; if that failed, the footer is gone: say it here.
         if let draftFailure, state.form.map({ !$0.isBlank }) == true {
-            FileHandle.standardError.write(Data("coclick: the form's draft was not saved: \(draftFailure)\n".utf8))
+            DashboardApp.warn("coclick: the form's draft was not saved: \(draftFailure)")
         }
         for s in sources { s.cancel() }
         pollTimer?.cancel()

@@ -1,6 +1,10 @@
 import CoClickAPI
 import Dashboard
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TerminalText
 
 /// Draws the state into a buffer: pure, so every screen is snapshot-tested.
