@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "CoClickSimulatorTests", dependencies: ["CoClickAPI", "CoClickSimulator", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CoClickAPI", "TerminalText", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Dashboard", "TerminalText", "CoClickAPI", "CoClickSimulator", .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Snapshots"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CoClickAPI", "CoClickSimulator"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CoClickAPI", "CoClickSimulator", "Dashboard"]),
     ],
     swiftLanguageModes: [.v6]
 )

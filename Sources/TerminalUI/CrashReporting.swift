@@ -58,6 +58,6 @@ public enum CrashReporting {
     /// thread's frames, but no registers (their dump shows the memory they
     /// point at, which may hold the bearer token or the secret key).
     static func settings(outputTo path: String) -> String {
-        "enable=yes,interactive=no,color=no,timeout=0s,threads=all,registers=none,output-to=\(path)"
+        "enable=yes,interactive=no,color=no,timeout=0s,registers=none,output-to=\(path)"
     }
 }

@@ -6,18 +6,21 @@ import Testing
 /// links on the detail screen, focus without colour, and TERM=dumb.
 @Suite("Agenda, reminders and links in tmux", .serialized)
 struct AgendaTmuxTests {
-    /// A shell line that writes a config file, then runs `coclick demo ARGS`.
-    func demo(_ args: String, config: String = "", env: String = "") -> String {
+    /// A shell line that writes a config file, then runs `coclick demo ARGS`;
+    /// `recorded`: only once `record` has started copying the pane's output
+    /// (under load a tmux command can take seconds: nothing written before is lost).
+    func demo(_ args: String, config: String = "", env: String = "", recorded: Bool = false) -> String {
         """
         mkdir -p "$XDG_CONFIG_HOME/coclick" && printf '%s' \(Pane.quote(config)) > "$XDG_CONFIG_HOME/coclick/config.toml"; \
-        \(env) "$COCLICK" demo \(args); echo "exit=$?"; sleep 120
+        \(recorded ? "while [ ! -e \"$DIR/go\" ]; do sleep 0.1; done; " : "")\(env) "$COCLICK" demo \(args); echo "exit=$?"; sleep 120
         """
     }
 
-    /// Starts copying what the pane's program writes into `$DIR/out`.
+    /// Starts copying what the pane's program writes into `$DIR/out`, then lets it start.
     func record(_ t: Pane) async throws -> URL {
         let out = t.dir.appendingPathComponent("out")
         try await t.tmux("pipe-pane", "-O", "-t", t.session, "cat >> \(Pane.quote(out.path))")
+        _ = FileManager.default.createFile(atPath: t.dir.appendingPathComponent("go").path, contents: Data())
         return out
     }
 
@@ -27,9 +30,8 @@ struct AgendaTmuxTests {
 
     @Test func bellAndOSC9ReachTheTerminalOnceWhenAMeetingEntersTheLeadAndTheTitleIsGivenBack() async throws {
         // One meeting starts 75 s after the simulator; the lead is one minute: it enters the lead ~15 s in.
-        try await Pane.with(width: 100, height: 24, command: demo("--fixture soon:75", config: "remind_before_minutes = 1\n")) { t in
+        try await Pane.with(width: 100, height: 24, command: demo("--fixture soon:75", config: "remind_before_minutes = 1\n", recorded: true)) { t in
             let out = try await record(t)
-            let before = try await t.format("#{pane_title}")
             try await t.waitFor("hugh@example.com")
             // The title names the next start.
             try await t.waitUntil("the title", timeout: 30) { try await t.format("#{pane_title}").hasPrefix("coclick · in ") }
@@ -49,14 +51,14 @@ struct AgendaTmuxTests {
             try await t.keys("q")
             try await t.waitFor("exit=0")
             try await t.waitUntil("the title given back", timeout: 10) { bytes(out).contains("\u{1B}[23;0t") }
+            // tmux's own title for the pane (the host name) is back.
             let after = try await t.format("#{pane_title}")
-            #expect(!after.contains("coclick ·"), "title not given back: \(after)")
-            #expect(after == before)
+            #expect(!after.contains("coclick"), "title not given back: \(after)")
         }
     }
 
     @Test func notifyOffWritesNoBellNoNotificationAndNoTitle() async throws {
-        try await Pane.with(width: 100, height: 24, command: demo("", config: "notify = \"off\"\n")) { t in
+        try await Pane.with(width: 100, height: 24, command: demo("", config: "notify = \"off\"\n", recorded: true)) { t in
             let out = try await record(t)
             try await t.waitFor("hugh@example.com")
             // The standard seed has meetings inside the default 5-minute lead: a few ticks pass.
@@ -83,7 +85,10 @@ struct AgendaTmuxTests {
             #expect(opened.hasPrefix("http://127.0.0.1:") && opened.contains("/essai/room/"), "\(opened)")
             // The same URL the detail screen shows for the selected meeting.
             try await t.keys("Enter")
-            try await t.waitFor("prospect room")
+            try await t.waitUntil("the detail with its room URLs", timeout: 30) {
+                let screen = try await t.capture()
+                return screen.contains("token") && screen.contains("/essai/presenter/")
+            }
             let joined = try await t.tmux("capture-pane", "-p", "-J", "-t", t.session).out
             #expect(joined.contains(opened), "\(joined)")
             // O: the presenter room.
@@ -96,7 +101,7 @@ struct AgendaTmuxTests {
     }
 
     @Test func theDetailScreenHasOSC8LinksAndUnbrokenURLs() async throws {
-        try await Pane.with(width: 80, height: 30, command: demo("")) { t in
+        try await Pane.with(width: 80, height: 30, command: demo("", recorded: true)) { t in
             let out = try await record(t)
             try await t.waitFor("scheduled")
             try await t.keys("Enter")

@@ -1,5 +1,6 @@
 import CoClickAPI
 import CoClickSimulator
+import Dashboard
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -39,6 +40,12 @@ struct NetworkFaultTmuxTests {
 
     static func footer(_ screen: String) -> String {
         screen.split(separator: "\n", omittingEmptySubsequences: false).last(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }).map(String.init) ?? ""
+    }
+
+    /// The draft file of the account the dashboard uses (`environment(url, ...)`).
+    static func draftFile(home: URL, url: URL) -> URL {
+        DraftStore(directory: home.appendingPathComponent("state/coclick"),
+                   account: AccountKey(apiURL: url.absoluteString, secretID: Simulator.demoCredentials.secretID)).fileURL
     }
 
     static func isOK(_ screen: String) -> Bool { footer(screen).hasPrefix(" ok · updated ") }
@@ -184,7 +191,8 @@ struct NetworkFaultTmuxTests {
         try await withSimulator { sim, url in
             let home = try makeTempDirectory()
             let env = environment(url, home: home)
-            let draftFile = home.appendingPathComponent("state/coclick/draft.json")
+            // One draft per API URL and secret id, in a file named by their hash.
+            let draftFile = Self.draftFile(home: home, url: url)
             do {
                 try await withDashboard(["--refresh", "1"], env: env) { tmux in
                     _ = try await tmux.waitForScreen("the list, ok", timeout: Self.patience) { Self.isOK($0) }
@@ -249,7 +257,7 @@ struct NetworkFaultTmuxTests {
             let home = try makeTempDirectory()
             let dir = home.appendingPathComponent("state/coclick")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            try Data("{ not json".utf8).write(to: dir.appendingPathComponent("draft.json"))
+            try Data("{ not json".utf8).write(to: Self.draftFile(home: home, url: url))
             try await withDashboard(["--refresh", "1"], env: environment(url, home: home)) { tmux in
                 _ = try await tmux.waitForScreen("the list, ok", timeout: Self.patience) { Self.isOK($0) }
                 try await tmux.keys("n")

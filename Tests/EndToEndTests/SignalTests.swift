@@ -83,6 +83,7 @@ struct SignalTests {
             let text = (try? String(contentsOf: report, encoding: .utf8)) ?? ""
             #expect(text.contains("Program crashed"), "not the runtime's backtrace:\n\(text.prefix(500))")
             #expect(text.contains("Thread 0"))
+            #expect(text.contains("Thread 1"), "only the crashed thread in the crash file")
             // No register dump: it shows memory that may hold the token or the key.
             #expect(!text.contains("Registers:"), "registers in the crash file")
         }
