@@ -82,6 +82,8 @@ final class DashboardRuntime {
     private let cache: ListCache?
     /// The list last written to the cache, and when: rewritten when it changes, or after a while.
     private var cachedList: CachedList?
+    /// Cache writes, in order, off the main queue.
+    private let cacheWriter = DispatchQueue(label: "coclick.list-cache", qos: .utility)
     /// What the screen last drew, for mouse hit-testing.
     private var lastFrame: CellBuffer?
     private let wantsMouse: Bool
@@ -322,7 +324,16 @@ final class DashboardRuntime {
             // Rewritten when the rows change, and now and then so its age stays true.
             if let last = cachedList, last.meetings == list.meetings, last.hasMore == list.hasMore,
                list.savedAt.timeIntervalSince(last.savedAt) < 60 { return }
-            if (try? cache?.save(list)) != nil { cachedList = list }
+            // Written on a queue of its own: the write ends in an fsync (8 ms
+            // and more on a busy disk), which must not hold back the frame
+            // that shows the list (first paint). `stop` waits for it.
+            guard let cache else { return }
+            cachedList = list
+            cacheWriter.async {
+                guard (try? cache.save(list)) == nil else { return }
+                // Not written: try again with the next list.
+                DispatchQueue.main.async { MainActor.assumeIsolated { if self.cachedList == list { self.cachedList = nil } } }
+            }
         case .quit:
             stop(code: 0)
         }
@@ -345,6 +356,8 @@ final class DashboardRuntime {
         for s in sources { s.cancel() }
         pollTimer?.cancel()
         sources.removeAll()
+        // A list cache write still under way ends before the process does.
+        cacheWriter.sync {}
         finish(code)
     }
 }
