@@ -144,6 +144,7 @@ final class DashboardRuntime {
             // The title we set is given back on exit: save the user's on the terminal's stack.
             pendingRaw.append(TerminalAlert.pushTitle)
             titlePushed = true
+            backend.alsoOnSignalExit(write: TerminalAlert.popTitle)
         }
         // The last list seen is on screen in the first frame; the poll replaces it.
         var first: [Action] = [.tick(Date())]
