@@ -147,7 +147,7 @@ struct Coclick: ParsableCommand {
             if !message.isEmpty { Output.line(message) }
             Foundation.exit(0)
         }
-        if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+        if !message.isEmpty { Output.write(message + "\n", to: STDERR_FILENO) }
         Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
     }
 
@@ -196,7 +196,7 @@ struct Coclick: ParsableCommand {
     static func printValidation(_ errors: ValidationErrors) {
         for (field, messages) in errors.orderedFields {
             for m in messages {
-                FileHandle.standardError.write(Data("  \(SafeText.escape(field)): \(SafeText.escape(m))\n".utf8))
+                Output.write("  \(SafeText.escape(field)): \(SafeText.escape(m))\n", to: STDERR_FILENO)
             }
         }
     }
