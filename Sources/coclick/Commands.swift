@@ -133,7 +133,10 @@ struct Coclick: ParsableCommand {
             let code = await runReportingErrors(async)
             Foundation.exit(code)
         }
-        dispatchMain()
+        // Not dispatchMain(): the main thread runs its own loop, which drains the
+        // main queue and serves the dashboard's terminal, signals and timers, so
+        // an idle dashboard wakes one thread once a second (issue 7).
+        MainLoop.run()
     }
 
     /// ArgumentParser's usage failures exit 64; our contract says 2.

@@ -101,7 +101,8 @@ struct ClipboardTmuxTests {
             try await clearBuffers(pane)
             try await pane.keys("y")
             #expect(try await buffer(pane, "the prospect URL, from the detail") == urls.prospect)
-            #expect(Self.messageRow(try await pane.capture()).contains("Copied prospect room URL (tmux buffer)"))
+            // The buffer is filled before the helper exits and the footer is drawn: wait for it.
+            try await pane.waitFor("Copied prospect room URL (tmux buffer)", timeout: Self.patience)
             try await clearBuffers(pane)
             try await pane.keys("Y")
             #expect(try await buffer(pane, "the presenter URL, from the detail") == urls.presenter)
