@@ -71,10 +71,12 @@ let package = Package(
         ),
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"]),
-        .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSimulator", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "CoClickSimulatorTests", dependencies: ["CoClickAPI", "CoClickSimulator", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CoClickAPI", "TerminalText", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Dashboard", "TerminalText", "CoClickAPI", "CoClickSimulator", .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Snapshots"]),
+        // Property-test helpers for the test targets below (not shipped).
+        .target(name: "FuzzSupport", dependencies: [.product(name: "PropertyBased", package: "swift-property-based")], path: "Tests/FuzzSupport"),
+        .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSimulator", "FuzzSupport"]),
+        .testTarget(name: "CoClickSimulatorTests", dependencies: ["CoClickAPI", "CoClickSimulator", "FuzzSupport"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CoClickAPI", "TerminalText", "FuzzSupport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Dashboard", "TerminalText", "CoClickAPI", "CoClickSimulator", "FuzzSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CoClickAPI", "CoClickSimulator", "Dashboard"]),
     ],
     swiftLanguageModes: [.v6]

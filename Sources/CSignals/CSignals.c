@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -360,6 +361,29 @@ void coclick_stop_self(void) {
     kill(getpid(), SIGTSTP);
     sigaction(SIGTSTP, &ours, NULL);
 }
+
+// MARK: The main queue, drained by the main thread's own loop
+
+#if defined(__linux__)
+// swift-corelibs-libdispatch's hooks for a run loop that owns the main thread
+// (Foundation's RunLoop uses them the same way); dispatch_runloop_handle_t is
+// an int (an eventfd) on Linux.
+extern int _dispatch_get_main_queue_port_4CF(void);
+extern void _dispatch_main_queue_callback_4CF(void *msg);
+
+int coclick_main_queue_fd(void) { return _dispatch_get_main_queue_port_4CF(); }
+
+void coclick_drain_main_queue(void) {
+    uint64_t count;
+    // Reset the eventfd first, so work queued while draining wakes the loop again.
+    ssize_t r = read(_dispatch_get_main_queue_port_4CF(), &count, sizeof count);
+    (void)r;
+    _dispatch_main_queue_callback_4CF(NULL);
+}
+#else
+int coclick_main_queue_fd(void) { return -1; }
+void coclick_drain_main_queue(void) {}
+#endif
 
 // MARK: SWIFT_BACKTRACE before the runtime reads it
 

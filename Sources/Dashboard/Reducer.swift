@@ -12,6 +12,9 @@ import TerminalText
 public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     switch action {
     case .key(let key):
+        // Two clicks make a double-click only with nothing between them
+        // (click, Enter, q, click must not open the row).
+        state.lastClick = nil
         return Reducer.key(&state, key)
     case .tick(let now):
         state.now = now

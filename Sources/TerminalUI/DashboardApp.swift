@@ -16,8 +16,9 @@ import Darwin
 public enum DashboardApp {
     /// Takes over the terminal until the user quits, restores it, and returns
     /// the process exit code: 0 after `q`, 2 when stdin/stdout is not a
-    /// terminal, 1 when the terminal cannot be used. For async callers
-    /// (`AsyncParsableCommand`): the main queue keeps running while this waits.
+    /// terminal, 1 when the terminal cannot be used. Needs the main
+    /// thread in `MainLoop.run()` (main() puts it there): the terminal, the
+    /// signals, the timers and the main queue are all served by that loop.
     /// SIGINT/SIGTERM/SIGHUP/SIGQUIT restore the terminal and end the process
     /// by that signal (the shell sees 128+signal), without running exit
     /// handlers while URLSession threads are busy.
@@ -43,6 +44,12 @@ public enum DashboardApp {
             finish(2)
             return
         }
+        guard MainLoop.shared.isRunning else {
+            // main() runs MainLoop instead of dispatchMain(): without it nothing would read the keys.
+            Self.warn("coclick: internal error: the dashboard needs the main thread's loop (MainLoop.run)")
+            finish(1)
+            return
+        }
         let catalog = ThemeCatalog.load(userDirectory: settings.userThemeDirectory)
         switch NcursesBackend.start() {
         case .failure(let f):
@@ -59,7 +66,7 @@ public enum DashboardApp {
     }
 }
 
-/// Runs effects, owns the Dispatch sources, and draws after each batch of actions.
+/// Runs effects, owns its fds and timers on the main thread's loop, and draws after each batch of actions.
 @MainActor
 final class DashboardRuntime {
     private(set) var state: AppState
@@ -68,8 +75,11 @@ final class DashboardRuntime {
     private let backend: NcursesBackend
     private let depth: ColorDepth
     private let finish: @MainActor (Int32) -> Void
-    private var sources: [any DispatchSourceProtocol] = []
-    private var pollTimer: DispatchSourceTimer?
+    /// The main thread's loop (see MainLoop): stdin, the signal self-pipe, the tick and the poll.
+    private let loop = MainLoop.shared
+    private var watches: [MainLoop.Handle] = []
+    private var tickTimer: MainLoop.Handle?
+    private var pollTimer: MainLoop.Handle?
     private var appliedTheme = -1
     private var pendingRaw: [String] = []
     /// The terminal's title was saved (CSI 22;0t) and is popped on exit.
@@ -120,32 +130,21 @@ final class DashboardRuntime {
     private let startWarning: String?
 
     func start() {
-        let main = DispatchQueue.main
-        let input = DispatchSource.makeReadSource(fileDescriptor: 0, queue: main)
-        input.setEventHandler { MainActor.assumeIsolated { self.readInput() } }
-        sources.append(input)
+        watches.append(loop.watch(fd: 0) { self.readInput() })
 
         // TSTP, CONT and WINCH arrive through the backend's self-pipe (see
         // CSignals); INT, TERM, HUP, QUIT and crashes never come here: their
         // handlers restore the terminal and end the process on their own.
         if backend.signalFD >= 0 {
-            let signals = DispatchSource.makeReadSource(fileDescriptor: backend.signalFD, queue: main)
-            signals.setEventHandler { MainActor.assumeIsolated { self.handleSignals() } }
-            sources.append(signals)
+            watches.append(loop.watch(fd: backend.signalFD) { self.handleSignals() })
         }
 
-        // Countdowns: a tick each second, on the second, so all of them change together.
-        let tick = DispatchSource.makeTimerSource(queue: main)
-        let frac = Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 1)
-        tick.schedule(deadline: .now() + (1 - frac) + 0.01, repeating: 1, leeway: .milliseconds(50))
-        tick.setEventHandler { MainActor.assumeIsolated { self.send([.tick(Date())]) } }
-        sources.append(tick)
-
-        for s in sources { s.resume() }
+        scheduleTick()
         if state.notifyMode == .all {
             // The title we set is given back on exit: save the user's on the terminal's stack.
             pendingRaw.append(TerminalAlert.pushTitle)
             titlePushed = true
+            backend.alsoOnSignalExit(write: TerminalAlert.popTitle)
         }
         // The last list seen is on screen in the first frame; the poll replaces it.
         var first: [Action] = [.tick(Date())]
@@ -154,6 +153,17 @@ final class DashboardRuntime {
             first.append(.cacheLoaded(cached))
         }
         send(first + [.pollDue] + (startWarning.map { [.warning($0)] } ?? []))
+    }
+
+    /// Countdowns: a tick each second, on the second (10 ms after it, by the
+    /// wall clock), so all of them change together; rescheduled from the clock
+    /// each time, so it never drifts.
+    private func scheduleTick() {
+        let frac = Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 1)
+        tickTimer = loop.after(seconds: (1 - frac) + 0.01) {
+            self.scheduleTick()
+            self.send([.tick(Date())])
+        }
     }
 
     /// Reduces each action, runs the effects, then draws once.
@@ -288,12 +298,8 @@ final class DashboardRuntime {
                 self.send([.copyFinished(label: label, text: text, outcome)])
             }
         case .schedulePoll(let after):
-            pollTimer?.cancel()
-            let t = DispatchSource.makeTimerSource(queue: .main)
-            t.schedule(deadline: .now() + after, leeway: .milliseconds(200))
-            t.setEventHandler { MainActor.assumeIsolated { self.send([.pollDue]) } }
-            t.resume()
-            pollTimer = t
+            loop.cancel(pollTimer)
+            pollTimer = loop.after(seconds: after) { self.send([.pollDue]) }
         case .saveDraft(let draft):
             do {
                 try drafts?.save(draft)
@@ -353,9 +359,12 @@ final class DashboardRuntime {
         if let draftFailure, state.form.map({ !$0.isBlank }) == true {
             DashboardApp.warn("coclick: the form's draft was not saved: \(draftFailure)")
         }
-        for s in sources { s.cancel() }
-        pollTimer?.cancel()
-        sources.removeAll()
+        for w in watches { loop.cancel(w) }
+        watches.removeAll()
+        loop.cancel(tickTimer)
+        loop.cancel(pollTimer)
+        tickTimer = nil
+        pollTimer = nil
         // A list cache write still under way ends before the process does.
         cacheWriter.sync {}
         finish(code)

@@ -67,7 +67,8 @@ final class NcursesBackend {
 
     /// The bytes that give the screen back, looked up now because terminfo
     /// must not be read inside a signal handler.
-    private static func setRestoreSequence() {
+    /// `then`: bytes written after the screen is back (the saved window title's pop).
+    private static func setRestoreSequence(then trailer: String = "") {
         // Mouse reports off first (harmless when they were never on).
         var bytes: [CChar] = mouseOff.utf8.map { CChar(bitPattern: $0) }
         for cap in ["sgr0", "cnorm", "rmkx", "rmcup"] {
@@ -75,7 +76,14 @@ final class NcursesBackend {
             var p = v
             while p.pointee != 0 { bytes.append(p.pointee); p += 1 }
         }
+        bytes += trailer.utf8.map { CChar(bitPattern: $0) }
         coclick_set_restore_sequence(bytes, bytes.count)
+    }
+
+    /// A signal that ends the process (TERM, HUP, a crash) also writes `bytes`
+    /// after giving the screen back, e.g. the pop of the title we pushed.
+    func alsoOnSignalExit(write bytes: String) {
+        Self.setRestoreSequence(then: bytes)
     }
 
     /// The read end of the signal self-pipe (-1 when it could not be made).

@@ -135,7 +135,10 @@ struct Coclick: ParsableCommand {
             let code = await runReportingErrors(async)
             Foundation.exit(code)
         }
-        dispatchMain()
+        // Not dispatchMain(): the main thread runs its own loop, which drains the
+        // main queue and serves the dashboard's terminal, signals and timers, so
+        // an idle dashboard wakes one thread once a second (issue 7).
+        MainLoop.run()
     }
 
     /// ArgumentParser's usage failures exit 64; our contract says 2.
@@ -146,7 +149,7 @@ struct Coclick: ParsableCommand {
             if !message.isEmpty { Output.line(message) }
             Foundation.exit(0)
         }
-        if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+        if !message.isEmpty { Output.write(message + "\n", to: STDERR_FILENO) }
         Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
     }
 
@@ -195,7 +198,7 @@ struct Coclick: ParsableCommand {
     static func printValidation(_ errors: ValidationErrors) {
         for (field, messages) in errors.orderedFields {
             for m in messages {
-                FileHandle.standardError.write(Data("  \(SafeText.escape(field)): \(SafeText.escape(m))\n".utf8))
+                Output.write("  \(SafeText.escape(field)): \(SafeText.escape(m))\n", to: STDERR_FILENO)
             }
         }
     }

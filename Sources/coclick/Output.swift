@@ -1,18 +1,47 @@
 import CoClickAPI
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TerminalText
 
 /// Where text goes: human text on stdout, diagnostics on stderr. Both are fit
 /// for the terminal's charset (ASCII stand-ins and escapes under `LANG=C`).
+#if canImport(Glibc)
+private let systemWrite = Glibc.write
+#else
+private let systemWrite = Darwin.write
+#endif
+
 enum Output {
     static let charset = TerminalCharset.current
 
     static func line(_ s: String = "") {
-        FileHandle.standardOutput.write(Data((charset.fit(s) + "\n").utf8))
+        write(charset.fit(s) + "\n", to: STDOUT_FILENO)
     }
 
     static func warn(_ s: String) {
-        FileHandle.standardError.write(Data(("coclick: " + charset.fit(s) + "\n").utf8))
+        write("coclick: " + charset.fit(s) + "\n", to: STDERR_FILENO)
+    }
+
+    /// Writes all of `text`. A reader that went away (`coclick ... | head`)
+    /// ends the process as it ends `cat`: by SIGPIPE, quietly. (SwiftNIO
+    /// ignores SIGPIPE, so the write fails with EPIPE instead; FileHandle's
+    /// write would trap on that.) Other write errors end it with status 1.
+    static func write(_ text: String, to fd: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
+            if n > 0 { bytes = bytes.dropFirst(n); continue }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && errno == EPIPE {
+                signal(SIGPIPE, SIG_DFL)
+                raise(SIGPIPE)
+            }
+            exit(1)
+        }
     }
 
     /// One JSON document on stdout (our own small documents: auth check, `next --json`).
@@ -20,14 +49,13 @@ enum Output {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        write(String(decoding: data, as: UTF8.self) + "\n", to: STDOUT_FILENO)
     }
 
     /// The server's JSON on stdout: its keys in its order, its numbers and
     /// dates as sent; pretty-printed, and `\u`-escaped under an ASCII locale.
     static func serverJSON(_ value: RawJSON) {
-        FileHandle.standardOutput.write(Data((value.text(indent: 2, asciiOnly: charset.isASCII) + "\n").utf8))
+        write(value.text(indent: 2, asciiOnly: charset.isASCII) + "\n", to: STDOUT_FILENO)
     }
 
     /// A server string made safe for a terminal: `—` for a missing value,

@@ -27,7 +27,7 @@ struct CompletionCommand: ParsableCommand {
         case .zsh: kind = .zsh
         case .fish: kind = .fish
         }
-        print(Coclick.completionScript(for: kind), terminator: "")
+        Output.write(Coclick.completionScript(for: kind), to: STDOUT_FILENO)
     }
 }
 
@@ -40,7 +40,7 @@ struct ManualCommand: ParsableCommand {
     )
 
     func run() throws {
-        print(ManualPage.text(), terminator: "")
+        Output.write(ManualPage.text(), to: STDOUT_FILENO)
     }
 }
 

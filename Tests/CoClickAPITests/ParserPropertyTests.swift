@@ -1,4 +1,5 @@
 @testable import CoClickAPI
+import FuzzSupport
 import Foundation
 import PropertyBased
 import Testing

@@ -1,3 +1,4 @@
+import FuzzSupport
 import CoClickAPI
 @testable import CoClickSimulator
 import Foundation

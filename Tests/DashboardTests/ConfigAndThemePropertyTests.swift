@@ -1,4 +1,5 @@
 @testable import Dashboard
+import FuzzSupport
 import Foundation
 import PropertyBased
 import Testing

@@ -29,6 +29,14 @@ struct MouseReducerTests {
         #expect(fx == [.fetchDetail(id: s.meetings[4].id, purpose: .show)])
     }
 
+    @Test func aKeyBetweenTwoQuickClicksMakesThemTwoClicks() {
+        var s = makeState(meetings: 10)
+        _ = click(&s, .meeting(4))
+        _ = reduce(&s, .key(.char("j")))
+        _ = click(&s, .meeting(4), after: 0.1)
+        #expect(s.screen == .list && s.selected == 4)
+    }
+
     @Test func slowOrDifferentSecondClicksOnlySelect() {
         var s = makeState(meetings: 10)
         _ = click(&s, .meeting(4))

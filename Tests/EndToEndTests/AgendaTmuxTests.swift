@@ -57,6 +57,21 @@ struct AgendaTmuxTests {
         }
     }
 
+    /// SIGTERM (or SIGHUP, a crash) ends the dashboard in a C signal handler:
+    /// the title we pushed is given back there too, not only on `q`.
+    @Test func theTitleIsGivenBackWhenASignalEndsTheDashboard() async throws {
+        try await Pane.with(width: 100, height: 24, command: demo("", recorded: true)) { t in
+            let out = try await record(t)
+            try await t.waitFor("hugh@example.com")
+            try await t.waitUntil("the title", timeout: 30) { try await t.format("#{pane_title}").hasPrefix("coclick · ") }
+            #expect(kill(try await t.coclickPID(), SIGTERM) == 0)
+            try await t.waitFor("exit=", timeout: 30)
+            try await t.waitUntil("the title given back", timeout: 10) { bytes(out).contains("\u{1B}[23;0t") }
+            let after = try await t.format("#{pane_title}")
+            #expect(!after.contains("coclick"), "title not given back: \(after)")
+        }
+    }
+
     @Test func notifyOffWritesNoBellNoNotificationAndNoTitle() async throws {
         try await Pane.with(width: 100, height: 24, command: demo("", config: "notify = \"off\"\n", recorded: true)) { t in
             let out = try await record(t)

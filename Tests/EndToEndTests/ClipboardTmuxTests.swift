@@ -101,7 +101,8 @@ struct ClipboardTmuxTests {
             try await clearBuffers(pane)
             try await pane.keys("y")
             #expect(try await buffer(pane, "the prospect URL, from the detail") == urls.prospect)
-            #expect(Self.messageRow(try await pane.capture()).contains("Copied prospect room URL (tmux buffer)"))
+            // The buffer is filled before the helper exits and the footer is drawn: wait for it.
+            try await pane.waitFor("Copied prospect room URL (tmux buffer)", timeout: Self.patience)
             try await clearBuffers(pane)
             try await pane.keys("Y")
             #expect(try await buffer(pane, "the presenter URL, from the detail") == urls.presenter)
@@ -150,9 +151,22 @@ struct ClipboardTmuxTests {
     func stubProgram(_ name: String, _ body: String) throws -> (dir: URL, path: String) {
         let dir = try makeTempDirectory()
         let url = dir.appendingPathComponent(name)
-        try ("#!/bin/sh\n" + body + "\n").write(to: url, atomically: true, encoding: .utf8)
-        chmod(url.path, 0o755)
+        try Self.writeScript("#!/bin/sh\n" + body + "\n", to: url.path)
         return (dir, url.path)
+    }
+
+    /// Writes an executable through a close-on-exec descriptor, then renames it
+    /// into place. (Foundation's write leaves its descriptor inheritable: a
+    /// process another test spawns meanwhile keeps it open for writing, and
+    /// running the script then fails with "Text file busy".)
+    static func writeScript(_ text: String, to path: String) throws {
+        let tmp = path + ".tmp"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == bytes.count, rename(tmp, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
 
     /// Records its arguments and stdin next to itself (stdin last, whole).
@@ -175,12 +189,11 @@ struct ClipboardTmuxTests {
             try await pane.waitFor("Copied prospect room URL (xclip)", timeout: Self.patience)
 
             // xclip fails (no display): the footer says so and shows the URL, to select by hand.
-            try """
+            try Self.writeScript("""
             #!/bin/sh
             echo "Error: Can't open display: :7" >&2
             exit 1
-            """.write(toFile: xclip.path, atomically: true, encoding: .utf8)
-            chmod(xclip.path, 0o755)
+            """, to: xclip.path)
             try await pane.keys("Y")
             let failed = "Copy failed: \(urls.presenter) (xclip: exited 1: Error: Can't open display: :7)"
             let screen = try await pane.waitForScreen("the failure with the URL", timeout: Self.patience) { $0.contains(failed) }

@@ -86,6 +86,23 @@ struct CommandTests {
         }
     }
 
+    /// `coclick ... | head` is everyday use: a reader that goes away ends the
+    /// command as it ends `cat` (SIGPIPE, status 141), never with a trap.
+    @Test func aReaderThatGoesAwayEndsTheCommandQuietly() async throws {
+        try await withSimulator { _, env in
+            var environment = isolatedEnvironment(home: scratchHome)
+            environment.merge(env) { $1 }
+            for args in ["meetings list --json --every-date --per 100", "meetings list --every-date --per 100", "completion bash"] {
+                // `true` reads nothing and exits at once, so every write after it finds no reader.
+                let script = "\"$0\" \(args) | true; echo \"${PIPESTATUS[0]}\""
+                let r = try #require(try await runTool("bash", ["-c", script, CoclickBinary.url.path],
+                                                       env: environment, search: true, timeout: 60))
+                #expect(r.out.trimmingCharacters(in: .whitespacesAndNewlines) == "141", "\(args): \(r.out) \(r.err)")
+                #expect(r.err.isEmpty, "\(args): \(r.err)")
+            }
+        }
+    }
+
     @Test func listFiltersAndAllPages() async throws {
         try await withSimulator(SimulatorOptions(fixture: .count(45))) { _, env in
             let all = try await runCoclick(["meetings", "list", "--every-date", "--all", "--per", "20", "--json"], env: env)

@@ -103,36 +103,42 @@ struct PreferencesTmuxTests {
         try await withSimulator { _, url in
             let home = try makeTempDirectory()
             try await withDashboard(["--refresh", "60"], env: environment(url, home: home)) { t in
-                let s = try await t.waitForScreen("the list", timeout: Self.patience) { Self.rowIDs($0).count >= 6 }
+                _ = try await t.waitForScreen("the list", timeout: Self.patience) { Self.rowIDs($0).count >= 6 }
                 #expect(try await t.format("#{mouse_sgr_flag}") == "1", "SGR mouse reports asked for")
-                let lines = Self.lines(s)
-                let rows = lines.indices.filter { lines[$0].contains("@example.com") }
-                let firstRow = rows[0]
-                let id = { (y: Int) in lines[y].split(separator: " ").last.map(String.init) ?? "?" }
+                // Rows are read from a fresh capture before each gesture: the
+                // agenda's "now" line moves as meetings start, shifting rows.
+                func rows() async throws -> (lines: [String], rows: [Int]) {
+                    let lines = Self.lines(try await t.capture())
+                    return (lines, lines.indices.filter { lines[$0].contains("@example.com") })
+                }
+                func id(_ lines: [String], _ y: Int) -> String { lines[y].split(separator: " ").last.map(String.init) ?? "?" }
 
                 // A click on the first row selects it: Enter opens that one.
-                try await click(t, x: 30, y: firstRow)
+                var (lines, rs) = try await rows()
+                try await click(t, x: 30, y: rs[0])
                 try await Task.sleep(for: .milliseconds(300))
                 try await t.keys("Enter")
-                try await t.waitFor("Meeting \(id(firstRow))", timeout: Self.patience)
+                try await t.waitFor("Meeting \(id(lines, rs[0]))", timeout: Self.patience)
                 try await t.keys("q")
                 try await t.waitFor("COUNTDOWN", timeout: Self.patience)
 
                 // The wheel: one notch down moves three rows.
-                try await click(t, x: 30, y: firstRow)
-                try await t.tmux(["send-keys", "-t", t.session, "-H"] + Self.sgr(65, x: 30, y: firstRow))
+                (lines, rs) = try await rows()
+                try await click(t, x: 30, y: rs[0])
+                try await t.tmux(["send-keys", "-t", t.session, "-H"] + Self.sgr(65, x: 30, y: rs[0]))
                 try await Task.sleep(for: .milliseconds(300))
                 try await t.keys("Enter")
-                try await t.waitFor("Meeting \(id(rows[3]))", timeout: Self.patience)
+                try await t.waitFor("Meeting \(id(lines, rs[3]))", timeout: Self.patience)
                 try await t.keys("q")
                 try await t.waitFor("COUNTDOWN", timeout: Self.patience)
 
                 // A double-click opens the row under it.
-                let target = rows[2]
+                (lines, rs) = try await rows()
+                let target = rs[2]
                 try await t.tmux(["send-keys", "-t", t.session, "-H"]
                                  + Self.sgr(0, x: 40, y: target) + Self.sgr(0, x: 40, y: target, release: true)
                                  + Self.sgr(0, x: 40, y: target) + Self.sgr(0, x: 40, y: target, release: true))
-                try await t.waitFor("Meeting \(id(target))", timeout: Self.patience)
+                try await t.waitFor("Meeting \(id(lines, target))", timeout: Self.patience)
                 try await t.keys("q")
 
                 // In the form a click focuses a field: what is typed lands there.

@@ -1,3 +1,4 @@
+import FuzzSupport
 import CoClickAPI
 import Dashboard
 import Foundation

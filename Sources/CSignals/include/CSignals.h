@@ -37,6 +37,14 @@ int coclick_next_signal(void);
 /// Ctrl-Z: stop the way the shell expects, and take our handler back once continued.
 void coclick_stop_self(void);
 
+/// The main thread's own loop (TerminalUI's MainLoop) in place of dispatch_main():
+/// the fd libdispatch pokes when work is queued on the main queue (an eventfd on
+/// Linux), or -1 where there is none. Read it (non-blocking) before draining.
+int coclick_main_queue_fd(void);
+
+/// Runs what is queued on the main queue; call on the main thread only.
+void coclick_drain_main_queue(void);
+
 /// 1 when this process's SWIFT_BACKTRACE was set by coclick's own
 /// constructor, before the Swift runtime (linked statically) read it: the
 /// value is the dashboard's crash-report setting and no re-exec is needed.

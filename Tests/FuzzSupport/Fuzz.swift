@@ -1,6 +1,8 @@
 import Foundation
-import PropertyBased
+@_exported import PropertyBased
 import Testing
+
+// Shared by the test targets that fuzz (a test target cannot use another's sources).
 
 /// Property checks with a fixed seed: every run tries the same cases, so a
 /// failure reproduces, and the count is ours (thousands), not the library's
@@ -9,7 +11,7 @@ import Testing
 ///
 /// `body` returns nil when the property holds, else what went wrong; the
 /// first failure is recorded with its case number and input, and the loop stops.
-func forAll<T, S>(
+public func forAll<T, S>(
     _ count: Int, seed: UInt64, _ generator: Generator<T, S>,
     sourceLocation: SourceLocation = #_sourceLocation,
     _ body: (T) throws -> String?
@@ -24,11 +26,11 @@ func forAll<T, S>(
     }
 }
 
-enum Fuzz {
+public enum Fuzz {
     /// Pieces hostile text is made of: numbers at and past every limit, signs,
     /// separators, whitespace, C0/C1 controls, escapes, bidi overrides, wide
     /// and combining characters, lone halves of UTF-8 sequences (as U+FFFD).
-    static let fragments: [String] = [
+    public static let fragments: [String] = [
         "", "0", "1", "-1", "+", "-", "9", "42", "007", "2147483648", "9223372036854775807", "9223372036854775808",
         "-9223372036854775808", "99999999999999999999", "443901198938120576", "1e308", "1e-308", "NaN", "inf", "0x1F",
         ".", ",", ":", ";", "=", "&", "?", "#", "/", "\\", "\"", "'", "`", "[", "]", "{", "}", "%", "%00", "%ZZ", "+",
@@ -41,7 +43,7 @@ enum Fuzz {
     ]
 
     /// Text made of 0 to `pieces` fragments.
-    static func text(pieces: ClosedRange<Int> = 0...8) -> Generator<String, Shrink.None<String>> {
+    public static func text(pieces: ClosedRange<Int> = 0...8) -> Generator<String, Shrink.None<String>> {
         Generator { rng in
             let n = Int.random(in: pieces, using: &rng)
             var s = ""
@@ -51,7 +53,7 @@ enum Fuzz {
     }
 
     /// Arbitrary bytes (often not UTF-8).
-    static func bytes(count: ClosedRange<Int> = 0...64) -> Generator<[UInt8], Shrink.None<[UInt8]>> {
+    public static func bytes(count: ClosedRange<Int> = 0...64) -> Generator<[UInt8], Shrink.None<[UInt8]>> {
         Generator { rng in
             let n = Int.random(in: count, using: &rng)
             return (0..<n).map { _ in
@@ -67,7 +69,7 @@ enum Fuzz {
     }
 
     /// `text` with random byte-level damage: bytes flipped, cut, repeated or inserted.
-    static func mutate(_ text: String, using rng: inout any SeededRandomNumberGenerator, edits: ClosedRange<Int> = 1...4) -> [UInt8] {
+    public static func mutate(_ text: String, using rng: inout any SeededRandomNumberGenerator, edits: ClosedRange<Int> = 1...4) -> [UInt8] {
         var b = Array(text.utf8)
         for _ in 0..<Int.random(in: edits, using: &rng) {
             let at = b.isEmpty ? 0 : Int.random(in: 0..<b.count, using: &rng)
@@ -85,7 +87,7 @@ enum Fuzz {
 
     /// Scalars a terminal would act on: C0 (but for tab and newline, which
     /// callers check themselves), DEL and C1.
-    static func isControl(_ s: Unicode.Scalar) -> Bool {
+    public static func isControl(_ s: Unicode.Scalar) -> Bool {
         s.value < 0x20 || (0x7F...0x9F).contains(s.value)
     }
 }
@@ -93,7 +95,7 @@ enum Fuzz {
 extension Fuzz {
     /// The first `count` values of `generator` from a fixed seed, for checks
     /// that must await (the loop in `forAll` cannot).
-    static func cases<T, S>(_ count: Int, seed: UInt64, _ generator: Generator<T, S>) -> [T] {
+    public static func cases<T, S>(_ count: Int, seed: UInt64, _ generator: Generator<T, S>) -> [T] {
         var rng = Xoshiro(seed: (seed, 0x9E37_79B9_7F4A_7C15, 0xBF58_476D_1CE4_E5B9, seed ^ 0x94D0_49BB_1331_11EB))
         return (0..<count).map { _ in generator.run(using: &rng) }
     }
