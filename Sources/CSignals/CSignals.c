@@ -403,6 +403,10 @@ void coclick_drain_main_queue(void) {}
 
 static int backtrace_preset;
 
+// The Swift runtime's own override of CommandLine's argv (libswiftCore,
+// exported; Swift calling convention).
+extern void _swift_stdlib_overrideUnsafeArgvArgc(char **argv, int argc) __attribute__((swiftcall));
+
 int coclick_backtrace_preset(void) { return backtrace_preset; }
 
 static int find_shared_swift_core(struct dl_phdr_info *info, size_t size, void *data) {
@@ -458,9 +462,18 @@ static void coclick_preset_backtrace(int argc, char **argv, char **envp) {
     if (n <= 0 || (size_t)n >= sizeof dir) return;
     char value[1400];
     n = snprintf(value, sizeof value,
-                 "enable=yes,interactive=no,color=no,timeout=0s,registers=none,output-to=%s/.crash-%d.tmp",
+                 "enable=yes,interactive=no,color=no,timeout=0s,registers=none,warnings=suppressed,output-to=%s/.crash-%d.tmp",
                  dir, (int)getpid());
     if (n <= 0 || (size_t)n >= sizeof value) return;
     if (strchr(dir, ',') != NULL) return;                 // SWIFT_BACKTRACE cannot carry it
-    if (setenv("SWIFT_BACKTRACE", value, 1) == 0) backtrace_preset = 1;
+    if (setenv("SWIFT_BACKTRACE", value, 1) != 0) return;
+    backtrace_preset = 1;
+    // setenv has moved environ from the initial stack to the heap. The
+    // runtime finds argv (CommandLine.arguments, ProcessInfo.arguments) by
+    // walking back from environ to argc on that stack (CommandLine.cpp's
+    // ArgvGrabber, a static initializer that runs after this one): it would
+    // find nothing, and every command would run as a bare `coclick`
+    // ("no API key configured" from `coclick demo`). Hand the runtime argv
+    // itself, through the override it keeps for that.
+    _swift_stdlib_overrideUnsafeArgvArgc(argv, argc);
 }

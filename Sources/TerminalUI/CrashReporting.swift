@@ -65,8 +65,11 @@ public enum CrashReporting {
 
     /// The runtime backtracer's settings (CSignals.c builds the same string) for a dashboard process: every
     /// thread's frames, but no registers (their dump shows the memory they
-    /// point at, which may hold the bearer token or the secret key).
+    /// point at, which may hold the bearer token or the secret key). Its
+    /// warnings suppressed: a static binary finds no swift-backtrace unless
+    /// one is installed beside it, and the runtime would say so on stderr at
+    /// every start; the crash handler then writes raw frames instead.
     static func settings(outputTo path: String) -> String {
-        "enable=yes,interactive=no,color=no,timeout=0s,registers=none,output-to=\(path)"
+        "enable=yes,interactive=no,color=no,timeout=0s,registers=none,warnings=suppressed,output-to=\(path)"
     }
 }
