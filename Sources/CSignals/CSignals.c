@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -383,3 +384,96 @@ void coclick_drain_main_queue(void) {
 int coclick_main_queue_fd(void) { return -1; }
 void coclick_drain_main_queue(void) {}
 #endif
+
+// MARK: SWIFT_BACKTRACE before the runtime reads it
+
+// The Swift runtime reads SWIFT_BACKTRACE once, in a static initializer of
+// its own (Backtrace.cpp). When the runtime is linked into the binary
+// (--static-swift-stdlib), that initializer sits in the same .init_array as
+// this constructor, and priority 101 runs first: setting the variable here
+// spares the dashboard the exec of itself that CrashReporting.prepare()
+// otherwise does (half of its start-up). With a shared libswiftCore.so the
+// runtime is initialised before the executable's constructors, so this one
+// does nothing and prepare() keeps the re-exec.
+//
+// The setting must equal CrashReporting.settings(outputTo:) byte for byte;
+// prepare() compares the two and falls back to the re-exec when they differ.
+
+#include <link.h>
+
+static int backtrace_preset;
+
+// The Swift runtime's own override of CommandLine's argv (libswiftCore,
+// exported; Swift calling convention).
+extern void _swift_stdlib_overrideUnsafeArgvArgc(char **argv, int argc) __attribute__((swiftcall));
+
+int coclick_backtrace_preset(void) { return backtrace_preset; }
+
+static int find_shared_swift_core(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size; (void)data;
+    return info->dlpi_name && strstr(info->dlpi_name, "libswiftCore.so") != NULL;
+}
+
+// Whether argv names the dashboard (the default command) or demo: global
+// options first (as CommandLineShape allows), then no command, an option of
+// the dashboard's, `dashboard` or `demo`. --help and --version are not.
+static int is_dashboard_command(int argc, char **argv) {
+    static const char *const value_options[] = {
+        "--api-url", "--config", "--profile", "--timeout", "--log-file", "--theme", NULL
+    };
+    int i = 1;
+    while (i < argc) {
+        const char *a = argv[i];
+        int takes_value = 0;
+        for (const char *const *o = value_options; *o; o++) {
+            if (strcmp(a, *o) == 0) { takes_value = 1; break; }
+            size_t n = strlen(*o);
+            if (strncmp(a, *o, n) == 0 && a[n] == '=') { takes_value = 2; break; }
+        }
+        if (takes_value == 1) { i += 2; continue; }
+        if (takes_value == 2 || strcmp(a, "--allow-insecure-http") == 0) { i += 1; continue; }
+        break;
+    }
+    if (i >= argc) return 1;
+    const char *a = argv[i];
+    if (strcmp(a, "dashboard") == 0 || strcmp(a, "demo") == 0) return 1;
+    if (a[0] != '-') return 0;
+    for (int j = i; j < argc; j++) {
+        if (strcmp(argv[j], "--help") == 0 || strcmp(argv[j], "-h") == 0
+            || strcmp(argv[j], "--version") == 0 || strcmp(argv[j], "--help-hidden") == 0) return 0;
+    }
+    return 1;
+}
+
+__attribute__((constructor(101)))
+static void coclick_preset_backtrace(int argc, char **argv, char **envp) {
+    (void)envp;
+    if (getenv("SWIFT_BACKTRACE") != NULL) return;       // the user's, or an exec'd parent's: prepare() decides
+    if (dl_iterate_phdr(find_shared_swift_core, NULL)) return;  // too late: the runtime has read it
+    if (argv == NULL || !is_dashboard_command(argc, argv)) return;
+    // DraftStore.defaultDirectory: $XDG_STATE_HOME/coclick (absolute only), else $HOME/.local/state/coclick.
+    char dir[1024];
+    const char *xdg = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    int n;
+    if (xdg && xdg[0] == '/') n = snprintf(dir, sizeof dir, "%s/coclick", xdg);
+    else if (home && home[0]) n = snprintf(dir, sizeof dir, "%s/.local/state/coclick", home);
+    else return;
+    if (n <= 0 || (size_t)n >= sizeof dir) return;
+    char value[1400];
+    n = snprintf(value, sizeof value,
+                 "enable=yes,interactive=no,color=no,timeout=0s,registers=none,warnings=suppressed,output-to=%s/.crash-%d.tmp",
+                 dir, (int)getpid());
+    if (n <= 0 || (size_t)n >= sizeof value) return;
+    if (strchr(dir, ',') != NULL) return;                 // SWIFT_BACKTRACE cannot carry it
+    if (setenv("SWIFT_BACKTRACE", value, 1) != 0) return;
+    backtrace_preset = 1;
+    // setenv has moved environ from the initial stack to the heap. The
+    // runtime finds argv (CommandLine.arguments, ProcessInfo.arguments) by
+    // walking back from environ to argc on that stack (CommandLine.cpp's
+    // ArgvGrabber, a static initializer that runs after this one): it would
+    // find nothing, and every command would run as a bare `coclick`
+    // ("no API key configured" from `coclick demo`). Hand the runtime argv
+    // itself, through the override it keeps for that.
+    _swift_stdlib_overrideUnsafeArgvArgc(argv, argc);
+}

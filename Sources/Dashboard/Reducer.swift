@@ -224,3 +224,15 @@ enum Reducer {
         state.detailScroll = max(0, min(state.detailScroll, total - state.detailVisibleRows))
     }
 }
+
+extension AppState {
+    /// The query the first `.pollDue` of a fresh start sends (the start view,
+    /// from today): the dashboard asks for it before its terminal is set up
+    /// (first paint), and uses that answer for the first `.fetchList` when
+    /// the two queries are equal.
+    public static func startQuery(settings: DashboardSettings, now: Date, timeZone: TimeZone = .current) -> MeetingQuery {
+        var state = AppState(settings: settings, now: now, timeZone: timeZone)
+        _ = Reducer.startPoll(&state)
+        return state.query
+    }
+}

@@ -14,9 +14,12 @@ import Glibc
 /// and one line on stderr naming it. Never Swift's interactive backtracer,
 /// which would wait 30 s for a key on a screen it cannot see.
 ///
-/// The runtime reads `SWIFT_BACKTRACE` once, when the process starts, so a
-/// dashboard process execs itself once with it set: non-interactive, no
-/// colour, output to a per-process file that the crash handler renames.
+/// The runtime reads `SWIFT_BACKTRACE` once, when the process starts. In a
+/// binary with the Swift runtime linked statically, a C constructor in
+/// CSignals (priority 101, before the runtime's own initializer) sets it for a
+/// dashboard process: non-interactive, no colour, output to a per-process
+/// file that the crash handler renames. Elsewhere (a shared runtime, as in
+/// debug builds) the dashboard process execs itself once with it set.
 public enum CrashReporting {
     /// Call first in a process that will take over the terminal, before it
     /// starts any thread: it may replace the process (same pid, same
@@ -54,10 +57,19 @@ public enum CrashReporting {
         coclick_set_crash_report(dir, tmp, 0)
     }
 
-    /// The runtime backtracer's settings for a dashboard process: every
+    /// For a process that is not a dashboard: if CSignals' constructor set
+    /// SWIFT_BACKTRACE (it guesses from argv), children do not inherit it.
+    public static func notADashboard() {
+        if coclick_backtrace_preset() == 1 { unsetenv("SWIFT_BACKTRACE") }
+    }
+
+    /// The runtime backtracer's settings (CSignals.c builds the same string) for a dashboard process: every
     /// thread's frames, but no registers (their dump shows the memory they
-    /// point at, which may hold the bearer token or the secret key).
+    /// point at, which may hold the bearer token or the secret key). Its
+    /// warnings suppressed: a static binary finds no swift-backtrace unless
+    /// one is installed beside it, and the runtime would say so on stderr at
+    /// every start; the crash handler then writes raw frames instead.
     static func settings(outputTo path: String) -> String {
-        "enable=yes,interactive=no,color=no,timeout=0s,registers=none,output-to=\(path)"
+        "enable=yes,interactive=no,color=no,timeout=0s,registers=none,warnings=suppressed,output-to=\(path)"
     }
 }

@@ -50,18 +50,43 @@ public enum DashboardApp {
             finish(1)
             return
         }
+        let cache = settings.cacheDirectory.flatMap { dir in settings.account.map { ListCache(directory: dir, account: $0) } }
+        let cached = cache?.load()
+        // Nothing cached: page 1 of the start view is asked for now, on the
+        // client's threads, while this thread reads the themes, sets up the
+        // terminal and draws the first frame; the rows arrive that much
+        // sooner (first paint, issue 7). The first poll takes this answer.
+        // With a cached list the first frame has rows already, and the poll
+        // starts after it: its threads would only compete with that frame.
+        let early = cached == nil ? EarlyPage(client: client, query: AppState.startQuery(settings: settings, now: Date())) : nil
         let catalog = ThemeCatalog.load(userDirectory: settings.userThemeDirectory)
         switch NcursesBackend.start() {
         case .failure(let f):
+            early?.task.cancel()
             Self.warn("coclick: \(f.message)")
             finish(1)
         case .success(let backend):
-            let runtime = DashboardRuntime(client: client, settings: settings, catalog: catalog, backend: backend) { code in
+            let runtime = DashboardRuntime(client: client, settings: settings, catalog: catalog, backend: backend,
+                                           cache: cache, cached: cached, early: early) { code in
                 current = nil
                 finish(code)
             }
             current = runtime
             runtime.start()
+        }
+    }
+}
+
+/// The first page, asked for before the dashboard's terminal is set up.
+struct EarlyPage: Sendable {
+    let query: MeetingQuery
+    let task: Task<(page: MeetingPage, company: String?), Error>
+
+    init(client: CoClickClient, query: MeetingQuery) {
+        self.query = query
+        task = Task.detached {
+            let page = try await client.meetings(query)
+            return (page, await client.company)
         }
     }
 }
@@ -92,23 +117,25 @@ final class DashboardRuntime {
     private let cache: ListCache?
     /// The list last written to the cache, and when: rewritten when it changes, or after a while.
     private var cachedList: CachedList?
+    /// Cache writes, in order, off the main queue.
+    private let cacheWriter = DispatchQueue(label: "coclick.list-cache", qos: .utility)
     /// What the screen last drew, for mouse hit-testing.
     private var lastFrame: CellBuffer?
     private let wantsMouse: Bool
     private let clipboard: ClipboardWriter
+    /// The first page, asked for at start; taken by the first `.fetchList` (if its query is the same).
+    private var early: EarlyPage?
 
     init(client: CoClickClient, settings: DashboardSettings, catalog: ThemeCatalog, backend: NcursesBackend,
-         finish: @escaping @MainActor (Int32) -> Void) {
+         cache: ListCache?, cached: CachedList?, early: EarlyPage?, finish: @escaping @MainActor (Int32) -> Void) {
         self.client = client
+        self.early = early
         self.catalog = catalog
         self.backend = backend
         self.finish = finish
         drafts = settings.draftDirectory.map { DraftStore(directory: $0, account: settings.account) }
-        if let dir = settings.cacheDirectory, let account = settings.account {
-            cache = ListCache(directory: dir, account: account)
-        } else {
-            cache = nil
-        }
+        self.cache = cache
+        startCached = cached
         wantsMouse = settings.mouse
         clipboard = ClipboardWriter(mode: settings.clipboardMode)
         depth = ColorDepth.detect(colors: backend.colorCount, noColor: settings.noColor)
@@ -126,6 +153,8 @@ final class DashboardRuntime {
 
     /// Said in the footer once the dashboard runs (through `reduce`, like everything else).
     private let startWarning: String?
+    /// The list cached by the last run, for the first frame.
+    private let startCached: CachedList?
 
     func start() {
         watches.append(loop.watch(fd: 0) { self.readInput() })
@@ -146,7 +175,7 @@ final class DashboardRuntime {
         }
         // The last list seen is on screen in the first frame; the poll replaces it.
         var first: [Action] = [.tick(Date())]
-        if let cached = cache?.load() {
+        if let cached = startCached {
             cachedList = cached
             first.append(.cacheLoaded(cached))
         }
@@ -244,10 +273,20 @@ final class DashboardRuntime {
         let client = self.client
         switch effect {
         case .fetchList(let q):
+            // The answer to the request made at start, if it asked for this; else a request now.
+            let early = self.early
+            self.early = nil
+            if let early, early.query != q { early.task.cancel() }
             Task { @MainActor in
                 do {
-                    let page = try await client.meetings(q)
-                    let company = await client.company
+                    let page: MeetingPage
+                    let company: String?
+                    if let early, early.query == q {
+                        (page, company) = try await early.task.value
+                    } else {
+                        page = try await client.meetings(q)
+                        company = await client.company
+                    }
                     self.send([.listLoaded(query: q, page: page, company: company, at: Date())])
                 } catch {
                     self.send([.listFailed(query: q, error: Self.apiError(error), at: Date())])
@@ -328,7 +367,16 @@ final class DashboardRuntime {
             // Rewritten when the rows change, and now and then so its age stays true.
             if let last = cachedList, last.meetings == list.meetings, last.hasMore == list.hasMore,
                list.savedAt.timeIntervalSince(last.savedAt) < 60 { return }
-            if (try? cache?.save(list)) != nil { cachedList = list }
+            // Written on a queue of its own: the write ends in an fsync (8 ms
+            // and more on a busy disk), which must not hold back the frame
+            // that shows the list (first paint). `stop` waits for it.
+            guard let cache else { return }
+            cachedList = list
+            cacheWriter.async {
+                guard (try? cache.save(list)) == nil else { return }
+                // Not written: try again with the next list.
+                DispatchQueue.main.async { MainActor.assumeIsolated { if self.cachedList == list { self.cachedList = nil } } }
+            }
         case .quit:
             stop(code: 0)
         }
@@ -354,6 +402,8 @@ final class DashboardRuntime {
         loop.cancel(pollTimer)
         tickTimer = nil
         pollTimer = nil
+        // A list cache write still under way ends before the process does.
+        cacheWriter.sync {}
         finish(code)
     }
 }

@@ -119,6 +119,8 @@ struct Coclick: ParsableCommand {
         if command is DashboardCommand || command is DemoCommand {
             // Before any thread starts: this may exec the process again with SWIFT_BACKTRACE set.
             CrashReporting.prepare()
+        } else {
+            CrashReporting.notADashboard()
         }
         guard let async = command as? AsyncCommand else {
             do {

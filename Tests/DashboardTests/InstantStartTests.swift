@@ -16,6 +16,25 @@ struct InstantStartTests {
         return (attrs[.posixPermissions] as? NSNumber)?.intValue ?? -1
     }
 
+    @Test func theQueryAskedForAtStartIsTheFirstPollsQuery() throws {
+        // The dashboard asks for page 1 before its terminal is set up and hands
+        // that answer to the first poll only when the two queries are equal.
+        var settings = DashboardSettings()
+        settings.pageSize = 37
+        for zone in ["UTC", "Pacific/Auckland", "America/Los_Angeles"] {
+            let tz = try #require(TimeZone(identifier: zone))
+            // Just before midnight and just after, local time, and a plain afternoon.
+            for now in [Date(timeIntervalSince1970: 1_796_000_000), Date(timeIntervalSince1970: 1_796_043_599),
+                        Date(timeIntervalSince1970: 1_796_043_601)] {
+                var s = AppState(settings: settings, now: now, timeZone: tz)
+                let first = reduce(&s, .pollDue)
+                let q = AppState.startQuery(settings: settings, now: now, timeZone: tz)
+                #expect(first == [.fetchList(q)])
+                #expect(q.page == 1 && q.per == 37 && q.startsFrom != nil)
+            }
+        }
+    }
+
     @Test func sha256MatchesTheStandardVectors() {
         func hex(_ b: [UInt8]) -> String { b.map { String(format: "%02x", $0) }.joined() }
         #expect(hex(SHA256.hash([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")

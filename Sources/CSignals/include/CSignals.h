@@ -45,4 +45,11 @@ int coclick_main_queue_fd(void);
 /// Runs what is queued on the main queue; call on the main thread only.
 void coclick_drain_main_queue(void);
 
+/// 1 when this process's SWIFT_BACKTRACE was set by coclick's own
+/// constructor, before the Swift runtime (linked statically) read it: the
+/// value is the dashboard's crash-report setting and no re-exec is needed.
+/// 0 otherwise (a dynamically linked runtime read the environment before any
+/// constructor of ours ran; the user set SWIFT_BACKTRACE; not a dashboard).
+int coclick_backtrace_preset(void);
+
 #endif
