@@ -23,7 +23,9 @@ enum TOMLText {
     /// TOML forbids anyway; toml++ miscounts it inside a date, e.g.
     /// `1979-05-27Té7:32:00Z`). Strings and comments are skipped as TOML
     /// reads them. A nested array opening on a line of its own (`[` then a
-    /// newline) is refused too, which no config or theme needs.
+    /// newline) is refused too, which no config or theme needs. So is a date
+    /// followed by `T` or a space and something that is not a time, and a `}`
+    /// where an array expects a value.
     static func headerProblem(_ text: String) -> Refused? {
         enum Mode { case normal, basic, literal, multiBasic, multiLiteral, comment }
         let b = Array(text.utf8)
@@ -32,6 +34,8 @@ enum TOMLText {
         var lineStart = 0
         var atLineStart = true
         var i = 0
+        /// The last character outside strings and comments that is not white space.
+        var lastSignificant: UInt8 = 0
         /// `YYYY-MM-DD` starts at `k`.
         func isDate(at k: Int) -> Bool {
             guard k + 10 <= b.count else { return false }
@@ -77,6 +81,12 @@ enum TOMLText {
                     }
                 }
                 atLineStart = false
+                // `}` where an array expects a value (`[1,}`, `[}`): toml++
+                // asserts that a value does not start with a terminator.
+                if c == UInt8(ascii: "}"), lastSignificant == UInt8(ascii: "[") || lastSignificant == UInt8(ascii: ",") {
+                    return Refused(line: line, column: i - lineStart + 1, message: "expected a value before '}'")
+                }
+                if c != UInt8(ascii: "#") { lastSignificant = c }
                 if c >= 0x80 {
                     return Refused(line: line, column: i - lineStart + 1, message: "a non-ASCII character outside quotes")
                 }
@@ -85,6 +95,12 @@ enum TOMLText {
                 if isDigit(c), i == 0 || !isDigit(b[i - 1]), isDate(at: i), i + 11 < b.count, b[i + 10] == 0x20, isDigit(b[i + 11]),
                    !(i + 15 < b.count && isDigit(b[i + 12]) && b[i + 13] == UInt8(ascii: ":") && isDigit(b[i + 14]) && isDigit(b[i + 15])) {
                     return Refused(line: line, column: i - lineStart + 12, message: "a date followed by a number that is not a time (write 1979-05-27 07:32:00)")
+                }
+                // A date, then `T` or `t`: toml++ reads a time and asserts that
+                // it starts with a digit (`1979-05-27Tw7:32:00Z`).
+                if isDigit(c), isDate(at: i), i + 10 < b.count, b[i + 10] == UInt8(ascii: "T") || b[i + 10] == UInt8(ascii: "t"),
+                   !(i + 11 < b.count && isDigit(b[i + 11])) {
+                    return Refused(line: line, column: i - lineStart + 12, message: "a date and 'T' followed by something that is not a time (write 1979-05-27T07:32:00)")
                 }
                 if has("\"\"\"", at: i) { mode = .multiBasic; i += 3; continue }
                 if has("'''", at: i) { mode = .multiLiteral; i += 3; continue }
