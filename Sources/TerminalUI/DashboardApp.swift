@@ -58,7 +58,8 @@ public enum DashboardApp {
         // sooner (first paint, issue 7). The first poll takes this answer.
         // With a cached list the first frame has rows already, and the poll
         // starts after it: its threads would only compete with that frame.
-        let early = cached == nil ? EarlyPage(client: client, query: AppState.startQuery(settings: settings, now: Date())) : nil
+        // A terminal refused by its name (TERM=dumb) sends no request.
+        let early = cached == nil && !NcursesBackend.refusedByName(NcursesBackend.currentTerm) ? EarlyPage(client: client, query: AppState.startQuery(settings: settings, now: Date())) : nil
         let catalog = ThemeCatalog.load(userDirectory: settings.userThemeDirectory)
         switch NcursesBackend.start() {
         case .failure(let f):
