@@ -132,4 +132,43 @@ struct DashboardTmuxTests {
             #expect(words.contains("echo") && words.contains("icanon"), "\(modes)")
         }
     }
+
+    /// Issue 7, quiet when idle: tasks off the main actor (the client actor,
+    /// the demo's simulator) run on NIO event-loop threads, never on
+    /// libdispatch's worker pool, whose monitor would wake the process every
+    /// second for as long as it runs. So every thread but the main one is a
+    /// NIO event loop (named NIO-...), after the list, a detail fetch and a
+    /// create have run through the client.
+    @Test func noLibdispatchWorkerThreadsAfterRequests() async throws {
+        try await started { t in
+            try await t.keys("Enter")
+            #expect(try await t.wait(for: "prospect room").ok)
+            try await t.keys("q")
+            try await t.keys("n")
+            #expect(try await t.wait(for: "New meeting").ok)
+            try await t.type("ada@example.com")
+            try await t.keys("Tab")
+            try await t.type("in 3h")
+            try await t.keys("Tab")
+            try await t.type("https://shop.example.com/idle")
+            try await t.keys("C-s")
+            let created = try await t.wait(for: "Created meeting")
+            #expect(created.ok, "\(created.screen)")
+            let pid = try await t.coclickPID()
+            let threads = threadNames(pid)
+            #expect(threads.count >= 2, "\(threads)")
+            let others = threads.filter { $0.tid != pid && !$0.name.hasPrefix("NIO-") }
+            #expect(others.isEmpty, "threads besides the main one and NIO's event loops (libdispatch workers are named com.apple.root.*-qos): \(threads)")
+        }
+    }
+
+    /// The threads of a process: id and name (/proc/PID/task/TID/comm).
+    func threadNames(_ pid: Int32) -> [(tid: Int32, name: String)] {
+        let dir = "/proc/\(pid)/task"
+        let tids = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return tids.compactMap { tid in
+            guard let id = Int32(tid), let name = try? String(contentsOfFile: "\(dir)/\(tid)/comm", encoding: .utf8) else { return nil }
+            return (id, name.trimmingCharacters(in: .whitespacesAndNewlines))
+        }.sorted { $0.tid < $1.tid }
+    }
 }

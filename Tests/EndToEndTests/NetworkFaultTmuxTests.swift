@@ -219,7 +219,10 @@ struct NetworkFaultTmuxTests {
                 try await withDashboard(["--refresh", "1"], env: env) { tmux in
                     _ = try await tmux.waitForScreen("the list, ok", timeout: Self.patience) { Self.isOK($0) }
                     try await tmux.keys("n")
-                    let restored = try await tmux.waitForScreen("the draft back", timeout: Self.patience) { $0.contains("https://example.com/restart") }
+                    // The whole frame, footer included: a capture can catch a frame half written.
+                    let restored = try await tmux.waitForScreen("the draft back", timeout: Self.patience) {
+                        $0.contains("https://example.com/restart") && $0.contains("Draft restored")
+                    }
                     #expect(restored.contains("grace@example.com"))
                     #expect(restored.contains("tomorrow 9:00"))
                     #expect(restored.contains("Draft restored"))
