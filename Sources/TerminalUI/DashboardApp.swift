@@ -60,7 +60,8 @@ public enum DashboardApp {
         // starts after it: its threads would only compete with that frame.
         // A terminal refused by its name (TERM=dumb) sends no request.
         let early = cached == nil && !NcursesBackend.refusedByName(NcursesBackend.currentTerm) ? EarlyPage(client: client, query: AppState.startQuery(settings: settings, now: Date())) : nil
-        let catalog = ThemeCatalog.load(userDirectory: settings.userThemeDirectory)
+        // Only the theme in use is parsed now; another when the user switches to it.
+        let catalog = ThemeCatalog.loadLazily(userDirectory: settings.userThemeDirectory)
         switch NcursesBackend.start() {
         case .failure(let f):
             early?.task.cancel()
@@ -144,7 +145,7 @@ final class DashboardRuntime {
         let size = backend.size
         state = AppState(settings: settings, themeNames: catalog.names, now: Date(), width: size.width, height: size.height)
         var warnings = catalog.warnings
-        if catalog.theme(named: settings.themeName) == nil {
+        if !catalog.names.contains(settings.themeName) {
             warnings.insert("theme '\(settings.themeName)' not found (have: \(catalog.names.joined(separator: ", "))); using \(state.themeName)", at: 0)
         }
         warnings += settings.startupProblems
