@@ -417,7 +417,7 @@ static int find_shared_swift_core(struct dl_phdr_info *info, size_t size, void *
 // Whether argv names the dashboard (the default command) or demo: global
 // options first (as CommandLineShape allows), then no command, an option of
 // the dashboard's, `dashboard` or `demo`. --help and --version are not.
-static int is_dashboard_command(int argc, char **argv) {
+int coclick_is_dashboard_command(int argc, char **argv) {
     static const char *const value_options[] = {
         "--api-url", "--config", "--profile", "--timeout", "--log-file", "--theme", NULL
     };
@@ -445,12 +445,20 @@ static int is_dashboard_command(int argc, char **argv) {
     return 1;
 }
 
+int coclick_backtrace_setting(char *out, size_t cap, const char *dir, int pid) {
+    if (strchr(dir, ',') != NULL) return 0;               // SWIFT_BACKTRACE cannot carry it
+    int n = snprintf(out, cap,
+                     "enable=yes,interactive=no,color=no,timeout=0s,registers=none,warnings=suppressed,output-to=%s/.crash-%d.tmp",
+                     dir, pid);
+    return n > 0 && (size_t)n < cap;
+}
+
 __attribute__((constructor(101)))
 static void coclick_preset_backtrace(int argc, char **argv, char **envp) {
     (void)envp;
     if (getenv("SWIFT_BACKTRACE") != NULL) return;       // the user's, or an exec'd parent's: prepare() decides
     if (dl_iterate_phdr(find_shared_swift_core, NULL)) return;  // too late: the runtime has read it
-    if (argv == NULL || !is_dashboard_command(argc, argv)) return;
+    if (argv == NULL || !coclick_is_dashboard_command(argc, argv)) return;
     // DraftStore.defaultDirectory: $XDG_STATE_HOME/coclick (absolute only), else $HOME/.local/state/coclick.
     char dir[1024];
     const char *xdg = getenv("XDG_STATE_HOME");
@@ -461,11 +469,7 @@ static void coclick_preset_backtrace(int argc, char **argv, char **envp) {
     else return;
     if (n <= 0 || (size_t)n >= sizeof dir) return;
     char value[1400];
-    n = snprintf(value, sizeof value,
-                 "enable=yes,interactive=no,color=no,timeout=0s,registers=none,warnings=suppressed,output-to=%s/.crash-%d.tmp",
-                 dir, (int)getpid());
-    if (n <= 0 || (size_t)n >= sizeof value) return;
-    if (strchr(dir, ',') != NULL) return;                 // SWIFT_BACKTRACE cannot carry it
+    if (!coclick_backtrace_setting(value, sizeof value, dir, (int)getpid())) return;
     if (setenv("SWIFT_BACKTRACE", value, 1) != 0) return;
     backtrace_preset = 1;
     // setenv has moved environ from the initial stack to the heap. The

@@ -207,12 +207,31 @@ public struct ThemeCatalog: Sendable {
     public var themes: [Theme]
     /// One clear sentence per file that could not be used.
     public var warnings: [String]
+    /// `loadLazily`: shipped themes not parsed yet, by name, and every name in order.
+    private var unparsed: [String: String] = [:]
+    private var lazyNames: [String]?
+
+    public init(themes: [Theme], warnings: [String]) {
+        self.themes = themes
+        self.warnings = warnings
+    }
 
     public static let shippedOrder = ["default", "light", "high-contrast", "mono"]
 
-    public var names: [String] { themes.map(\.name) }
+    public var names: [String] { lazyNames ?? themes.map(\.name) }
 
-    public func theme(named name: String) -> Theme? { themes.first(where: { $0.name == name }) }
+    public func theme(named name: String) -> Theme? {
+        if let t = themes.first(where: { $0.name == name }) { return t }
+        return unparsed[name].flatMap { try? Theme.parse($0, name: name) }
+    }
+
+    /// Shipped themes in `shippedOrder` (any other by name after them).
+    static func orderedShipped(_ names: [String]) -> [String] {
+        names.sorted { a, b in
+            let ia = shippedOrder.firstIndex(of: a) ?? Int.max, ib = shippedOrder.firstIndex(of: b) ?? Int.max
+            return ia != ib ? ia < ib : a < b
+        }
+    }
 
     /// Loads every theme: the shipped ones (embedded in the binary, see
     /// `scripts/embed-themes`), then the user's, which may replace them by
@@ -227,29 +246,57 @@ public struct ThemeCatalog: Sendable {
                 warnings.append("shipped \(error)")
             }
         }
-        themes.sort { a, b in
-            let ia = shippedOrder.firstIndex(of: a.name) ?? Int.max, ib = shippedOrder.firstIndex(of: b.name) ?? Int.max
-            return ia != ib ? ia < ib : a.name < b.name
+        let order = orderedShipped(themes.map(\.name))
+        themes.sort { order.firstIndex(of: $0.name)! < order.firstIndex(of: $1.name)! }
+        // The user's, in file-name order: one named like a shipped theme takes its place.
+        let user = userThemes(in: userDirectory)
+        for t in user.themes {
+            if let i = themes.firstIndex(where: { $0.name == t.name }) { themes[i] = t } else { themes.append(t) }
         }
-        if let dir = userDirectory, FileManager.default.fileExists(atPath: dir.path) {
-            let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
-                .filter { $0.hasSuffix(".toml") }.sorted()
-            for f in files {
-                let name = String(f.dropLast(5))
-                let url = dir.appendingPathComponent(f)
-                do {
-                    let data = try Data(contentsOf: url)
-                    guard data.count < 1_000_000 else { throw ThemeError(theme: name, message: "file is too large") }
-                    let t = try Theme.parse(String(decoding: data, as: UTF8.self), name: name)
-                    if let i = themes.firstIndex(where: { $0.name == t.name }) { themes[i] = t } else { themes.append(t) }
-                } catch let e as ThemeError {
-                    warnings.append("\(e.description) in \(url.path); using another theme")
-                } catch {
-                    warnings.append("theme '\(name)': cannot read \(url.path): \(error)")
-                }
-            }
-        }
+        warnings += user.warnings
         if themes.isEmpty { themes = [Theme(name: "default", roles: Theme.fallback.roles)] }
         return ThemeCatalog(themes: themes, warnings: warnings)
+    }
+
+    /// As `load`, but a shipped theme is parsed only when `theme(named:)`
+    /// asks for it: a start needs one (first paint, issue 7). The user's
+    /// files are read at once, so that a bad one is said at start. (Every
+    /// shipped theme parses: ThemeTests.)
+    public static func loadLazily(userDirectory: URL?, shipped: [(name: String, toml: String)] = ShippedThemes.files) -> ThemeCatalog {
+        let user = userThemes(in: userDirectory)
+        var catalog = ThemeCatalog(themes: user.themes, warnings: user.warnings)
+        for (name, toml) in shipped where !user.themes.contains(where: { $0.name == name }) {
+            catalog.unparsed[name] = toml
+        }
+        // The order `load` gives: shipped names, then the user's other ones in file-name order.
+        let shippedNames = orderedShipped(shipped.map(\.name))
+        let names = shippedNames + user.themes.map(\.name).filter { !shippedNames.contains($0) }
+        if names.isEmpty { return ThemeCatalog(themes: [Theme(name: "default", roles: Theme.fallback.roles)], warnings: user.warnings) }
+        catalog.lazyNames = names
+        return catalog
+    }
+
+    /// The user's theme files (`NAME.toml`), by name; a bad file becomes a warning.
+    static func userThemes(in dir: URL?) -> (themes: [Theme], warnings: [String]) {
+        var themes: [Theme] = []
+        var warnings: [String] = []
+        guard let dir, FileManager.default.fileExists(atPath: dir.path) else { return ([], []) }
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
+            .filter { $0.hasSuffix(".toml") }.sorted()
+        for f in files {
+            let name = String(f.dropLast(5))
+            let url = dir.appendingPathComponent(f)
+            do {
+                let data = try Data(contentsOf: url)
+                guard data.count < 1_000_000 else { throw ThemeError(theme: name, message: "file is too large") }
+                let t = try Theme.parse(String(decoding: data, as: UTF8.self), name: name)
+                if let i = themes.firstIndex(where: { $0.name == t.name }) { themes[i] = t } else { themes.append(t) }
+            } catch let e as ThemeError {
+                warnings.append("\(e.description) in \(url.path); using another theme")
+            } catch {
+                warnings.append("theme '\(name)': cannot read \(url.path): \(error)")
+            }
+        }
+        return (themes, warnings)
     }
 }

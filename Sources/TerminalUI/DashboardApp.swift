@@ -58,8 +58,10 @@ public enum DashboardApp {
         // sooner (first paint, issue 7). The first poll takes this answer.
         // With a cached list the first frame has rows already, and the poll
         // starts after it: its threads would only compete with that frame.
-        let early = cached == nil ? EarlyPage(client: client, query: AppState.startQuery(settings: settings, now: Date())) : nil
-        let catalog = ThemeCatalog.load(userDirectory: settings.userThemeDirectory)
+        // A terminal refused by its name (TERM=dumb) sends no request.
+        let early = cached == nil && !NcursesBackend.refusedByName(NcursesBackend.currentTerm) ? EarlyPage(client: client, query: AppState.startQuery(settings: settings, now: Date())) : nil
+        // Only the theme in use is parsed now; another when the user switches to it.
+        let catalog = ThemeCatalog.loadLazily(userDirectory: settings.userThemeDirectory)
         switch NcursesBackend.start() {
         case .failure(let f):
             early?.task.cancel()
@@ -117,8 +119,8 @@ final class DashboardRuntime {
     private let cache: ListCache?
     /// The list last written to the cache, and when: rewritten when it changes, or after a while.
     private var cachedList: CachedList?
-    /// Cache writes, in order, off the main queue.
-    private let cacheWriter = DispatchQueue(label: "coclick.list-cache", qos: .utility)
+    /// Cache writes, off the main thread (see CacheWriter).
+    private let cacheWriter: CacheWriter?
     /// What the screen last drew, for mouse hit-testing.
     private var lastFrame: CellBuffer?
     private let wantsMouse: Bool
@@ -135,6 +137,7 @@ final class DashboardRuntime {
         self.finish = finish
         drafts = settings.draftDirectory.map { DraftStore(directory: $0, account: settings.account) }
         self.cache = cache
+        cacheWriter = cache.map { CacheWriter(cache: $0) }
         startCached = cached
         wantsMouse = settings.mouse
         clipboard = ClipboardWriter(mode: settings.clipboardMode)
@@ -142,7 +145,7 @@ final class DashboardRuntime {
         let size = backend.size
         state = AppState(settings: settings, themeNames: catalog.names, now: Date(), width: size.width, height: size.height)
         var warnings = catalog.warnings
-        if catalog.theme(named: settings.themeName) == nil {
+        if !catalog.names.contains(settings.themeName) {
             warnings.insert("theme '\(settings.themeName)' not found (have: \(catalog.names.joined(separator: ", "))); using \(state.themeName)", at: 0)
         }
         warnings += settings.startupProblems
@@ -367,15 +370,12 @@ final class DashboardRuntime {
             // Rewritten when the rows change, and now and then so its age stays true.
             if let last = cachedList, last.meetings == list.meetings, last.hasMore == list.hasMore,
                list.savedAt.timeIntervalSince(last.savedAt) < 60 { return }
-            // Written on a queue of its own: the write ends in an fsync (8 ms
-            // and more on a busy disk), which must not hold back the frame
-            // that shows the list (first paint). `stop` waits for it.
-            guard let cache else { return }
+            // Off the main thread (the write ends in an fsync); `stop` waits for it.
+            guard let cacheWriter else { return }
             cachedList = list
-            cacheWriter.async {
-                guard (try? cache.save(list)) == nil else { return }
+            cacheWriter.write(list) { failed in
                 // Not written: try again with the next list.
-                DispatchQueue.main.async { MainActor.assumeIsolated { if self.cachedList == list { self.cachedList = nil } } }
+                DispatchQueue.main.async { MainActor.assumeIsolated { if self.cachedList == failed { self.cachedList = nil } } }
             }
         case .quit:
             stop(code: 0)
@@ -403,7 +403,7 @@ final class DashboardRuntime {
         tickTimer = nil
         pollTimer = nil
         // A list cache write still under way ends before the process does.
-        cacheWriter.sync {}
+        cacheWriter?.finish()
         finish(code)
     }
 }

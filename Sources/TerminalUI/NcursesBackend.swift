@@ -17,6 +17,11 @@ final class NcursesBackend {
     private(set) var colorCount = 0
     private var active = false
 
+    static var currentTerm: String { getenv("TERM").map { String(cString: $0) } ?? "" }
+
+    /// A TERM refused before looking it up (`start` also refuses one without cursor addressing).
+    static func refusedByName(_ term: String) -> Bool { term.isEmpty || term == "dumb" }
+
     /// Sets up the terminal; nil (with a reason) when it cannot be used.
     static func start() -> Result<NcursesBackend, TerminalFailure> {
         setlocale(LC_ALL, "")
@@ -27,9 +32,9 @@ final class NcursesBackend {
         // CrashReporting); TSTP/CONT/WINCH are queued on a pipe for the main queue.
         coclick_save_shell_mode()
         let fd = coclick_install_signal_handlers()
-        let term = getenv("TERM").map { String(cString: $0) } ?? ""
+        let term = currentTerm
         let cannotAddress = "this terminal (TERM='\(SafeText.escape(term))') cannot move the cursor, and the dashboard needs that. For plain text use `coclick meetings list` (or `coclick next`); in a full terminal, set TERM to its type (e.g. xterm-256color)"
-        if term.isEmpty || term == "dumb" {
+        if refusedByName(term) {
             return .failure(TerminalFailure(message: cannotAddress))
         }
         guard coclick_newterm() != nil else {

@@ -65,6 +65,32 @@ struct ThemeTests {
         #expect(c.warnings.first?.contains("unknown colour 'nope'") == true)
     }
 
+    /// A start parses only the theme it uses (`loadLazily`); what it offers
+    /// and draws is what `load` gives: names in the same order, the same
+    /// themes, the same warnings, a user's file in place of a shipped theme.
+    @Test func lazyLoadingOffersWhatLoadingAllOffers() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("coclick-themes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "[roles]\nheader = { fg = \"red\" }\n".write(to: dir.appendingPathComponent("mine.toml"), atomically: true, encoding: .utf8)
+        try "[roles]\nheader = { fg = \"green\" }\n".write(to: dir.appendingPathComponent("a-mine.toml"), atomically: true, encoding: .utf8)
+        try "[roles]\nheader = { fg = \"blue\" }\n".write(to: dir.appendingPathComponent("light.toml"), atomically: true, encoding: .utf8)
+        try "[roles]\nheader = { fg = \"nope\" }\n".write(to: dir.appendingPathComponent("broken.toml"), atomically: true, encoding: .utf8)
+        for userDirectory in [nil, dir] {
+            let all = ThemeCatalog.load(userDirectory: userDirectory)
+            let lazy = ThemeCatalog.loadLazily(userDirectory: userDirectory)
+            #expect(lazy.names == all.names)
+            #expect(lazy.warnings == all.warnings)
+            for name in all.names + ["missing"] {
+                #expect(lazy.theme(named: name) == all.theme(named: name), "\(name)")
+            }
+        }
+        let lazy = ThemeCatalog.loadLazily(userDirectory: dir)
+        #expect(lazy.names.starts(with: ThemeCatalog.shippedOrder))
+        #expect(lazy.theme(named: "light")?.roles[.header]?.fg == ThemeCatalog.load(userDirectory: dir).theme(named: "light")?.roles[.header]?.fg)
+        #expect(ThemeCatalog.loadLazily(userDirectory: nil, shipped: []).names == ["default"])
+    }
+
     @Test func noShippedThemesFallsBack() {
         let c = ThemeCatalog.load(userDirectory: nil, shipped: [])
         #expect(c.names == ["default"])

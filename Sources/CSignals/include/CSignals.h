@@ -52,4 +52,14 @@ void coclick_drain_main_queue(void);
 /// constructor of ours ran; the user set SWIFT_BACKTRACE; not a dashboard).
 int coclick_backtrace_preset(void);
 
+/// The constructor's guess from argv: 1 when it names the dashboard (no
+/// command, a dashboard option, `dashboard` or `demo`; not --help/--version).
+/// A wrong guess costs only the re-exec (CrashReporting.prepare checks).
+int coclick_is_dashboard_command(int argc, char **argv);
+
+/// The SWIFT_BACKTRACE value the constructor sets (CrashReporting.settings
+/// with output to `dir`/.crash-`pid`.tmp) into `out`; 0 when it does not fit
+/// or `dir` holds a comma.
+int coclick_backtrace_setting(char *out, size_t cap, const char *dir, int pid);
+
 #endif
