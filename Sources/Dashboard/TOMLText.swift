@@ -90,17 +90,20 @@ enum TOMLText {
                 if c >= 0x80 {
                     return Refused(line: line, column: i - lineStart + 1, message: "a non-ASCII character outside quotes")
                 }
-                // A date, a space, then a digit: toml++ reads on for a time and
-                // asserts when none follows (`9999-12-31 1`). A real one (`14:30`) passes.
-                if isDigit(c), i == 0 || !isDigit(b[i - 1]), isDate(at: i), i + 11 < b.count, b[i + 10] == 0x20, isDigit(b[i + 11]),
-                   !(i + 15 < b.count && isDigit(b[i + 12]) && b[i + 13] == UInt8(ascii: ":") && isDigit(b[i + 14]) && isDigit(b[i + 15])) {
-                    return Refused(line: line, column: i - lineStart + 12, message: "a date followed by a number that is not a time (write 1979-05-27 07:32:00)")
-                }
-                // A date, then `T` or `t`: toml++ reads a time and asserts that
-                // it starts with a digit (`1979-05-27Tw7:32:00Z`).
-                if isDigit(c), isDate(at: i), i + 10 < b.count, b[i + 10] == UInt8(ascii: "T") || b[i + 10] == UInt8(ascii: "t"),
-                   !(i + 11 < b.count && isDigit(b[i + 11])) {
-                    return Refused(line: line, column: i - lineStart + 12, message: "a date and 'T' followed by something that is not a time (write 1979-05-27T07:32:00)")
+                // A date and what follows it: after a space and a digit, or after
+                // `T`/`t`, toml++ reads a time and asserts when none is there.
+                if isDigit(c), isDate(at: i), i + 10 < b.count {
+                    let separator = b[i + 10]
+                    let digitNext = i + 11 < b.count && isDigit(b[i + 11])
+                    // `9999-12-31 1`; a real time (`14:30`) passes.
+                    if separator == 0x20, digitNext, i == 0 || !isDigit(b[i - 1]),
+                       !(i + 15 < b.count && isDigit(b[i + 12]) && b[i + 13] == UInt8(ascii: ":") && isDigit(b[i + 14]) && isDigit(b[i + 15])) {
+                        return Refused(line: line, column: i - lineStart + 12, message: "a date followed by a number that is not a time (write 1979-05-27 07:32:00)")
+                    }
+                    // `1979-05-27Tw7:32:00Z`: the time must start with a digit.
+                    if separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t"), !digitNext {
+                        return Refused(line: line, column: i - lineStart + 12, message: "a date and 'T' followed by something that is not a time (write 1979-05-27T07:32:00)")
+                    }
                 }
                 if has("\"\"\"", at: i) { mode = .multiBasic; i += 3; continue }
                 if has("'''", at: i) { mode = .multiLiteral; i += 3; continue }
