@@ -277,14 +277,14 @@ final class DashboardRuntime {
         switch effect {
         case .fetchList(let q):
             // The answer to the request made at start, if it asked for this; else a request now.
-            let early = self.early
+            let early = self.early.flatMap { $0.query == q ? $0 : nil }
+            if early == nil { self.early?.task.cancel() }
             self.early = nil
-            if let early, early.query != q { early.task.cancel() }
             Task { @MainActor in
                 do {
                     let page: MeetingPage
                     let company: String?
-                    if let early, early.query == q {
+                    if let early {
                         (page, company) = try await early.task.value
                     } else {
                         page = try await client.meetings(q)
