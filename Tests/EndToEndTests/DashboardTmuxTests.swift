@@ -61,13 +61,7 @@ struct DashboardTmuxTests {
 
     @Test func creatingAMeetingShowsItInTheList() async throws {
         try await started { t in
-            try await t.keys("n")
-            #expect(try await t.wait(for: "New meeting").ok)
-            try await t.type("ada@example.com")
-            try await t.keys("Tab")
-            try await t.type("in 3h")
-            try await t.keys("Tab")
-            try await t.type("https://shop.example.com/checkout")
+            #expect(try await t.fillNewMeeting(user: "ada@example.com", start: "in 3h", url: "https://shop.example.com/checkout"))
             try await t.keys("C-s")
             let r = try await t.wait(for: "Created meeting")
             #expect(r.ok, "\(r.screen)")
@@ -84,13 +78,7 @@ struct DashboardTmuxTests {
 
     @Test func anInvalidFormShowsClientAndServerMessagesAndKeepsTheText() async throws {
         try await started { t in
-            try await t.keys("n")
-            #expect(try await t.wait(for: "New meeting").ok)
-            try await t.type("nobody@nowhere.example")
-            try await t.keys("Tab")
-            try await t.type("in 2h")
-            try await t.keys("Tab")
-            try await t.type("not a url")
+            #expect(try await t.fillNewMeeting(user: "nobody@nowhere.example", start: "in 2h", url: "not a url"))
             try await t.keys("C-s")
             let client = try await t.wait(for: "must be an http(s) URL")
             #expect(client.ok, "\(client.screen)")
@@ -144,13 +132,7 @@ struct DashboardTmuxTests {
             try await t.keys("Enter")
             #expect(try await t.wait(for: "prospect room").ok)
             try await t.keys("q")
-            try await t.keys("n")
-            #expect(try await t.wait(for: "New meeting").ok)
-            try await t.type("ada@example.com")
-            try await t.keys("Tab")
-            try await t.type("in 3h")
-            try await t.keys("Tab")
-            try await t.type("https://shop.example.com/idle")
+            #expect(try await t.fillNewMeeting(user: "ada@example.com", start: "in 3h", url: "https://shop.example.com/idle"))
             try await t.keys("C-s")
             let created = try await t.wait(for: "Created meeting")
             #expect(created.ok, "\(created.screen)")

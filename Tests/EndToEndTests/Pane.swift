@@ -146,6 +146,19 @@ final class Pane: @unchecked Sendable {
     func keys(_ names: String...) async throws { try await keys(names) }
     func keys(_ names: [String]) async throws { try await tmux(["send-keys", "-t", session] + names) }
 
+    /// Opens the create form (`n`) and types its three required fields, moving
+    /// on with Tab; the caller submits. False when the form did not open.
+    func fillNewMeeting(user: String, start: String, url: String) async throws -> Bool {
+        try await keys("n")
+        guard try await wait(for: "New meeting").ok else { return false }
+        try await type(user)
+        try await keys("Tab")
+        try await type(start)
+        try await keys("Tab")
+        try await type(url)
+        return true
+    }
+
     /// The pane as plain text (what is visible; no attributes).
     func capture() async throws -> String { try await tmux("capture-pane", "-p", "-t", session).out }
     /// A tmux format, e.g. `#{alternate_on}`.
