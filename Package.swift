@@ -31,6 +31,12 @@ let releaseLinkFlags: [String] = [
     "-L\(packageDirectory)linker/static-libstdc++",
 ]
 
+/// Only the members of modules a file imports itself are visible to it (SE-0444). Without
+/// this, Foundation's String extensions, reached through a dependency that imports
+/// Foundation (TOMLKit), answered `contains`, `range(of:)` and the like in modules that
+/// import only FoundationEssentials, and the dashboard ran CoreFoundation's string code.
+let essentialsOnly: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
 let package = Package(
     name: "coclick",
     platforms: [.macOS(.v14)],
@@ -55,7 +61,7 @@ let package = Package(
             providers: [.apt(["libncursesw5-dev"])]
         ),
         .target(name: "CSignals"),
-        .target(name: "TerminalText"),
+        .target(name: "TerminalText", swiftSettings: essentialsOnly),
         .target(
             name: "CoClickAPI",
             dependencies: [
@@ -65,7 +71,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]
+            ],
+            swiftSettings: essentialsOnly
         ),
         .target(
             name: "CoClickSimulator",
@@ -83,11 +90,13 @@ let package = Package(
             dependencies: [
                 "CoClickAPI", "TerminalText",
                 .product(name: "TOMLKit", package: "TOMLKit"),
-            ]
+            ],
+            swiftSettings: essentialsOnly
         ),
         .target(
             name: "TerminalUI",
-            dependencies: ["Dashboard", "TerminalText", "CNcurses", "CSignals"]
+            dependencies: ["Dashboard", "TerminalText", "CNcurses", "CSignals"],
+            swiftSettings: essentialsOnly
         ),
         .executableTarget(
             name: "coclick",

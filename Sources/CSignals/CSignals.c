@@ -484,3 +484,9 @@ static void coclick_preset_backtrace(int argc, char **argv, char **envp) {
     // itself, through the override it keeps for that.
     _swift_stdlib_overrideUnsafeArgvArgc(argv, argc);
 }
+
+void coclick_name_this_thread(const char *name) {
+    char short_name[16];
+    snprintf(short_name, sizeof short_name, "%s", name);
+    pthread_setname_np(pthread_self(), short_name);
+}

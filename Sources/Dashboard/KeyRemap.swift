@@ -1,3 +1,4 @@
+import CoClickAPI
 import TerminalText
 
 /// The config file's `[keys]` table: `action = "key"` (or a list of keys)
@@ -123,7 +124,7 @@ extension Command {
     }
 
     public init?(configName: String) {
-        let name = configName.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "-", with: "_")
+        let name = String(configName.trimmedSpaces.lowercased().map { $0 == "-" ? "_" : $0 })
         guard let c = Command.allCases.first(where: { $0.configName == name }) else { return nil }
         self = c
     }
@@ -165,7 +166,7 @@ extension Key {
             if ch.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { return fail("a control character is written Ctrl-X") }
             return .success(.char(ch))
         }
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmedSpaces
         guard !t.isEmpty else { return fail("an empty key") }
         if t.count == 1 { return parse(t) }
         let lower = t.lowercased()

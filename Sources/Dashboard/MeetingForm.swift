@@ -246,7 +246,7 @@ public struct MeetingLookup: Sendable, Hashable {
     public func match(in meetings: [Meeting]) -> Meeting? {
         meetings.first { m in
             guard let u = m.user, let s = m.startsAt else { return false }
-            return u.caseInsensitiveCompare(user) == .orderedSame && abs(s.date.timeIntervalSince(startsAt)) < 1
+            return u.lowercased() == user.lowercased() && abs(s.date.timeIntervalSince(startsAt)) < 1
         }
     }
 }

@@ -1,3 +1,4 @@
+import CoClickAPI
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -1,7 +1,4 @@
-// Foundation, not FoundationEssentials: the write runs on a Foundation
-// `Thread` (and waits with `NSCondition`), as ChildProcess's wait does.
 import Dashboard
-import Foundation
 
 /// Writes the list cache off the main thread: the write ends in an fsync
 /// (8 ms and more on a busy disk), which must not hold back the frame that
@@ -14,7 +11,7 @@ import Foundation
 /// cache keeps the last list, so only the newest needs writing.
 final class CacheWriter: @unchecked Sendable {
     private let cache: ListCache
-    private let condition = NSCondition()
+    private let condition = OSCondition()
     // Guarded by `condition`.
     private var waiting: CachedList?
     private var running = false
@@ -31,9 +28,10 @@ final class CacheWriter: @unchecked Sendable {
         running = true
         condition.unlock()
         guard start else { return }
-        let thread = Thread { self.drain(failed: failed) }
-        thread.name = "coclick cache"
-        thread.start()
+        if !OSThread.start(name: "coclick cache", { self.drain(failed: failed) }) {
+            // No thread to be had: write here rather than lose the list.
+            drain(failed: failed)
+        }
     }
 
     private func drain(failed: @escaping @Sendable (CachedList) -> Void) {

@@ -1,6 +1,9 @@
-// Foundation, not FoundationEssentials: the blocking wait for a helper
-// program runs on a Foundation `Thread`, off the cooperative pool.
+import CoClickAPI
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -55,7 +58,7 @@ public struct ChildProcess: Sendable {
         /// did): "exited 1: Error: Can't open display: :0".
         public var failure: String? {
             let said = output.split(whereSeparator: \.isNewline)
-                .map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
+                .map { $0.trimmedSpaces }.first { !$0.isEmpty }
                 .map { ": " + String($0.prefix(160)) } ?? ""
             switch termination {
             case .exited(0): return nil
@@ -71,9 +74,9 @@ public struct ChildProcess: Sendable {
     public func run() async -> Result {
         await withCheckedContinuation { (done: CheckedContinuation<Result, Never>) in
             let job = self
-            let thread = Thread { done.resume(returning: job.runBlocking()) }
-            thread.name = "coclick child \(arguments.first ?? "")"
-            thread.start()
+            // The blocking wait runs on a thread of its own, off the cooperative pool.
+            let started = OSThread.start(name: "child \(arguments.first ?? "")") { done.resume(returning: job.runBlocking()) }
+            if !started { done.resume(returning: Result(termination: .couldNotStart("no thread to wait for it"), output: "", timeout: job.timeout)) }
         }
     }
 

@@ -62,4 +62,8 @@ int coclick_is_dashboard_command(int argc, char **argv);
 /// or `dir` holds a comma.
 int coclick_backtrace_setting(char *out, size_t cap, const char *dir, int pid);
 
+/// Names the calling thread (what /proc/PID/task/TID/comm shows), cut to
+/// the 15 bytes Linux keeps.
+void coclick_name_this_thread(const char *name);
+
 #endif
