@@ -32,6 +32,10 @@ struct KeyRemapTests {
         #expect(k("C-r") == .ctrl("r"))
         #expect(k("ctrl+r") == .ctrl("r"))
         #expect(k("^R") == .ctrl("r"))
+        // Spaces and tabs around a name are not part of it; a line break is no key.
+        #expect(k(" Enter\t") == .enter)
+        #expect(k("\tx ") == .char("x"))
+        #expect(k("\n") == nil)
         // Each key written as the help shows it reads back as that key.
         for b in Keymap.standard.bindings.values.flatMap({ $0 }) {
             for key in b.keys { #expect(k(key.description) == key, "\(key.description)") }
@@ -59,6 +63,8 @@ struct KeyRemapTests {
         #expect(Command.copyProspect.configName == "copy_prospect")
         #expect(Command.quit.configName == "quit")
         #expect(Command(configName: "new-meeting") == .newMeeting)
+        #expect(Command(configName: " New-Meeting\t") == .newMeeting)
+        #expect(Command(configName: "new\nmeeting") == nil)
     }
 
     @Test func quitOnXAndCopyProspectOnC() {
