@@ -19,6 +19,8 @@ import PackageDescription
 /// the `-lstdc++` that the static Swift runtime's link arguments carry takes the archive
 /// (ICU and toml++ are C++). The dashboard then holds only the C++ runtime code it runs,
 /// not the whole shared library mapped and relocated (1.2 MiB less resident).
+/// `linker/unnamed-functions.ld` gathers the functions that have no name (so no place in
+/// the order list) in one spot before the hot code (3 MiB less resident).
 /// Debug builds link as usual.
 let packageDirectory = String(#filePath.dropLast("Package.swift".count))
 let releaseLinkFlags: [String] = [
@@ -29,6 +31,7 @@ let releaseLinkFlags: [String] = [
     "-Xlinker", "--no-warn-symbol-ordering",
     "-Xlinker", "--icf=all",
     "-L\(packageDirectory)linker/static-libstdc++",
+    "-Xlinker", "-T", "-Xlinker", "\(packageDirectory)linker/unnamed-functions.ld",
 ]
 
 /// Only the members of modules a file imports itself are visible to it (SE-0444). Without
