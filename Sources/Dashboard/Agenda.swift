@@ -108,13 +108,6 @@ public enum Agenda {
         return "\(two(c.hour)):\(two(c.minute))"
     }
 
-    /// The zone as the header names it: "Europe/Paris", "UTC".
-    public static func zoneName(_ zone: TimeZone) -> String {
-        let id = zone.identifier
-        if id == "GMT" || id == "Etc/UTC" || id == "Etc/GMT" || id == "Universal" || id == "Zulu" { return "UTC" }
-        return id.isEmpty ? (zone.abbreviation() ?? "local time") : id
-    }
-
     public static func calendar(_ zone: TimeZone) -> Calendar { LocalTime.calendar(zone) }
 
     static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]

@@ -106,8 +106,10 @@ public enum LocalTime {
         calendar(zone).startOfDay(for: now)
     }
 
-    /// "Europe/Paris (UTC+01:00)": the zone named once, in a header.
-    public static func zoneName(_ zone: TimeZone, at date: Date) -> String {
+    /// "Europe/Paris (UTC+01:00)": the zone named once, in a header; "Europe/Paris"
+    /// without the offset. A zone that is UTC is "UTC"; one that is only an offset
+    /// ("GMT+0530", "Etc/GMT-3") is that offset, "UTC+05:30", either way.
+    public static func zoneName(_ zone: TimeZone, at date: Date, withOffset: Bool = true) -> String {
         let offset = zone.secondsFromGMT(for: date)
         let sign = offset < 0 ? "-" : "+"
         let a = abs(offset)
@@ -116,7 +118,7 @@ public enum LocalTime {
         let id = zone.identifier
         if ["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Universal", "Zulu", "Etc/Universal", "Etc/Zulu"].contains(id), offset == 0 { return "UTC" }
         if id.isEmpty || id.hasPrefix("GMT") || id.hasPrefix("Etc/") { return utc }
-        return "\(id) (\(utc))"
+        return withOffset ? "\(id) (\(utc))" : id
     }
 
     public static func calendar(_ zone: TimeZone) -> Calendar {

@@ -135,7 +135,7 @@ public enum Screens {
         if let p = state.profileName, !p.isEmpty { title += " · profile " + SafeText.escape(p) }
         if !state.apiDescription.isEmpty { title += " · " + SafeText.escape(state.apiDescription) }
         // Start times are local: the header says in which zone.
-        let zone = buf.width >= 80 ? LocalTime.zoneName(state.timeZone, at: state.now) : Agenda.zoneName(state.timeZone)
+        let zone = LocalTime.zoneName(state.timeZone, at: state.now, withOffset: buf.width >= 80)
         header(&buf, title, right: "\(zone) · page \(state.page)\(state.hasMorePages ? "+" : "")")
         let g = state.geometry
         let agenda = state.agendaRows

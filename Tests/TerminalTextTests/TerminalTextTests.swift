@@ -65,5 +65,11 @@ struct TerminalTextTests {
         let winter = Date(timeIntervalSince1970: 1_798_761_600) // 2027-01-01
         #expect(LocalTime.zoneName(TimeZone(identifier: "Europe/Paris")!, at: winter) == "Europe/Paris (UTC+01:00)")
         #expect(LocalTime.zoneName(TimeZone(secondsFromGMT: -5 * 3600 - 1800)!, at: winter) == "UTC-05:30")
+        // A narrow header drops the offset after a name, and names the rest the same way.
+        func short(_ zone: TimeZone) -> String { LocalTime.zoneName(zone, at: winter, withOffset: false) }
+        #expect(short(TimeZone(identifier: "Asia/Tokyo")!) == "Asia/Tokyo")
+        #expect(short(TimeZone(identifier: "UTC")!) == "UTC")
+        #expect(short(TimeZone(identifier: "Etc/Zulu")!) == "UTC")
+        #expect(short(TimeZone(secondsFromGMT: 5 * 3600 + 1800)!) == "UTC+05:30")
     }
 }
