@@ -164,6 +164,16 @@ static void write_own_backtrace(int sig) {
     void *frames[128];
     int n = backtrace(frames, 128);
     backtrace_symbols_fd(frames, n, fd);
+    // How to name them: the binary keeps its debug information, and an offset after
+    // "coclick(+" is an address in it (readlink is async-signal-safe).
+    char exe[1024];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0) {
+        exe[len] = 0;
+        write_str(fd, "\nNames and source lines: addr2line -Cfpe ");
+        write_str(fd, exe);
+        write_str(fd, " followed by the +0x offsets of its frames above\n(then swift demangle for Swift names).\n");
+    }
     close(fd);
 }
 

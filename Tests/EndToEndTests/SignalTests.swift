@@ -101,6 +101,7 @@ struct SignalTests {
             let text = (try? String(contentsOf: report, encoding: .utf8)) ?? ""
             #expect(text.contains("coclick ended by SIGSEGV"))
             #expect(text.contains("coclick("), "no frames in the report:\n\(text.prefix(500))")
+            #expect(text.contains("addr2line -Cfpe /"), "no way to name the frames:\n\(text.suffix(300))")
         }
     }
 
