@@ -133,8 +133,15 @@ struct PreferencesTmuxTests {
                 #expect(try await t.format("#{mouse_sgr_flag}") == "1", "SGR mouse reports asked for")
                 // Rows are read from a fresh capture before each gesture: the
                 // agenda's "now" line moves as meetings start, shifting rows.
+                // A capture can land in the middle of a repaint (just after `q`, the
+                // header is on screen before the rows' last cells): wait for rows
+                // that end with their ID, not with the owner.
                 func rows() async throws -> (lines: [String], rows: [Int]) {
-                    let lines = Self.lines(try await t.capture())
+                    let screen = try await t.waitForScreen("whole rows", timeout: Self.patience) { s in
+                        let owners = Self.lines(s).filter { $0.contains("@example.com") }
+                        return owners.count >= 6 && owners.allSatisfy { !($0.split(separator: " ").last ?? "").contains("@") }
+                    }
+                    let lines = Self.lines(screen)
                     return (lines, lines.indices.filter { lines[$0].contains("@example.com") })
                 }
                 func id(_ lines: [String], _ y: Int) -> String { lines[y].split(separator: " ").last.map(String.init) ?? "?" }
