@@ -66,3 +66,13 @@ func makeTempDirectory() throws -> URL {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+/// The threads of a process: id and name (/proc/PID/task/TID/comm), by id.
+func threadNames(_ pid: Int32) -> [(tid: Int32, name: String)] {
+    let dir = "/proc/\(pid)/task"
+    let tids = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+    return tids.compactMap { tid in
+        guard let id = Int32(tid), let name = try? String(contentsOfFile: "\(dir)/\(tid)/comm", encoding: .utf8) else { return nil }
+        return (id, name.trimmingCharacters(in: .whitespacesAndNewlines))
+    }.sorted { $0.tid < $1.tid }
+}

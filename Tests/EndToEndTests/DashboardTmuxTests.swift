@@ -143,14 +143,4 @@ struct DashboardTmuxTests {
             #expect(others.isEmpty, "threads besides the main one and NIO's event loops (libdispatch workers are named com.apple.root.*-qos): \(threads)")
         }
     }
-
-    /// The threads of a process: id and name (/proc/PID/task/TID/comm).
-    func threadNames(_ pid: Int32) -> [(tid: Int32, name: String)] {
-        let dir = "/proc/\(pid)/task"
-        let tids = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        return tids.compactMap { tid in
-            guard let id = Int32(tid), let name = try? String(contentsOfFile: "\(dir)/\(tid)/comm", encoding: .utf8) else { return nil }
-            return (id, name.trimmingCharacters(in: .whitespacesAndNewlines))
-        }.sorted { $0.tid < $1.tid }
-    }
 }

@@ -60,16 +60,6 @@ struct PreferencesTmuxTests {
         try await t.tmux(["send-keys", "-t", t.session, "-H"] + Self.sgr(0, x: x, y: y) + Self.sgr(0, x: x, y: y, release: true))
     }
 
-    /// The threads of a process: id and name (/proc/PID/task/TID/comm).
-    static func threadNames(_ pid: Int32) -> [(tid: Int32, name: String)] {
-        let dir = "/proc/\(pid)/task"
-        let tids = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        return tids.compactMap { tid in
-            guard let id = Int32(tid), let name = try? String(contentsOfFile: "\(dir)/\(tid)/comm", encoding: .utf8) else { return nil }
-            return (id, name.trimmingCharacters(in: .whitespacesAndNewlines))
-        }.sorted { $0.tid < $1.tid }
-    }
-
     @Test func aSecondStartWithASlowServerDrawsTheCachedRowsFirst() async throws {
         try await withSimulator { sim, url in
             let home = try makeTempDirectory()
@@ -90,7 +80,7 @@ struct PreferencesTmuxTests {
                     waited += 0.05
                 }
                 let pid = try await t.coclickPID()
-                let threads = Self.threadNames(pid)
+                let threads = threadNames(pid)
                 #expect(threads.contains { $0.tid == pid }, "\(threads)")
                 let others = threads.filter { $0.tid != pid && !$0.name.hasPrefix("NIO-") && $0.name != "coclick cache" }
                 #expect(others.isEmpty, "threads besides the main one, NIO's event loops and the cache writer (libdispatch workers are named com.apple.root.*-qos): \(threads)")
