@@ -432,7 +432,7 @@ static int find_shared_swift_core(struct dl_phdr_info *info, size_t size, void *
 // the dashboard's, `dashboard` or `demo`. --help and --version are not.
 int coclick_is_dashboard_command(int argc, char **argv) {
     static const char *const value_options[] = {
-        "--api-url", "--config", "--profile", "--timeout", "--log-file", "--theme", NULL
+        "--api-url", "--config", "--profile", "--timeout", "--log-file", "--theme", "--me", NULL
     };
     int i = 1;
     while (i < argc) {

@@ -29,6 +29,16 @@ public struct MeetingQuery: Sendable, Hashable {
         self.per = per
     }
 
+    /// Earliest start first: the schedule's order.
+    public static let byStartAscending = "starts_at asc"
+
+    /// The same query on another page.
+    public func onPage(_ page: Int) -> MeetingQuery {
+        var q = self
+        q.page = page
+        return q
+    }
+
     /// The `(name, value)` pairs, in a stable order, not yet encoded.
     public var parameters: [(String, String)] {
         var out: [(String, String)] = []

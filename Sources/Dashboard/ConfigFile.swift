@@ -20,6 +20,10 @@ public struct ConfigFile: Sendable, Hashable {
     public var remindBeforeMinutes: Int?
     public var notify: String?
     public var mouse: Bool?
+    /// The presenter's own owner email.
+    public var me: String?
+    /// Whose reminders ring: `me` or `all`.
+    public var remind: String?
     /// The `[keys]` table: action -> keys as written (the dashboard applies it, see `KeyRemap`).
     public var keys = KeyRemap([])
     /// `[profiles.NAME]` tables (only at the top level), each any of these settings.
@@ -33,7 +37,7 @@ public struct ConfigFile: Sendable, Hashable {
 
     public static let knownKeys: Set<String> = [
         "api_url", "secret_id", "secret_key", "theme", "refresh_interval", "page_size", "clipboard", "remind_before_minutes", "notify",
-        "mouse", "keys",
+        "mouse", "keys", "me", "remind",
     ]
 
     /// This file's settings with `profile`'s on top.
@@ -49,6 +53,8 @@ public struct ConfigFile: Sendable, Hashable {
         c.remindBeforeMinutes = profile.remindBeforeMinutes ?? remindBeforeMinutes
         c.notify = profile.notify ?? notify
         c.mouse = profile.mouse ?? mouse
+        c.me = profile.me ?? me
+        c.remind = profile.remind ?? remind
         // A profile's keys change those actions; the others keep the top level's.
         c.keys = KeyRemap(keys.entries.filter { k in !profile.keys.entries.contains { $0.action == k.action } } + profile.keys.entries)
         c.problems = problems + profile.problems
@@ -122,6 +128,8 @@ public struct ConfigFile: Sendable, Hashable {
         c.remindBeforeMinutes = try int("remind_before_minutes")
         c.notify = try string("notify")
         c.mouse = try bool("mouse")
+        c.me = try string("me")
+        c.remind = try string("remind")
         if let v = table["keys"] {
             if let keys = v.table {
                 var entries: [(action: String, keys: [String])] = []

@@ -33,12 +33,12 @@ public struct ConnectionStatus: Sendable, Hashable {
         if let cached { parts.append("cached " + Countdown.duration(max(0, state.now.timeIntervalSince(cached)), style: .coarse) + " ago") }
         switch c {
         case .connecting:
-            parts.append(state.pollInFlight != nil ? "loading…" : cached == nil ? "no data yet" : "not refreshed yet")
+            parts.append(state.isLoading ? "loading…" : cached == nil ? "no data yet" : "not refreshed yet")
         case .ok:
             parts.append(age.map { "updated \($0) ago" } ?? "no data yet")
         case .retrying, .offline, .maintenance, .keyRejected:
             let next: String
-            if state.pollInFlight != nil {
+            if state.isLoading {
                 next = "trying now…"
             } else if c == .keyRejected {
                 next = "polling stopped, \(state.keymap.keysText(.refresh, in: .list)) retries"

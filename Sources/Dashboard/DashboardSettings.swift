@@ -44,6 +44,10 @@ public struct DashboardSettings: Sendable, Hashable {
     public var startupProblems: [String]
     /// ASCII for a non-UTF-8 locale (`LANG=C`): stand-ins for every glyph, non-ASCII data escaped.
     public var charset: TerminalCharset = .utf8
+    /// The presenter's own owner email (config `me`, `--me`): the list starts on their meetings.
+    public var me: String?
+    /// Reminders for every meeting (`remind = "all"`), not only `me`'s.
+    public var remindAll = false
 
     public init(
         themeName: String = "default", refreshInterval: TimeInterval = 15, pageSize: Int = 20,

@@ -68,7 +68,7 @@ public struct FormDraft: Sendable, Hashable, Codable {
 extension MeetingForm {
     /// True when nothing was typed: such a form is not worth a draft.
     public var isBlank: Bool {
-        user.isEmpty && startsAt.isEmpty && cobrowsingURL.isEmpty && cookies.isEmpty && customData.isEmpty
+        (user.isEmpty || user.text == presetUser) && startsAt.isEmpty && cobrowsingURL.isEmpty && cookies.isEmpty && customData.isEmpty
             && presenterIframe.isEmpty && prospectIframe.isEmpty
     }
 

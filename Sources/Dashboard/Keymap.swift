@@ -3,6 +3,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case open, quit, back, clearFilter, newMeeting, refresh, filter, cycleStatus, toggleHistory
     case copyProspect, copyPresenter, openProspect, openPresenter, duplicate, nextTheme, help, nextPage, previousPage
+    case jumpToNow, goToDate, toggleMine
     case nextField, previousField, activate, submit, cancel, addCookie, deleteCookie, lookForCreated
     case cursorLeft, cursorRight, cursorHome, cursorEnd, deleteBackward, deleteForward, clearField
 
@@ -31,8 +32,11 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .duplicate: return "duplicate the meeting into the form"
         case .nextTheme: return "next theme"
         case .help: return "help"
-        case .nextPage: return "next page"
-        case .previousPage: return "previous page"
+        case .nextPage: return "jump a screenful down (more load as you go)"
+        case .previousPage: return "jump a screenful up"
+        case .jumpToNow: return "jump to now (first live or upcoming)"
+        case .goToDate: return "go to a date (as the form reads dates)"
+        case .toggleMine: return "only my meetings (me) / everyone's"
         case .nextField: return "next field"
         case .previousField: return "previous field"
         case .activate: return "next field / press button"
@@ -116,6 +120,7 @@ public struct Keymap: Sendable, Hashable {
             B([.char("s")], .cycleStatus), B([.char("h")], .toggleHistory), B([.char("y")], .copyProspect), B([.char("Y")], .copyPresenter),
             B([.char("o")], .openProspect), B([.char("O")], .openPresenter), B([.char("c")], .duplicate),
             B([.char("]")], .nextPage), B([.char("[")], .previousPage),
+            B([.char(".")], .jumpToNow), B([.char(":")], .goToDate), B([.char("m")], .toggleMine),
             B([.char("t")], .nextTheme), B([.char("?"), .function(1)], .help),
         ]
         let detail: [B] = moves + [

@@ -15,7 +15,9 @@ public struct ListCache: Sendable {
     public let account: AccountKey
     public var fileURL: URL { directory.appendingPathComponent("list-\(account.name).json") }
     static let maxBytes = 4 << 20
-    public static let currentVersion = 1
+    public static let currentVersion = 2
+    /// The cache keeps at most this many meetings of the window.
+    public static let maxMeetings = 1_000
 
     public init(directory: URL, account: AccountKey) {
         self.directory = directory
@@ -37,29 +39,40 @@ public struct ListCache: Sendable {
         guard let file = try? JSONDecoder().decode(CachedList.File.self, from: data),
               file.version == Self.currentVersion,
               let saved = APIDate.parse(file.savedAt) else { return nil }
-        return CachedList(savedAt: saved.date, meetings: file.meetings.map(CachedList.listFields), hasMore: file.hasMore)
+        guard file.pages.count == file.meetings.count else { return nil }
+        return CachedList(savedAt: saved.date, meetings: file.meetings, pages: file.pages, hasMore: file.hasMore)
     }
 
     public func save(_ list: CachedList) throws {
         let file = CachedList.File(
             version: Self.currentVersion, savedAt: APIDate(date: list.savedAt).text,
-            meetings: list.meetings.map(CachedList.listFields), hasMore: list.hasMore)
+            meetings: list.meetings.map(CachedList.listFields), pages: list.pages, hasMore: list.hasMore)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try PrivateFile.save(try encoder.encode(file), to: fileURL)
     }
 }
 
-/// The first page of the start view (no filters, from today), as last seen.
+/// The start view's window (no filters, from today), as last seen: its
+/// meetings and the page each came from.
 public struct CachedList: Sendable, Hashable {
     public var savedAt: Date
     public var meetings: [Meeting]
+    /// The page of each meeting, in the same order.
+    public var pages: [Int]
     public var hasMore: Bool
 
-    public init(savedAt: Date, meetings: [Meeting], hasMore: Bool) {
+    public init(savedAt: Date, meetings: [Meeting], pages: [Int]? = nil, hasMore: Bool) {
+        let n = min(meetings.count, ListCache.maxMeetings)
         self.savedAt = savedAt
-        self.meetings = meetings.map(Self.listFields)
-        self.hasMore = hasMore
+        self.meetings = meetings.prefix(n).map(Self.listFields)
+        self.pages = Array((pages ?? Array(repeating: 1, count: meetings.count)).prefix(n))
+        self.hasMore = hasMore || meetings.count > n
+    }
+
+    public init(savedAt: Date, window: ScheduleWindow) {
+        let ms = window.meetings
+        self.init(savedAt: savedAt, meetings: ms, pages: ms.map { window.page(of: $0.id) ?? 1 }, hasMore: window.hasMore)
     }
 
     /// Only the list endpoint's four fields, whatever the meeting held.
@@ -71,10 +84,11 @@ public struct CachedList: Sendable, Hashable {
         var version: Int
         var savedAt: String
         var meetings: [Meeting]
+        var pages: [Int]
         var hasMore: Bool
 
         enum CodingKeys: String, CodingKey {
-            case version, meetings
+            case version, meetings, pages
             case savedAt = "saved_at"
             case hasMore = "has_more"
         }

@@ -83,8 +83,18 @@ public struct MeetingForm: Sendable, Hashable {
     public var lookup: MeetingLookup?
     /// A look for that meeting is in flight.
     public var lookingUp = false
+    /// What User started with (`me`): a form holding only that is still blank.
+    public var presetUser: String?
 
     public init() {}
+
+    /// A new form, User filled with `me` when it is known.
+    public init(me: String?) {
+        if let me, !me.isEmpty {
+            user = TextField(me)
+            presetUser = me
+        }
+    }
 
     /// Every focusable field, top to bottom.
     public var focusOrder: [FormField] {

@@ -35,7 +35,7 @@ extension Reducer {
         case .cancel:
             state.screen = .list
             if form.isBlank, !form.inFlight {
-                form = MeetingForm()
+                form = MeetingForm(me: state.me)
                 return deleteDraft(&state)
             }
             say(&state, "Draft kept: press \(state.keymap.keysText(.newMeeting, in: .list)) to continue it")

@@ -4,6 +4,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import TerminalText
 
 /// Keys, per screen: help overlay, list (and its filter line), detail. The
 /// form's keys are in `Reducer+Form`.
@@ -15,7 +16,10 @@ extension Reducer {
         case .form: return formKey(&state, key)
         case .list:
             if state.filterInput != nil { return filterKey(&state, key) }
-            return listKey(&state, key)
+            if state.dateInput != nil { return dateKey(&state, key) }
+            // Wherever a key leaves the selection, the next page is there before it.
+            let effects = listKey(&state, key)
+            return effects + (state.screen == .list ? fetchAhead(&state) : [])
         case .detail: return detailKey(&state, key)
         }
     }
@@ -58,19 +62,21 @@ extension Reducer {
             // A form kept in the background is on disk before the process ends.
             return keepDraft(&state) + [.quit]
         case .clearFilter:
-            guard !state.userFilter.isEmpty || state.statusFilter != nil || state.page != 1 || state.showHistory else { return [] }
+            guard !state.userFilter.isEmpty || state.statusFilter != nil || state.showHistory
+                || state.fromDay != nil || state.showsOnlyMine else { return [] }
             state.userFilter = ""
             state.statusFilter = nil
             state.showHistory = false
-            state.page = 1
-            say(&state, "Filters cleared")
+            state.fromDay = nil
+            state.mineOnly = false
+            say(&state, "Filters cleared: everyone's meetings from today")
             return queryChanged(&state)
         case .newMeeting:
             // A create in flight stays in flight: its answer still lands in this form.
             state.screen = .form
             if state.form.map({ $0.isBlank && !$0.inFlight }) ?? true {
                 // Nothing typed in this process: a draft from an earlier run may be on disk.
-                state.form = MeetingForm()
+                state.form = MeetingForm(me: state.me)
                 return [.loadDraft]
             }
         case .refresh:
@@ -82,14 +88,13 @@ extension Reducer {
             state.filterInput = TextField(state.userFilter)
         case .toggleHistory:
             state.showHistory.toggle()
-            state.page = 1
+            state.fromDay = nil
             say(&state, state.showHistory ? "Showing every date, past included" : "Showing from today on")
             return queryChanged(&state)
         case .cycleStatus:
             let cycle: [MeetingStatus?] = [nil] + MeetingStatus.documented.map { Optional($0) }
             let i = cycle.firstIndex(where: { $0 == state.statusFilter }) ?? 0
             state.statusFilter = cycle[(i + 1) % cycle.count]
-            state.page = 1
             return queryChanged(&state)
         case .copyProspect: return copyRequest(&state, .prospect, id: state.selectedMeeting?.id)
         case .copyPresenter: return copyRequest(&state, .presenter, id: state.selectedMeeting?.id)
@@ -98,18 +103,18 @@ extension Reducer {
         case .duplicate: return duplicateRequest(&state, id: state.selectedMeeting?.id)
         case .nextTheme: nextTheme(&state)
         case .help: state.showHelp = true
-        case .nextPage:
-            // While a page loads, whether another follows is not known yet: each press moves on,
-            // and a page past the end steps back when it comes back empty.
-            let loading = state.pollInFlight != nil && state.meetings.isEmpty
-            guard state.hasMorePages || (loading && state.page < (state.lastPage ?? Int.max)) else {
-                say(&state, "This is the last page"); return []
+        case .nextPage: pageAgenda(&state, down: true)
+        case .previousPage: pageAgenda(&state, down: false)
+        case .jumpToNow: return jumpToNow(&state)
+        case .goToDate: state.dateInput = TextField("")
+        case .toggleMine:
+            guard let me = state.me, !me.isEmpty else {
+                say(&state, "Who is me? Set me = \"you@example.com\" in the config, or pass --me", error: true, seconds: 8)
+                return []
             }
-            state.page += 1
-            return queryChanged(&state)
-        case .previousPage:
-            guard state.page > 1 else { say(&state, "This is the first page"); return [] }
-            state.page -= 1
+            state.mineOnly = !state.showsOnlyMine
+            state.userFilter = ""
+            say(&state, state.mineOnly ? "Only my meetings (\(SafeText.escape(me)))" : "Everyone's meetings")
             return queryChanged(&state)
         default: break
         }
@@ -124,7 +129,6 @@ extension Reducer {
             let text = input.text.trimmed
             guard text != state.userFilter else { return [] }
             state.userFilter = text
-            state.page = 1
             return queryChanged(&state)
         case .escape:
             state.filterInput = nil
@@ -133,6 +137,33 @@ extension Reducer {
             if let edit = TextField.edit(for: key) { input.apply(edit) }
         }
         state.filterInput = input
+        return []
+    }
+
+    /// The `:` line: a date as the form reads it, then Enter goes there.
+    static func dateKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        guard var input = state.dateInput else { return [] }
+        switch key {
+        case .enter:
+            let text = input.text.trimmed
+            guard !text.isEmpty else { state.dateInput = nil; return [] }
+            switch DateInput.parse(text, now: state.now, zone: state.timeZone) {
+            case .success(let date):
+                state.dateInput = nil
+                say(&state, "Going to \(LocalTime.startText(date.date, zone: state.timeZone))")
+                return goToDate(&state, date.date)
+            case .failure(let failure):
+                // The typed text stays, to be fixed.
+                say(&state, "\(failure.message) (\(DateInput.examples))", error: true, seconds: 10)
+                return []
+            }
+        case .escape:
+            state.dateInput = nil
+            return []
+        default:
+            if let edit = TextField.edit(for: key) { input.apply(edit) }
+        }
+        state.dateInput = input
         return []
     }
 

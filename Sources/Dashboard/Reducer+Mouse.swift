@@ -90,27 +90,6 @@ extension Reducer {
         guard let key = state.keymap.bindings[ctx]?.first(where: { $0.command == command })?.keys.first else { return [] }
         return Reducer.key(&state, key)
     }
-
-    // MARK: Instant start
-
-    /// The cached list, drawn before the first answer and replaced by it.
-    static func cacheLoaded(_ state: inout AppState, _ list: CachedList) -> [Effect] {
-        guard state.lastSuccess == nil, state.meetings.isEmpty, state.isStartView else { return [] }
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = state.timeZone
-        let today = cal.startOfDay(for: state.now)
-        // The view is "from today": yesterday's rows of an old cache are not in it.
-        state.meetings = list.meetings.filter { ($0.startsAt?.date ?? today) >= today }
-        state.hasMorePages = list.hasMore
-        state.cachedAt = list.savedAt
-        if state.selectedID == nil, let i = state.meetings.firstIndex(where: { $0.status == .inProgress || $0.status == .scheduled }) {
-            state.placedInitialSelection = true
-            state.selected = i
-            state.selectedID = state.meetings[i].id
-        }
-        clampList(&state)
-        return []
-    }
 }
 
 extension AppState {

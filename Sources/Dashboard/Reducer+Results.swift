@@ -8,72 +8,6 @@ import TerminalText
 
 /// The answers to requests the runtime made (list, detail, create, lookup, draft).
 extension Reducer {
-    static func listLoaded(_ state: inout AppState, query: MeetingQuery, page: MeetingPage, company: String?, at: Date) -> [Effect] {
-        state.pollInFlight = nil
-        guard query == state.query else { return startPoll(&state) }
-        state.now = max(state.now, at)
-        if page.meetings.isEmpty, state.page > 1, state.seekID == nil {
-            // Past the last page (`]` pressed faster than pages load): back to the last one with rows.
-            state.lastPage = state.page - 1
-            state.page -= 1
-            say(&state, "This is the last page")
-            return queryChanged(&state)
-        }
-        state.meetings = Agenda.byStart(page.meetings)
-        state.hasMorePages = page.hasMore
-        if !page.hasMore { state.lastPage = state.page }
-        if let company { state.company = company }
-        state.connection = .ok
-        state.consecutiveFailures = 0
-        state.lastSuccess = at
-        state.lastError = nil
-        state.cachedAt = nil
-        // The start view is what the next start draws at once.
-        let cache: [Effect] = state.isStartView ? [.cacheList(CachedList(savedAt: at, meetings: page.meetings, hasMore: page.hasMore))] : []
-        if let seek = state.seekID {
-            if state.meetings.contains(where: { $0.id == seek }) {
-                state.seekID = nil
-                state.selectedID = seek
-            } else if page.hasMore, state.page < 100 {
-                // The new meeting sorts onto a later page: look there.
-                state.page += 1
-                return startPoll(&state)
-            } else {
-                state.seekID = nil
-            }
-        }
-        if !state.placedInitialSelection, state.selectedID == nil, !state.meetings.isEmpty {
-            // Start on what matters now: the first live or upcoming meeting, not the oldest row.
-            state.placedInitialSelection = true
-            if let i = state.meetings.firstIndex(where: { $0.status == .inProgress || $0.status == .scheduled }) {
-                state.selected = i
-                state.selectedID = state.meetings[i].id
-            }
-        }
-        if let id = state.selectedID, let i = state.meetings.firstIndex(where: { $0.id == id }) {
-            state.selected = i
-        }
-        clampList(&state)
-        // Reminders and the title follow on the next tick (within a second), as the clock moves.
-        return cache + schedulePoll(&state, after: state.refreshInterval)
-    }
-
-    static func listFailed(_ state: inout AppState, query: MeetingQuery, error: APIError, at: Date) -> [Effect] {
-        state.pollInFlight = nil
-        state.now = max(state.now, at)
-        guard query == state.query else { return startPoll(&state) }
-        state.consecutiveFailures += 1
-        state.connection = ConnectionState.after(error, failures: state.consecutiveFailures)
-        state.lastError = error.description
-        // The last good data stays on screen, with its age, in every state.
-        guard state.connection.pollsAutomatically else {
-            // Retrying a rejected key would only be rejected again (and may lock the account).
-            state.nextPollAt = nil
-            return []
-        }
-        return schedulePoll(&state, after: Backoff.delay(afterFailures: state.consecutiveFailures))
-    }
-
     static func detailLoaded(_ state: inout AppState, _ m: Meeting, purpose: DetailPurpose) -> [Effect] {
         state.details[m.id] = m
         if state.detailID == m.id {
@@ -95,6 +29,7 @@ extension Reducer {
             if state.detailID == id {
                 state.detailLoading = false
                 state.detailError = error.description
+                state.detailRetryable = error.isTransient
             }
         case .copy(let link):
             say(&state, "Could not copy the \(link.label): \(error.description)", error: true)

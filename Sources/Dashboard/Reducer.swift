@@ -25,7 +25,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.height = max(1, h)
         Reducer.clampList(&state)
         Reducer.clampDetail(&state)
-        return []
+        return Reducer.fetchAhead(&state)
     case .pollDue:
         // After a rejected API key only the user retries (`r`): no request until then.
         state.nextPollAt = nil
@@ -74,7 +74,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         Reducer.copyFinished(&state, label: label, text: text, outcome)
         return []
     case .mouse(let event, let target):
-        return Reducer.mouse(&state, event, target)
+        return Reducer.mouse(&state, event, target) + (state.screen == .list ? Reducer.fetchAhead(&state) : [])
     case .cacheLoaded(let list):
         return Reducer.cacheLoaded(&state, list)
     }
@@ -108,16 +108,6 @@ enum Reducer {
         return [.deleteDraft]
     }
 
-    static func startPoll(_ state: inout AppState) -> [Effect] {
-        guard state.pollInFlight == nil else { return [] }
-        if !state.showHistory {
-            state.windowStart = LocalTime.startOfDay(state.now, zone: state.timeZone)
-        }
-        let q = state.query
-        state.pollInFlight = q
-        return [.fetchList(q)]
-    }
-
     static func schedulePoll(_ state: inout AppState, after delay: TimeInterval) -> [Effect] {
         state.nextPollDelay = delay
         state.nextPollAt = state.now.addingTimeInterval(delay)
@@ -130,18 +120,25 @@ enum Reducer {
         state.screen = .list
         if m.isDetail { state.details[m.id] = m }
         say(&state, text)
-        if let i = state.meetings.firstIndex(where: { $0.id == m.id }) {
-            state.selected = i
-            clampList(&state)
+        if state.meetings.contains(where: { $0.id == m.id }) {
+            state.seek = .meeting(m.id)
+            resolveSeek(&state)
             return deleteDraft(&state) + startPoll(&state)
         }
-        // Show it wherever it sorts: all statuses and owners, from page 1 on.
-        state.seekID = m.id
+        // Show it wherever it sorts: all statuses and owners, its day in the window.
         state.userFilter = ""
         state.statusFilter = nil
-        state.page = 1
-        let effects = queryChanged(&state)
-        state.seekID = m.id
+        state.mineOnly = state.mineOnly && state.isMine(m)
+        if let start = m.startsAt?.date, !state.showHistory,
+           start < LocalTime.startOfDay(state.now, zone: state.timeZone) {
+            state.fromDay = LocalTime.startOfDay(start, zone: state.timeZone)
+        }
+        var effects = queryChanged(&state)
+        state.seek = .meeting(m.id)
+        // Until a page holds it, the window shows it where it sorts.
+        state.window.insert(CachedList.listFields(m))
+        resolveSeek(&state)
+        effects += fetchAhead(&state)
         return deleteDraft(&state) + effects
     }
 
@@ -151,20 +148,6 @@ enum Reducer {
         let again = state.keymap.keysText(.submit, in: .form)
         let why = error.map { " (\($0.description))" } ?? ""
         return "The server did not answer: the meeting may exist\(why).\n\(look): look for it in the list · \(again): submit again"
-    }
-
-    /// A filter or page change: new query, selection back to the top.
-    static func queryChanged(_ state: inout AppState) -> [Effect] {
-        state.meetings = []
-        state.selected = 0
-        state.listScroll = 0
-        state.selectedID = nil
-        state.seekID = nil
-        state.hasMorePages = false
-        // The last page is known for one set of filters; they change on page 1.
-        if state.page == 1 { state.lastPage = nil }
-        // An in-flight poll for the old query is discarded when it lands, and the new one starts then.
-        return startPoll(&state)
     }
 
     static func copyRequest(_ state: inout AppState, _ link: RoomLink, id: String?) -> [Effect] {

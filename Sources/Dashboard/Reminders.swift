@@ -40,6 +40,19 @@ public enum Reminders {
     /// After this long past its start a meeting's start is old news (a late
     /// first load, a laptop waking up): no start reminder.
     public static let startWindow: TimeInterval = 120
+    /// The reminders' query asks for at most this many meetings.
+    public static let soonLimit = 100
+
+    /// What reminders and the title look at: the meetings near now (asked for by
+    /// start time) and the list's, each once; only `me`'s unless `remind = "all"`.
+    static func candidates(_ state: AppState) -> [Meeting] {
+        var seen = Set<String>()
+        var out: [Meeting] = []
+        for m in state.soon + state.meetings where seen.insert(m.id).inserted {
+            if state.remindAll || state.isMine(m) { out.append(m) }
+        }
+        return out
+    }
 
     /// The reminders due now that were not given yet; marks them given.
     /// Each meeting gets at most one lead reminder and one start reminder.
@@ -47,7 +60,7 @@ public enum Reminders {
         guard state.notifyMode != .off else { return [] }
         let lead = TimeInterval(state.remindBeforeMinutes) * 60
         var out: [Reminder] = []
-        for m in state.meetings {
+        for m in candidates(state) {
             guard let start = m.startsAt?.date else { continue }
             let left = start.timeIntervalSince(state.now)
             let live = m.status == .scheduled || m.status == .inProgress
@@ -84,9 +97,9 @@ public enum Reminders {
 
     /// "coclick · in 4m · hugh@…" for the next meeting to start; "coclick" when none is ahead.
     public static func windowTitle(_ state: AppState) -> String {
-        let next = state.meetings.first { m in
+        let next = candidates(state).filter { m in
             m.status == .scheduled && (m.startsAt.map { $0.date > state.now } ?? false)
-        }
+        }.min { ($0.startsAt?.date ?? .distantFuture) < ($1.startsAt?.date ?? .distantFuture) }
         guard let next, let start = next.startsAt?.date else { return "coclick" }
         let user = next.user ?? "?"
         let owner = user.split(separator: "@", maxSplits: 1).first.map { String($0) + (user.contains("@") ? "@…" : "") } ?? user

@@ -111,13 +111,16 @@ public enum Screens {
     // MARK: List
 
     struct Columns {
-        var status = 11, start = 5, countdown = 11, id = 8
-        var showStart = true, showID = true
+        var status = 11, start = 5, countdown = 12, id = 8
+        var showStart = true, showID = true, showEnd = false
         var owner = 10
 
         init(width: Int) {
             showStart = width >= 48
             showID = width >= 56
+            // "10:00–11:00" once there is room for it beside a readable owner.
+            showEnd = width >= 84
+            if showEnd { start = 11 }
             var used = 1 + status + 2 + countdown + 2
             if showStart { used += start + 2 }
             if showID { used += id + 2 }
@@ -136,23 +139,31 @@ public enum Screens {
         if !state.apiDescription.isEmpty { title += " · " + SafeText.escape(state.apiDescription) }
         // Start times are local: the header says in which zone.
         let zone = LocalTime.zoneName(state.timeZone, at: state.now, withOffset: buf.width >= 80)
-        header(&buf, title, right: "\(zone) · page \(state.page)\(state.hasMorePages ? "+" : "")")
+        header(&buf, title, right: zone)
         let g = state.geometry
         let agenda = state.agendaRows
         let rows = g.listRows
 
-        // Filter line.
+        // Filter line (or the line being typed: an owner filter, a date to go to).
         if let input = state.filterInput {
             let label = "owner email contains: "
             let x = buf.write(label, x: 1, y: g.listFilterRow, role: .label)
             fieldLine(&buf, input, x: 1 + x, y: g.listFilterRow, width: buf.width - x - 2, focused: true)
+        } else if let input = state.dateInput {
+            let label = "go to date: "
+            let x = buf.write(label, x: 1, y: g.listFilterRow, role: .label)
+            fieldLine(&buf, input, x: 1 + x, y: g.listFilterRow, width: buf.width - x - 2, focused: true)
         } else {
             let statusText = state.statusFilter.map { $0.rawValue } ?? "all"
-            let owner = state.userFilter.isEmpty ? "any" : "\"" + SafeText.escape(state.userFilter) + "\""
+            let owner = state.showsOnlyMine ? "me (" + SafeText.escape(state.me ?? "") + ")"
+                : state.userFilter.isEmpty ? "any" : "\"" + SafeText.escape(state.userFilter) + "\""
+            let dates = state.showHistory ? "all"
+                : state.fromDay.map { "from " + Agenda.heading($0, today: LocalTime.startOfDay(state.now, zone: state.timeZone), Agenda.calendar(state.timeZone)) } ?? "from today"
+            let more = state.hasMorePages ? "+" : ""
             buf.write([Span("status: ", .label), Span(statusText, state.statusFilter.map(StyleRole.status) ?? .normal),
                        Span("   owner: ", .label), Span(owner),
-                       Span("   dates: ", .label), Span(state.showHistory ? "all" : "from today"),
-                       Span(agenda.count > rows ? "" : "   \(state.meetings.count) shown", .dim)],
+                       Span("   dates: ", .label), Span(dates),
+                       Span(agenda.count > rows ? "" : "   \(state.meetings.count)\(more) shown", .dim)],
                       x: 1, y: g.listFilterRow, maxWidth: buf.width - 2)
         }
 
@@ -161,10 +172,10 @@ public enum Screens {
         func cellsFor(_ m: Meeting, remind: Bool) -> [(String, Int, StyleRole)] {
             var out: [(String, Int, StyleRole)] = [(statusWord(m.status), cols.status, StyleRole.status(m.status))]
             if cols.showStart {
-                // The day is in the heading above: the row says the time.
-                out.append((m.startsAt.map { Agenda.clock($0.date, cal) } ?? "—", cols.start, .normal))
+                // The day is in the heading above: the row says the time (and the end, when known).
+                out.append((state.timeText(m, withEnd: cols.showEnd), cols.start, .normal))
             }
-            out.append((Countdown.text(status: m.status, startsAt: m.startsAt?.date, now: state.now), cols.countdown, remind ? .reminder : .normal))
+            out.append((state.countdownText(m), cols.countdown, remind ? .reminder : .normal))
             out.append((SafeText.escape(m.user ?? "—"), cols.owner, .normal))
             if cols.showID { out.append((SafeText.escape(m.shortID), cols.id, .dim)) }
             return out
@@ -181,7 +192,7 @@ public enum Screens {
 
         let top = g.listTop
         if state.meetings.isEmpty {
-            let text = state.pollInFlight != nil ? "loading meetings…"
+            let text = state.isLoading ? "loading meetings…"
                 : state.lastSuccess == nil ? "no data yet" : "no meetings match (\(state.keymap.keysText(.clearFilter, in: .list)) clears filters, \(state.keymap.keysText(.newMeeting, in: .list)) creates one)"
             buf.write(text, x: 2, y: top + 1, maxWidth: buf.width - 4, role: .dim)
         }
@@ -219,8 +230,9 @@ public enum Screens {
         // Scroll position when the list is longer than the screen: which meetings show.
         if agenda.count > rows {
             let shown = agenda[scroll..<min(agenda.count, scroll + rows)].compactMap(\.meetingIndex)
-            let s = shown.isEmpty ? " \(state.meetings.count) meetings"
-                : " \(shown[0] + 1)-\(shown[shown.count - 1] + 1) of \(state.meetings.count)"
+            let more = state.hasMorePages ? "+" : ""
+            let s = shown.isEmpty ? " \(state.meetings.count)\(more) meetings"
+                : " \(shown[0] + 1)-\(shown[shown.count - 1] + 1) of \(state.meetings.count)\(more)"
             buf.write(s, x: buf.width - TextWidth.width(s) - 1, y: g.listFilterRow, role: .dim)
         }
         footer(&buf, state, hints: hints(state, .list, [

@@ -13,7 +13,7 @@ enum CommandLineShape {
     ]
 
     /// Global options that take a value, and global flags.
-    static let valueOptions: Set<String> = ["--api-url", "--config", "--profile", "--timeout", "--log-file", "--theme"]
+    static let valueOptions: Set<String> = ["--api-url", "--config", "--profile", "--timeout", "--log-file", "--theme", "--me"]
     static let flagOptions: Set<String> = ["--allow-insecure-http"]
 
     struct Unknown: Error, Equatable {

@@ -33,6 +33,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("timeout"), help: "Seconds the whole command may take, every request, retry and the authentication included (default 60; the dashboard: 10 per request).")
     var timeout: Double?
 
+    @Option(help: "Your owner email (config: me): the dashboard starts on your meetings, --mine lists them, the form's User starts with it.")
+    var me: String?
+
     @Option(help: "Theme: default, light, high-contrast, mono, or a user theme in $XDG_CONFIG_HOME/coclick/themes. Env COCLICK_THEME.")
     var theme: String?
 

@@ -63,6 +63,9 @@ struct Settings {
     /// The `[profiles.NAME]` in use, if any.
     var profile: String?
     var mouse = true
+    /// The presenter's owner email (`--me`, config `me`), and whether reminders ring for everyone's meetings.
+    var me: String?
+    var remindAll = true
     /// The `[keys]` table as written (the dashboard applies it), and entries that could not be read.
     var keys = KeyRemap([])
     var problems: [String] = []
@@ -131,12 +134,34 @@ struct Settings {
         guard (0...1440).contains(remind) else {
             throw UsageError("remind_before_minutes must be between 0 and 1440 (got \(remind))")
         }
-        return Settings(
+        let me = nonEmpty(g.me?.trimmed) ?? nonEmpty(file.me?.trimmed)
+        if let me, !me.contains("@") || me.contains(where: { $0.isWhitespace || $0.isNewline }) {
+            throw UsageError("me '\(SafeText.escape(me))' is not an email address (me = \"you@example.com\")")
+        }
+        let remindText = (file.remind ?? (me == nil ? "all" : "me")).lowercased()
+        guard remindText == "all" || remindText == "me" else {
+            throw UsageError("remind '\(SafeText.escape(remindText))' is not one of me, all")
+        }
+        if remindText == "me", me == nil {
+            throw UsageError("remind = \"me\" needs me = \"you@example.com\" in the config (or --me)")
+        }
+        var settings = Settings(
             apiURL: url, credentials: Credentials(secretID: id, secretKey: key), theme: themeName,
             refreshInterval: refreshInterval, pageSize: pageSize, clipboard: clip,
             remindBeforeMinutes: remind, notify: notify, configPath: path, profile: profileName, mouse: file.mouse ?? true,
             keys: file.keys, problems: file.problems.map { "config file: " + $0 }
         )
+        settings.me = me
+        settings.remindAll = remindText == "all"
+        return settings
+    }
+
+    /// `--mine`: the owner filter the server is asked for, or why there is none.
+    func mine() throws -> String {
+        guard let me else {
+            throw UsageError("--mine needs to know who you are: me = \"you@example.com\" in \(configPath), or --me EMAIL")
+        }
+        return me
     }
 
     /// Commands that talk to the API need both halves of the key.

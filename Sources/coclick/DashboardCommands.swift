@@ -28,6 +28,8 @@ struct DashboardOptions: ParsableArguments {
             startupProblems: s.problems + remap.problems.map { "config file: " + $0 }
         )
         settings.charset = TerminalCharset.current
+        settings.me = s.me
+        settings.remindAll = s.remindAll
         settings.opener = Opener.detect()
         return settings
     }

@@ -46,6 +46,9 @@ struct ListMeetings: AsyncCommand {
     @Option(name: [.customShort("u"), .long], help: "Only meetings whose owner email contains TEXT (q[user_email_cont]).")
     var user: String?
 
+    @Flag(help: "Only my meetings: those whose owner is me (config: me, or --me).")
+    var mine = false
+
     @Option(name: [.customShort("s"), .long], help: "Only this status (repeat for several): scheduled, in_progress, closed, cancelled.")
     var status: [MeetingStatus] = []
 
@@ -79,11 +82,12 @@ struct ListMeetings: AsyncCommand {
         if let user, user.utf8.count > 256 { throw ValidationError("--user is too long (at most 256 bytes)") }
         if all && page != 1 { throw ValidationError("--all fetches from page 1; do not combine it with --page") }
         if everyDate && from != nil { throw ValidationError("--every-date and --from contradict each other; give one") }
+        if mine && user != nil { throw ValidationError("--mine and --user both say whose meetings; give one") }
     }
 
     /// The query: from the start of today unless dates (or --every-date) say otherwise.
     func query(pageSize: Int, now: Date = Date(), zone: TimeZone = .current) throws -> MeetingQuery {
-        var query = MeetingQuery(userEmailContains: user, statuses: status, sort: sort ?? "starts_at asc", page: page, per: pageSize)
+        var query = MeetingQuery(userEmailContains: user, statuses: status, sort: sort ?? MeetingQuery.byStartAscending, page: page, per: pageSize)
         if let from {
             query.startsFrom = try parseDateOption(from, option: "--from").date
         } else if !everyDate && to == nil {
@@ -95,10 +99,12 @@ struct ListMeetings: AsyncCommand {
 
     func execute() async throws -> Int32 {
         let settings = try Settings.resolve(global, per: per)
+        let me = mine ? try settings.mine() : nil
         // --all asks for the API's largest page: the fewest requests.
-        let query = try query(pageSize: all && per == nil ? 100 : settings.pageSize)
+        var query = try query(pageSize: all && per == nil ? 100 : settings.pageSize)
+        if let me { query.userEmailContains = me }
         let client = try global.client(settings)
-        let meetings: [Meeting]
+        var meetings: [Meeting]
         let bodies: [Data]
         if all {
             let pages = try await client.allPages(query)
@@ -114,9 +120,12 @@ struct ListMeetings: AsyncCommand {
                 Output.warn("\(more): add --page \(page.page + 1), or --all for every page")
             }
         }
+        // The server matches "contains": --mine keeps the meetings whose owner is exactly me.
+        if let me { meetings = meetings.filter { MeOwner.matches($0.user, me) } }
         if json {
             // The server's JSON, unchanged; --all joins the pages' arrays.
-            let pages = try bodies.map(ServerJSON.parse)
+            var pages = try bodies.map(ServerJSON.parse)
+            if let me { pages = pages.map { MeOwner.keepMine($0, me) } }
             Output.serverJSON(all ? RawJSON.joined(pages) : pages[0])
             return 0
         }
@@ -336,5 +345,21 @@ struct CreateMeeting: AsyncCommand {
             Output.line(MeetingText.detail(created, customData: raw[MeetingField.customData.name]))
         }
         return 0
+    }
+}
+
+/// `--mine`: the owner is exactly `me` (emails compare without case).
+enum MeOwner {
+    static func matches(_ user: String?, _ me: String) -> Bool {
+        user.map { $0.lowercased() == me.lowercased() } ?? false
+    }
+
+    /// A page's JSON array with only `me`'s items, each as the server sent it.
+    static func keepMine(_ page: RawJSON, _ me: String) -> RawJSON {
+        guard case .array(let items) = page else { return page }
+        return .array(items.filter { item in
+            if case .string(let user)? = item["user"] { return matches(user, me) }
+            return false
+        })
     }
 }

@@ -21,10 +21,14 @@ struct NextCommand: AsyncCommand {
     @Option(name: [.customShort("u"), .long], help: "Only meetings whose owner email contains TEXT.")
     var user: String?
 
+    @Flag(help: "Only my meetings: those whose owner is me (config: me, or --me).")
+    var mine = false
+
     @Flag(help: "Print the meeting's JSON instead (the list shape, or the detail shape when a room URL is asked for).")
     var json = false
 
     func validate() throws {
+        if mine && user != nil { throw ValidationError("--mine and --user both say whose meetings; give one") }
         if let bad = NextLine.unknownPlaceholder(in: format) {
             throw ValidationError("unknown placeholder {\(bad)} in --format; known: \(NextLine.placeholders.joined(separator: ", "))")
         }
@@ -32,15 +36,17 @@ struct NextCommand: AsyncCommand {
 
     func execute() async throws -> Int32 {
         let settings = try Settings.resolve(global)
+        let me = mine ? try settings.mine() : nil
         let client = try global.client(settings)
         let now = Date()
         // Anything live, and anything scheduled from an hour ago on (a presenter may start late).
         let query = MeetingQuery(
-            userEmailContains: user, statuses: [.scheduled, .inProgress],
-            startsFrom: now.addingTimeInterval(-86_400), sort: "starts_at asc", per: 100
+            userEmailContains: me ?? user, statuses: [.scheduled, .inProgress],
+            startsFrom: now.addingTimeInterval(-86_400), sort: MeetingQuery.byStartAscending, per: 100
         )
         let pages = try await client.allPages(query, maxPages: 10)
-        guard var meeting = NextLine.pick(pages.flatMap(\.meetings), now: now) else {
+        let found = pages.flatMap(\.meetings).filter { m in me.map { MeOwner.matches(m.user, $0) } ?? true }
+        guard var meeting = NextLine.pick(found, now: now) else {
             if json { Output.line("null") } else { Output.line("no upcoming meetings") }
             return 0
         }

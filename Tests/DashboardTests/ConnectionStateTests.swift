@@ -87,7 +87,7 @@ struct ConnectionStateTests {
         #expect(ConnectionStatus(s).text.hasPrefix("API key rejected · polling stopped, r retries · data 20s old · authentication failed (401)"))
         // A stray timer firing asks nothing.
         #expect(reduce(&s, .pollDue).isEmpty)
-        #expect(s.pollInFlight == nil)
+        #expect(!s.isLoading)
         // `r` asks once; a second rejection stops again.
         #expect(press(&s, .char("r")) == [.fetchList(s.query)])
         #expect(ConnectionStatus(s).text.contains("trying now…"))

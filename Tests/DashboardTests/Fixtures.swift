@@ -28,7 +28,7 @@ func makeState(meetings count: Int = 0, width: Int = 80, height: Int = 24, clipb
                      width: width, height: height)
     if count > 0 {
         let page = MeetingPage(meetings: (0..<count).map { meeting($0, minutes: Double($0 * 10)) }, page: 1, per: 20)
-        s.pollInFlight = s.query
+        s.inFlight.insert(s.query)
         _ = reduce(&s, .listLoaded(query: s.query, page: page, company: "Acme", at: fixedNow))
     }
     return s

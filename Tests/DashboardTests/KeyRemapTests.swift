@@ -9,7 +9,7 @@ struct KeyRemapTests {
         var s = AppState(settings: DashboardSettings(userThemeDirectory: nil, keymap: keymap),
                          themeNames: ["default"], now: fixedNow, timeZone: utc, width: 80, height: 24)
         let page = MeetingPage(meetings: (0..<meetings).map { meeting($0, minutes: Double($0 * 10)) }, page: 1, per: 20)
-        s.pollInFlight = s.query
+        s.inFlight.insert(s.query)
         _ = reduce(&s, .listLoaded(query: s.query, page: page, company: "Acme", at: fixedNow))
         return s
     }

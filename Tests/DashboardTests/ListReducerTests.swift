@@ -44,7 +44,7 @@ struct ListReducerTests {
         var s = makeState(meetings: 3)
         press(&s, .char("s"))
         #expect(s.statusFilter == .scheduled)
-        s.pollInFlight = nil
+        s.pollRound = []; s.inFlight = []
         let fx = press(&s, .escape)
         #expect(s.statusFilter == nil && s.userFilter.isEmpty)
         #expect(fx == [.fetchList(s.query)])
@@ -94,7 +94,7 @@ struct ListReducerTests {
         var s = makeState(meetings: 1)
         var seen: [MeetingStatus?] = []
         for _ in 0..<5 {
-            s.pollInFlight = nil
+            s.pollRound = []; s.inFlight = []
             press(&s, .char("s"))
             seen.append(s.statusFilter)
         }
@@ -148,17 +148,14 @@ struct ListReducerTests {
         #expect(!s.showHelp)
     }
 
-    @Test func pagesWithBrackets() {
-        var s = makeState(meetings: 20)
-        s.hasMorePages = true
-        let fx = press(&s, .char("]"))
-        #expect(s.page == 2)
-        #expect(fx == [.fetchList(s.query)])
-        s.pollInFlight = nil
+    @Test func bracketsJumpAScreenfulOfRows() {
+        var s = makeState(meetings: 20, height: 12)
+        press(&s, .char("g"))
+        press(&s, .char("]"))
+        let row = Agenda.row(ofMeeting: s.selected, in: s.agendaRows)!
+        #expect(s.selected > 0 && row <= s.listVisibleRows + 1)
         press(&s, .char("["))
-        #expect(s.page == 1)
-        press(&s, .char("["))
-        #expect(s.page == 1)
+        #expect(s.selected == 0)
     }
 
     @Test func selectionFollowsTheMeetingAcrossRefreshes() {
@@ -167,7 +164,7 @@ struct ListReducerTests {
         let id = s.meetings[2].id
         var reordered = s.meetings
         reordered.reverse()
-        s.pollInFlight = s.query
+        s.inFlight.insert(s.query)
         _ = reduce(&s, .listLoaded(query: s.query, page: MeetingPage(meetings: reordered, page: 1, per: 20), company: nil, at: fixedNow))
         #expect(s.selectedMeeting?.id == id)
     }

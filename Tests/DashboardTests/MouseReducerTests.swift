@@ -99,7 +99,7 @@ struct MouseReducerTests {
         var s = AppState(settings: DashboardSettings(userThemeDirectory: nil, mouse: false),
                          themeNames: ["default"], now: fixedNow, timeZone: utc, width: 80, height: 24)
         let page = MeetingPage(meetings: (0..<10).map { meeting($0) }, page: 1, per: 20)
-        s.pollInFlight = s.query
+        s.inFlight.insert(s.query)
         _ = reduce(&s, .listLoaded(query: s.query, page: page, company: nil, at: fixedNow))
         let before = s.selected
         _ = click(&s, .meeting(7))

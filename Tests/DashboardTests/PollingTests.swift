@@ -18,7 +18,7 @@ struct PollingTests {
         let fx = reduce(&s, .listLoaded(query: s.query, page: MeetingPage(meetings: [meeting(1)], page: 1, per: 20), company: "Acme", at: fixedNow))
         #expect(fx.withoutCache == [.schedulePoll(after: 15)])
         #expect(s.connection == .ok && s.company == "Acme" && s.lastSuccess == fixedNow)
-        #expect(s.pollInFlight == nil)
+        #expect(!s.isLoading)
     }
 
     @Test func errorsMapToConnectionStatesAndKeepTheData() {

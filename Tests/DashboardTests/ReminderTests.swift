@@ -9,7 +9,7 @@ struct ReminderTests {
     func state(_ ms: [Meeting], notify: NotifyMode = .all, lead: Int = 5) -> AppState {
         var s = AppState(settings: DashboardSettings(remindBeforeMinutes: lead, notifyMode: notify, userThemeDirectory: nil),
                          now: fixedNow, timeZone: utc)
-        s.pollInFlight = s.query
+        s.inFlight.insert(s.query)
         _ = reduce(&s, .listLoaded(query: s.query, page: MeetingPage(meetings: ms, page: 1, per: 20), company: nil, at: fixedNow))
         _ = reduce(&s, .tick(fixedNow))
         return s
@@ -32,7 +32,7 @@ struct ReminderTests {
             given += reminders(reduce(&s, .tick(fixedNow.addingTimeInterval(Double(t)))))
             if t == 200 {
                 // A refresh in between changes nothing.
-                s.pollInFlight = s.query
+                s.inFlight.insert(s.query)
                 given += reminders(reduce(&s, .listLoaded(query: s.query, page: MeetingPage(meetings: [m], page: 1, per: 20), company: nil, at: s.now)))
             }
         }
@@ -43,7 +43,7 @@ struct ReminderTests {
 
     @Test func aMeetingAlreadyInTheLeadAtStartIsRemindedOnceAndLongStartedOnesNot() {
         var s = AppState(settings: DashboardSettings(remindBeforeMinutes: 5, userThemeDirectory: nil), now: fixedNow, timeZone: utc)
-        s.pollInFlight = s.query
+        s.inFlight.insert(s.query)
         let ms = [meeting(1, minutes: 2), meeting(2, status: .inProgress, minutes: -30), meeting(3, status: .cancelled, minutes: 1),
                   meeting(4, minutes: 60)]
         _ = reduce(&s, .listLoaded(query: s.query, page: MeetingPage(meetings: ms, page: 1, per: 20), company: nil, at: fixedNow))

@@ -19,13 +19,13 @@ struct ScheduleViewTests {
 
     @Test func hTogglesEveryDateAndEscGoesBack() {
         var s = makeState(meetings: 3)
-        s.pollInFlight = nil
+        s.pollRound = []; s.inFlight = []
         let fx = press(&s, .char("h"))
         #expect(s.showHistory)
         #expect(s.query.startsFrom == nil)
         #expect(fx == [.fetchList(s.query)])
         #expect(s.message?.text.contains("every date") == true)
-        s.pollInFlight = nil
+        s.pollRound = []; s.inFlight = []
         press(&s, .escape)
         #expect(!s.showHistory)
         #expect(s.query.startsFrom != nil)

@@ -69,7 +69,7 @@ struct GeometryTests {
     func listRowsFillTheSpaceBetweenTitlesAndFooter(_ width: Int, _ height: Int) {
         var s = listState(width: width, height: height)
         let many = (0..<60).map { m(String(format: "%08x", $0), "u\($0)@example.com", .scheduled, Double($0 + 1)) }
-        s.pollInFlight = s.query
+        s.inFlight.insert(s.query)
         _ = reduce(&s, .listLoaded(query: s.query, page: MeetingPage(meetings: many, page: 1, per: 60), company: "Acme", at: now))
         _ = reduce(&s, .key(.char("G")))
         let g = s.geometry

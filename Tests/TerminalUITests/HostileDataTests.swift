@@ -75,7 +75,7 @@ struct HostileDataTests {
     func state(_ data: Loaded, width: Int, height: Int) -> AppState {
         var s = AppState(settings: DashboardSettings(clipboardMode: .auto, apiDescription: "demo", keymap: .standard),
                          themeNames: ["default"], now: Date(), timeZone: TimeZone(identifier: "Asia/Tokyo")!, width: width, height: height)
-        s.pollInFlight = s.query
+        s.inFlight.insert(s.query)
         _ = reduce(&s, .listLoaded(query: s.query, page: MeetingPage(meetings: data.list, page: 1, per: 100),
                                    company: "Evil\u{1B}]0;pwned\u{07} Corp\u{202E}", at: Date()))
         return s

@@ -61,7 +61,7 @@ import TerminalText
         let list = Self.meetings()
         var base = AppState(settings: DashboardSettings(clipboardMode: .off, apiDescription: "demo", keymap: .standard),
                             themeNames: ["default", "mono"], now: Date(), timeZone: TimeZone(identifier: "UTC")!, width: 80, height: 24)
-        base.pollInFlight = base.query
+        base.inFlight.insert(base.query)
         _ = reduce(&base, .listLoaded(query: base.query, page: MeetingPage(meetings: list, page: 1, per: 20), company: "Demo", at: Date()))
         // Start on each screen: the list, the form (where typed text lands), the help.
         var starts = [base]

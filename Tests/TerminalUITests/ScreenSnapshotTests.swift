@@ -44,7 +44,7 @@ let sampleMeetings: [Meeting] = [
 func listState(width: Int, height: Int) -> AppState {
     var s = AppState(settings: DashboardSettings(apiDescription: "demo", keymap: .standard), themeNames: ["default"],
                      now: now, timeZone: utc, width: width, height: height)
-    s.pollInFlight = s.query
+    s.inFlight.insert(s.query)
     _ = reduce(&s, .listLoaded(query: s.query, page: MeetingPage(meetings: sampleMeetings, page: 1, per: 20), company: "Acme 株式会社", at: now))
     _ = reduce(&s, .tick(now.addingTimeInterval(12)))
     _ = reduce(&s, .key(.char("j")))
