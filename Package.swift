@@ -120,7 +120,11 @@ let package = Package(
         .testTarget(name: "CoClickSimulatorTests", dependencies: ["CoClickAPI", "CoClickSimulator", "FuzzSupport"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CoClickAPI", "TerminalText", "FuzzSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Dashboard", "TerminalText", "CoClickAPI", "CoClickSimulator", "FuzzSupport"], exclude: ["Snapshots"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CoClickAPI", "CoClickSimulator", "Dashboard"]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "CoClickAPI", "CoClickSimulator", "Dashboard",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -21,6 +21,10 @@ public enum SimulatorFixture: Sendable, Hashable {
     case soon(Int)
     /// Exactly N plain scheduled meetings, one a minute from tomorrow on, for pagination tests.
     case count(Int)
+    /// A presenter's busy afternoon: 23 meetings over in the last 23 minutes,
+    /// 5 live, then 12 upcoming (the first 4.5 minutes away): with 20 a page,
+    /// the first page holds only meetings that are over.
+    case busy
 }
 
 extension SimulatorFixture {
@@ -49,6 +53,26 @@ extension SimulatorFixture {
                     duration: 30, cobrowsingURL: urls[i]
                 )
             }
+        case .busy:
+            let users = Simulator.demoUsers
+            var out: [StoredMeeting] = []
+            for i in 0..<23 {
+                // One a minute, 20 seconds long: over by now.
+                out.append(StoredMeeting(id: ids.next(), user: users[i % users.count],
+                                         startsAt: APIDate(date: t0.addingTimeInterval(Double(i - 24) * 60), offsetSeconds: 3600),
+                                         duration: 20, cobrowsingURL: "https://www.example.com/past/\(i + 1)"))
+            }
+            for i in 0..<5 {
+                out.append(StoredMeeting(id: ids.next(), user: users[(i + 1) % users.count],
+                                         startsAt: APIDate(date: t0.addingTimeInterval(Double(i - 5) * 20), offsetSeconds: 3600),
+                                         duration: 3600, cobrowsingURL: "https://www.example.com/live/\(i + 1)"))
+            }
+            for i in 0..<12 {
+                out.append(StoredMeeting(id: ids.next(), user: i == 0 ? "grace@example.com" : users[i % users.count],
+                                         startsAt: APIDate(date: t0.addingTimeInterval(270 + Double(i) * 900), offsetSeconds: 3600),
+                                         duration: 1800, cobrowsingURL: "https://www.example.com/next/\(i + 1)"))
+            }
+            return out
         case .standard:
             return Self.standard(t0, &ids)
         case .hostile:

@@ -62,8 +62,8 @@ extension Reducer {
             // A form kept in the background is on disk before the process ends.
             return keepDraft(&state) + [.quit]
         case .clearFilter:
-            guard !state.userFilter.isEmpty || state.statusFilter != nil || state.showHistory
-                || state.fromDay != nil || state.showsOnlyMine else { return [] }
+            let filtered: Bool = !state.userFilter.isEmpty || state.statusFilter != nil || state.showHistory
+            guard filtered || state.fromDay != nil || state.showsOnlyMine else { return [] }
             state.userFilter = ""
             state.statusFilter = nil
             state.showHistory = false

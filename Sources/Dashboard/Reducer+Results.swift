@@ -17,6 +17,9 @@ extension Reducer {
         }
         switch purpose {
         case .show: return []
+        case .rowExtras:
+            state.extrasInFlight = max(0, state.extrasInFlight - 1)
+            return []
         case .copy(let link): return copy(&state, link, from: m)
         case .open(let link): return open(&state, link, from: m)
         case .duplicate: return duplicate(&state, m)
@@ -37,6 +40,9 @@ extension Reducer {
             say(&state, "Could not open the \(link.label): \(error.description)", error: true)
         case .duplicate:
             say(&state, "Could not duplicate the meeting: \(error.description)", error: true)
+        case .rowExtras:
+            // The columns stay empty for it; the row's own fields are all there.
+            state.extrasInFlight = max(0, state.extrasInFlight - 1)
         }
         return []
     }

@@ -45,15 +45,16 @@ extension Reducer {
     /// The ids of the meetings drawn now.
     static func visibleMeetingIDs(_ state: AppState) -> [String] {
         let rows = state.agendaRows
-        let top = max(0, min(state.listScroll, rows.count))
-        let end = min(rows.count, top + state.listVisibleRows)
+        let top: Int = min(max(0, state.listScroll), rows.count)
+        let end: Int = min(rows.count, top + state.listVisibleRows)
         return rows[top..<end].compactMap { $0.meetingIndex.map { state.meetings[$0].id } }
     }
 
     /// What reminders and the title need, by start time: from a little before
     /// now (a start just passed still rings) to the end of the reminder lead.
     static func soonQuery(_ state: AppState) -> MeetingQuery {
-        let lead = TimeInterval(max(1, state.remindBeforeMinutes)) * 60
+        let minutes: Int = state.remindBeforeMinutes > 1 ? state.remindBeforeMinutes : 1
+        let lead = TimeInterval(minutes * 60)
         let mine = !state.remindAll ? state.me : nil
         return MeetingQuery(
             userEmailContains: mine, startsFrom: state.now.addingTimeInterval(-Reminders.startWindow),
@@ -163,9 +164,10 @@ extension Reducer {
         if state.seek != nil, next > maxSeekPages { return [] }
         let q = state.query(page: next)
         guard !state.inFlight.contains(q) else { return [] }
-        let rows = state.agendaRows.count
-        let visible = state.listVisibleRows
-        let below = rows - (state.listScroll + visible)
+        let rows: Int = state.agendaRows.count
+        let visible: Int = state.listVisibleRows
+        let drawnEnd: Int = state.listScroll + visible
+        let below: Int = rows - drawnEnd
         guard state.seek != nil || below < visible else { return [] }
         state.inFlight.insert(q)
         return [.fetchList(q)]
@@ -225,11 +227,15 @@ extension Reducer {
     static func scrollPastInView(_ state: inout AppState) {
         let rows = state.agendaRows
         guard let at = Agenda.row(ofMeeting: state.selected, in: rows) else { return }
-        let visible = state.listVisibleRows
-        let below = max(0, rows.count - at)
+        let visible: Int = state.listVisibleRows
+        let below: Int = rows.count - at
         // Keep a third of the screen (at most) for what is past, the rest for what comes.
-        let above = max(1, min(visible / 3, visible - min(below, visible)))
-        state.listScroll = max(0, at - above)
+        var above: Int = visible / 3
+        let room: Int = below >= visible ? 0 : visible - below
+        if room > above { above = room }
+        if above < 1 { above = 1 }
+        let top: Int = at - above
+        state.listScroll = top > 0 ? top : 0
     }
 
     /// `.`: the first live or upcoming meeting (the now line above it).
@@ -264,7 +270,7 @@ extension Reducer {
         let today = LocalTime.startOfDay(state.now, zone: state.timeZone)
         // The view is "from today": yesterday's rows of an old cache are not in it.
         let kept = zip(list.meetings, list.pages).filter { ($0.0.startsAt?.date ?? today) >= today }
-        state.window = ScheduleWindow(meetings: kept.map(\.0), pages: kept.map(\.1), hasMore: list.hasMore)
+        state.window = ScheduleWindow(meetings: kept.map { $0.0 }, pages: kept.map { $0.1 }, hasMore: list.hasMore)
         state.cachedAt = list.savedAt
         resolveSeek(&state)
         if state.seek != nil, !state.meetings.isEmpty {

@@ -19,7 +19,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .tick(let now):
         state.now = now
         if let m = state.message, m.expires <= now { state.message = nil }
-        return Reminders.effects(&state)
+        return Reminders.effects(&state) + Reducer.fetchRowExtras(&state)
     case .resize(let w, let h):
         state.width = max(1, w)
         state.height = max(1, h)

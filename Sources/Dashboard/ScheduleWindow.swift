@@ -104,7 +104,7 @@ public struct ScheduleWindow: Sendable, Hashable {
 
     /// Puts one meeting in (a create that went through), until a page speaks for it.
     public mutating func insert(_ m: Meeting) {
-        let page = pageOf[m.id] ?? max(1, loadedPages)
+        let page: Int = pageOf[m.id] ?? (loadedPages > 1 ? loadedPages : 1)
         drop { $0.id == m.id }
         pageOf[m.id] = page
         meetings = Agenda.byStart(meetings + [m])

@@ -277,9 +277,15 @@ final class DashboardRuntime {
         switch effect {
         case .fetchList(let q):
             // The answer to the request made at start, if it asked for this; else a request now.
-            let early = self.early.flatMap { $0.query == q ? $0 : nil }
-            if early == nil { self.early?.task.cancel() }
-            self.early = nil
+            var early: EarlyPage?
+            if let e = self.early, e.query == q {
+                early = e
+                self.early = nil
+            } else if q.startsTo == nil {
+                // The list asked for another page than the one asked for at start.
+                self.early?.task.cancel()
+                self.early = nil
+            }
             Task { @MainActor in
                 do {
                     let page: MeetingPage

@@ -112,8 +112,8 @@ public enum Screens {
 
     struct Columns {
         var status = 11, start = 5, countdown = 12, id = 8
-        var showStart = true, showID = true, showEnd = false
-        var owner = 10
+        var showStart = true, showID = true, showEnd = false, showExtras = false
+        var owner = 10, site = 0, data = 0
 
         init(width: Int) {
             showStart = width >= 48
@@ -121,10 +121,18 @@ public enum Screens {
             // "10:00–11:00" once there is room for it beside a readable owner.
             showEnd = width >= 84
             if showEnd { start = 11 }
+            showExtras = width >= RowExtras.minimumWidth
             var used = 1 + status + 2 + countdown + 2
             if showStart { used += start + 2 }
             if showID { used += id + 2 }
-            owner = max(6, width - used - 1)
+            if showExtras {
+                // Owner and site get what they need; the custom data the rest.
+                owner = 28
+                site = 24
+                data = max(10, width - used - owner - 2 - site - 2 - 1)
+            } else {
+                owner = max(6, width - used - 1)
+            }
         }
     }
 
@@ -157,8 +165,13 @@ public enum Screens {
             let statusText = state.statusFilter.map { $0.rawValue } ?? "all"
             let owner = state.showsOnlyMine ? "me (" + SafeText.escape(state.me ?? "") + ")"
                 : state.userFilter.isEmpty ? "any" : "\"" + SafeText.escape(state.userFilter) + "\""
-            let dates = state.showHistory ? "all"
-                : state.fromDay.map { "from " + Agenda.heading($0, today: LocalTime.startOfDay(state.now, zone: state.timeZone), Agenda.calendar(state.timeZone)) } ?? "from today"
+            var dates = "from today"
+            if state.showHistory {
+                dates = "all"
+            } else if let day = state.fromDay {
+                let today = LocalTime.startOfDay(state.now, zone: state.timeZone)
+                dates = "from " + Agenda.heading(day, today: today, Agenda.calendar(state.timeZone))
+            }
             let more = state.hasMorePages ? "+" : ""
             buf.write([Span("status: ", .label), Span(statusText, state.statusFilter.map(StyleRole.status) ?? .normal),
                        Span("   owner: ", .label), Span(owner),
@@ -168,7 +181,6 @@ public enum Screens {
         }
 
         let cols = Columns(width: buf.width)
-        let cal = Agenda.calendar(state.timeZone)
         func cellsFor(_ m: Meeting, remind: Bool) -> [(String, Int, StyleRole)] {
             var out: [(String, Int, StyleRole)] = [(statusWord(m.status), cols.status, StyleRole.status(m.status))]
             if cols.showStart {
@@ -178,12 +190,19 @@ public enum Screens {
             out.append((state.countdownText(m), cols.countdown, remind ? .reminder : .normal))
             out.append((SafeText.escape(m.user ?? "—"), cols.owner, .normal))
             if cols.showID { out.append((SafeText.escape(m.shortID), cols.id, .dim)) }
+            if cols.showExtras {
+                // The list has four fields; the rest come with the detail, once loaded.
+                let d = state.details[m.id] ?? m
+                out.append((SafeText.escape(RowExtras.site(d.cobrowsingURL)), cols.site, .dim))
+                out.append((SafeText.escape(RowExtras.customData(d.customData)), cols.data, .dim))
+            }
             return out
         }
         var titles: [(String, Int)] = [("STATUS", cols.status)]
         if cols.showStart { titles.append(("TIME", cols.start)) }
         titles += [("COUNTDOWN", cols.countdown), ("OWNER", cols.owner)]
         if cols.showID { titles.append(("ID", cols.id)) }
+        if cols.showExtras { titles += [("SITE", cols.site), ("DATA", cols.data)] }
         var x = 1
         for (t, w) in titles {
             buf.write(t, x: x, y: g.listTitleRow, maxWidth: w, role: .label)

@@ -10,6 +10,7 @@ extension SimulatorFixture: ExpressibleByArgument {
         case "standard", "demo": self = .standard
         case "hostile": self = .hostile
         case "empty": self = .empty
+        case "busy": self = .busy
         case let a where a.hasPrefix("soon:"):
             guard let n = Int(a.dropFirst(5)), n >= 0, n <= 86_400 else { return nil }
             self = .soon(n)
@@ -19,7 +20,7 @@ extension SimulatorFixture: ExpressibleByArgument {
         }
     }
 
-    public static var allValueStrings: [String] { ["standard", "hostile", "empty", "N (a number)", "soon:SECONDS (one meeting starting then)"] }
+    public static var allValueStrings: [String] { ["standard", "hostile", "empty", "busy (a busy afternoon: the first page all over)", "N (a number)", "soon:SECONDS (one meeting starting then)"] }
 }
 
 struct SimulatorCommand: AsyncCommand {
