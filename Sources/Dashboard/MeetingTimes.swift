@@ -48,7 +48,9 @@ public enum RowExtras {
     public static func site(_ url: String?) -> String {
         guard let url, !url.isEmpty else { return "" }
         var rest = Substring(url)
-        if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
+        if let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://") {
+            rest = rest[rest.index(colon, offsetBy: 3)...]
+        }
         let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         return String((host.split(separator: "@").last ?? host).prefix(200))
     }

@@ -31,15 +31,46 @@ extension Reducer {
         }
         var pages = state.window.pages(of: visibleMeetingIDs(state))
         if pages.isEmpty { pages = [1] }
-        let wanted = pages.sorted().prefix(maxPagesPerPoll).map { state.query(page: $0) }
-        var round = Set(wanted)
-        let soon = soonQuery(state)
-        round.insert(soon)
-        state.pollRound = round
+        pages = Set(pages.sorted().prefix(maxPagesPerPoll))
+        let soon = needsSoonQuery(state, refreshing: &pages)
+        var wanted = pages.sorted().map { state.query(page: $0) }
+        if soon { wanted.append(soonQuery(state)) }
+        state.pollRound = Set(wanted)
         state.pollRoundError = nil
-        let new = (wanted + [soon]).filter { !state.inFlight.contains($0) }
+        let new = wanted.filter { !state.inFlight.contains($0) }
         state.inFlight.formUnion(new)
         return new.map { .fetchList($0) }
+    }
+
+    /// Whether reminders and the title need their own query by start time:
+    /// not when the list's window already holds every meeting near now and
+    /// this poll refreshes the pages they are on (then `pages` grows by those).
+    static func needsSoonQuery(_ state: AppState, refreshing pages: inout Set<Int>) -> Bool {
+        guard state.notifyMode != .off else { return false }
+        // A filter that hides meetings reminders ring for.
+        if state.statusFilter != nil { return true }
+        if state.ownerFilter != nil, !(state.showsOnlyMine && !state.remindAll) { return true }
+        // Nothing loaded yet: the first page is on its way (and seeks on to now).
+        if state.window.loadedPages == 0 { return false }
+        let from = state.now.addingTimeInterval(-Reminders.startWindow)
+        let to = state.now.addingTimeInterval(TimeInterval(state.remindBeforeMinutes) * 60)
+        if !state.showHistory, let start = state.windowStart, start > from { return true }
+        let ms = state.meetings
+        let starts = ms.map { $0.startsAt?.date }
+        if state.window.hasMore, !(starts.last.flatMap { $0 }.map { $0 > to } ?? false) { return true }
+        // The pages of the meetings near now, and of their neighbours on each side
+        // (where a meeting created near now would land).
+        var near: [String] = []
+        var lastBefore: String?
+        var firstAfter: String?
+        for (m, start) in zip(ms, starts) {
+            guard let start else { continue }
+            if start < from { lastBefore = m.id } else if start <= to { near.append(m.id) } else if firstAfter == nil { firstAfter = m.id }
+        }
+        let all = pages.union(state.window.pages(of: near + [lastBefore, firstAfter].compactMap { $0 }))
+        guard all.count <= maxPagesPerPoll else { return true }
+        pages = all
+        return false
     }
 
     /// The ids of the meetings drawn now.
@@ -186,9 +217,7 @@ extension Reducer {
         let found: Int?
         switch seek {
         case .live:
-            found = ms.firstIndex { m in
-                m.status == .inProgress || (m.startsAt.map { $0.date > state.now } ?? false)
-            }
+            found = ms.firstIndex { isLiveOrUpcoming($0, now: state.now) }
         case .date(let d):
             found = ms.firstIndex { ($0.startsAt?.date).map { $0 >= d } ?? false }
         case .meeting(let id):
@@ -219,6 +248,17 @@ extension Reducer {
             say(&state, "No meetings on or after \(LocalTime.startText(d, zone: state.timeZone))")
         case .meeting:
             if let id = state.selectedID, let i = ms.firstIndex(where: { $0.id == id }) { state.selected = i }
+        }
+    }
+
+    /// Live, or still to come (a start in its first minute counts): what a presenter opens on.
+    static func isLiveOrUpcoming(_ m: Meeting, now: Date) -> Bool {
+        switch m.status {
+        case .inProgress: return true
+        case .closed, .cancelled: return false
+        case .scheduled, .other:
+            guard let start = m.startsAt?.date else { return false }
+            return start.timeIntervalSince(now) > -60
         }
     }
 
@@ -280,4 +320,9 @@ extension Reducer {
         }
         return []
     }
+}
+
+extension AppState {
+    /// The query by start time that reminders and the title use when the list's pages do not hold what they need.
+    public var soonQuery: MeetingQuery { Reducer.soonQuery(self) }
 }

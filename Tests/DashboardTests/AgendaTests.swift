@@ -77,7 +77,7 @@ struct AgendaTests {
 
     @Test func selectionMovesOverMeetingsOnlyAndKeepsHeadingsInView() {
         // Ten meetings a day for three days, from tomorrow: 33 rows with headings and the now line.
-        var s = makeState(height: 12)
+        var s = makeState(height: 12, pageSize: 50)
         let ms = (0..<30).map { at(Double(24 * 60 * (1 + $0 / 10) + ($0 % 10) * 30), $0) }
         s.inFlight.insert(s.query)
         _ = reduce(&s, .listLoaded(query: s.query, page: MeetingPage(meetings: ms, page: 1, per: 50), company: nil, at: fixedNow))
@@ -103,7 +103,7 @@ struct AgendaTests {
     }
 
     @Test func pagingMovesAScreenOfRowsAndLandsOnAMeeting() {
-        var s = makeState(height: 12)
+        var s = makeState(height: 12, pageSize: 50)
         let ms = (0..<30).map { at(Double(24 * 60 * (1 + $0 / 10) + ($0 % 10) * 30), $0) }
         s.inFlight.insert(s.query)
         _ = reduce(&s, .listLoaded(query: s.query, page: MeetingPage(meetings: ms, page: 1, per: 50), company: nil, at: fixedNow))

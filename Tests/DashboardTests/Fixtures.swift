@@ -22,12 +22,13 @@ func detail(of m: Meeting) -> Meeting {
     return d
 }
 
-func makeState(meetings count: Int = 0, width: Int = 80, height: Int = 24, clipboard: ClipboardMode = .auto) -> AppState {
-    var s = AppState(settings: DashboardSettings(refreshInterval: 15, pageSize: 20, clipboardMode: clipboard, userThemeDirectory: nil),
+/// A dashboard's state; with `meetings`, that many loaded as one page (the page size grows to hold them).
+func makeState(meetings count: Int = 0, width: Int = 80, height: Int = 24, clipboard: ClipboardMode = .auto, pageSize: Int = 20) -> AppState {
+    var s = AppState(settings: DashboardSettings(refreshInterval: 15, pageSize: max(pageSize, count), clipboardMode: clipboard, userThemeDirectory: nil),
                      themeNames: ["default", "light", "high-contrast", "mono"], now: fixedNow, timeZone: utc,
                      width: width, height: height)
     if count > 0 {
-        let page = MeetingPage(meetings: (0..<count).map { meeting($0, minutes: Double($0 * 10)) }, page: 1, per: 20)
+        let page = MeetingPage(meetings: (0..<count).map { meeting($0, minutes: Double($0 * 10)) }, page: 1, per: s.pageSize)
         s.inFlight.insert(s.query)
         _ = reduce(&s, .listLoaded(query: s.query, page: page, company: "Acme", at: fixedNow))
     }

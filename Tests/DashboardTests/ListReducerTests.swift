@@ -78,7 +78,8 @@ struct ListReducerTests {
         #expect(s.userFilter == "hugh")
         #expect(s.filterInput == nil)
         #expect(s.query.userEmailContains == "hugh")
-        #expect(fx == [.fetchList(s.query)])
+        // The list hides other owners' meetings: reminders ask by start time on their own.
+        #expect(fx == [.fetchList(s.query), .fetchList(s.soonQuery)])
         #expect(s.query.queryString.contains("q%5Buser_email_cont%5D=hugh"))
     }
 

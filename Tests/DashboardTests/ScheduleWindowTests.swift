@@ -1,6 +1,7 @@
 import CoClickAPI
 import Dashboard
 import Foundation
+import TerminalText
 import Testing
 
 /// The list is a window of the schedule, not a server page: what a presenter
@@ -38,7 +39,7 @@ struct ScheduleWindowTests {
         let all = busyDay()
         var (s, fx) = startedState()
         let first = requests(fx)
-        #expect(first.pages.map(\.page) == [1] && first.soon.count == 1)
+        #expect(first.pages.map(\.page) == [1] && first.soon.isEmpty, "page 1 is all a start asks for")
         // Page 1: 20 meetings, all over. The next page is asked for at once.
         let fx1 = answer(&s, first.pages[0], Array(all[0..<20]))
         let next = requests(fx1).pages
@@ -92,19 +93,28 @@ struct ScheduleWindowTests {
         let all = (0..<100).map { meeting($0, minutes: Double(5 + $0 * 10)) }
         _ = answer(&s, requests(fx).pages[0], Array(all[0..<20]))
         for p in 2...5 { _ = answer(&s, s.query(page: p), Array(all[(p - 1) * 20..<p * 20]), more: p < 5) }
-        _ = answer(&s, requests(fx).soon[0], [all[0]])
         #expect(s.meetings.count == 100)
         for _ in 0..<50 { press(&s, .char("j")) }
-        // The round of the first poll is over: the next poll asks for what is drawn.
+        // The round of the first poll is over: the next poll asks for what is drawn
+        // (meetings 36 to 50: pages 2 and 3) and for the page that holds the
+        // meetings near now (page 1), which spares a query of their own.
         s.pollRound = []
         let poll = requests(reduce(&s, .pollDue))
-        #expect(poll.soon.count == 1)
-        #expect(!poll.pages.isEmpty && poll.pages.count <= 2)
-        // Meetings 36 to 50 are drawn: pages 2 and 3 of 20.
-        #expect(Set(poll.pages.map(\.page)) == [2, 3])
-        // The soon query asks by start time over the reminder lead.
+        #expect(Set(poll.pages.map(\.page)) == [1, 2, 3])
+        #expect(poll.soon.isEmpty)
+    }
+
+    @Test func aFilterThatHidesMeetingsNearNowAsksForThemByStartTime() {
+        var s = makeState()
+        press(&s, .char("s"))
+        #expect(s.statusFilter == .scheduled)
+        s.pollRound = []
+        s.inFlight = []
+        let poll = requests(reduce(&s, .pollDue))
+        #expect(poll.pages.map(\.page) == [1] && poll.soon.count == 1)
         let soon = poll.soon[0]
-        #expect(soon.startsFrom! <= s.now && soon.startsTo! == s.now.addingTimeInterval(5 * 60))
+        #expect(soon.statuses.isEmpty && soon.userEmailContains == nil)
+        #expect(soon.startsFrom! == s.now.addingTimeInterval(-120) && soon.startsTo! == s.now.addingTimeInterval(5 * 60))
     }
 
     @Test func aPageAnsweredAgainReplacesItsSpanWithoutDuplicates() {
@@ -134,7 +144,9 @@ struct ScheduleWindowTests {
     }
 
     @Test func remindersFollowTheMeetingsNearNowWhateverTheListShows() {
-        var (s, fx) = startedState()
+        var s = makeState()
+        s.statusFilter = .closed
+        let fx = reduce(&s, .pollDue)
         // The list shows only closed meetings (a filter); the soon query finds the one about to start.
         _ = answer(&s, requests(fx).pages[0], [meeting(1, status: .closed, minutes: -60)], more: false)
         let near = meeting(2, minutes: 3)
@@ -151,13 +163,14 @@ struct ScheduleWindowTests {
         let fx = reduce(&s, .pollDue)
         let pages = requests(fx).pages
         #expect(pages.first?.userEmailContains == "alice@example.com")
-        #expect(requests(fx).soon.first?.userEmailContains == "alice@example.com", "remind defaults to me when me is set")
+        // Remind defaults to me when me is set: the list of mine holds what rings.
+        #expect(requests(fx).soon.isEmpty)
+        #expect(s.soonQuery.userEmailContains == "alice@example.com")
         // The server matches "contains": malice@ is not me.
         let mine = meeting(1, minutes: 3, user: "Alice@example.com")
         let other = meeting(2, minutes: 4, user: "malice@example.com")
         _ = answer(&s, pages[0], [mine, other], more: false)
         #expect(s.meetings.map(\.id) == [mine.id])
-        _ = answer(&s, requests(fx).soon[0], [mine, other])
         let tick = reduce(&s, .tick(s.now.addingTimeInterval(1)))
         let rung = tick.compactMap { if case .remind(let r) = $0 { return r.meetingID } else { return nil } }
         #expect(rung == [mine.id])

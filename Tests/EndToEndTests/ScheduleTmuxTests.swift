@@ -107,19 +107,11 @@ struct ScheduleTmuxTests {
 /// a server may. Its meetings: 26 of today's over (the first page of 20 is
 /// all past ones), then three upcoming, the first (zoe's) three minutes away.
 final class PagingServer: Sendable {
-    let url: String
-    private let counter: Mutex<Int>
-    private let task: Task<Void, Error>
-    private let group: ServiceGroup
+    private let counter = Mutex(0)
+    private let state = Mutex<(url: String, task: Task<Void, Error>?, group: ServiceGroup?)>(("", nil, nil))
 
+    var url: String { state.withLock { $0.url } }
     var listRequests: Int { counter.withLock { $0 } }
-
-    private init(url: String, counter: Mutex<Int>, task: Task<Void, Error>, group: ServiceGroup) {
-        self.url = url
-        self.counter = counter
-        self.task = task
-        self.group = group
-    }
 
     static func meetings(now: Date) -> [[String: String]] {
         func item(_ i: Int, _ user: String, _ status: String, _ minutes: Double) -> [String: String] {
@@ -133,19 +125,23 @@ final class PagingServer: Sendable {
         return out
     }
 
+    static func header(_ request: Request, _ name: String) -> String? {
+        request.headers.first { $0.name.canonicalName == name }?.value
+    }
+
     static func start() async throws -> PagingServer {
+        let server = PagingServer()
         let now = Date()
         let all = meetings(now: now)
-        let counter = Mutex(0)
         let router = Router()
         router.post("/api/v1/authenticate") { _, _ -> Response in
             let body = #"{"token":"t","expires_at":"\#(APIDate(date: now.addingTimeInterval(86_400), offsetSeconds: 0).text)","company":"Paging Co"}"#
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         router.get("/api/v1/meetings") { request, _ -> Response in
-            counter.withLock { $0 += 1 }
-            let page = max(1, Int(request.headers[HTTPField.Name("X-Page")!] ?? "1") ?? 1)
-            let per = min(100, max(1, Int(request.headers[HTTPField.Name("X-Per")!] ?? "20") ?? 20))
+            server.counter.withLock { $0 += 1 }
+            let page = max(1, Int(header(request, "x-page") ?? "1") ?? 1)
+            let per = min(100, max(1, Int(header(request, "x-per") ?? "20") ?? 20))
             let slice = all.dropFirst((page - 1) * per).prefix(per)
             let items = slice.map { m in
                 "{" + ["id", "user", "status", "starts_at"].map { "\"\($0)\":\"\(m[$0]!)\"" }.joined(separator: ",") + "}"
@@ -154,21 +150,24 @@ final class PagingServer: Sendable {
                             body: .init(byteBuffer: ByteBuffer(string: "[" + items.joined(separator: ",") + "]")))
         }
         let ports = AsyncStream<Int>.makeStream()
+        let quiet = Logger(label: "paging-server") { _ in SwiftLogNoOpLogHandler() }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { channel in
                                   ports.continuation.yield(channel.localAddress?.port ?? 0)
                                   ports.continuation.finish()
-                              }, logger: Logger(label: "paging-server") { _ in SwiftLogNoOpLogHandler() })
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "paging-server") { _ in SwiftLogNoOpLogHandler() }))
+                              }, logger: quiet)
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: quiet))
         let task = Task { try await group.run() }
         var port = 0
         for await p in ports.stream { port = p }
         guard port > 0 else { task.cancel(); throw PaneError(message: "the paging server did not start") }
-        return PagingServer(url: "http://127.0.0.1:\(port)/api/v1", counter: counter, task: task, group: group)
+        server.state.withLock { $0 = ("http://127.0.0.1:\(port)/api/v1", task, group) }
+        return server
     }
 
     func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
+        let (task, group) = state.withLock { ($0.task, $0.group) }
+        await group?.triggerGracefulShutdown()
+        _ = try? await task?.value
     }
 }

@@ -68,6 +68,8 @@ struct GeometryTests {
     @Test(arguments: sizes)
     func listRowsFillTheSpaceBetweenTitlesAndFooter(_ width: Int, _ height: Int) {
         var s = listState(width: width, height: height)
+        s.pageSize = 60
+        s.meetings = []
         let many = (0..<60).map { m(String(format: "%08x", $0), "u\($0)@example.com", .scheduled, Double($0 + 1)) }
         s.inFlight.insert(s.query)
         _ = reduce(&s, .listLoaded(query: s.query, page: MeetingPage(meetings: many, page: 1, per: 60), company: "Acme", at: now))
