@@ -115,11 +115,11 @@ public enum Screens {
         var showStart = true, showID = true, showEnd = false, showExtras = false
         var owner = 10, site = 0, data = 0
 
-        init(width: Int) {
+        init(width: Int, endsKnown: Bool) {
             showStart = width >= 48
             showID = width >= 56
-            // "10:00–11:00" once there is room for it beside a readable owner.
-            showEnd = width >= 84
+            // "10:00–11:00" once a row knows its end and there is room beside a readable owner.
+            showEnd = endsKnown && width >= 84
             if showEnd { start = 11 }
             showExtras = width >= RowExtras.minimumWidth
             var used = 1 + status + 2 + countdown + 2
@@ -180,7 +180,9 @@ public enum Screens {
                       x: 1, y: g.listFilterRow, maxWidth: buf.width - 2)
         }
 
-        let cols = Columns(width: buf.width)
+        let scrollTop = max(0, min(state.listScroll, agenda.count - rows))
+        let drawn = agenda[scrollTop..<min(agenda.count, scrollTop + rows)].compactMap(\.meetingIndex)
+        let cols = Columns(width: buf.width, endsKnown: drawn.contains { state.end(of: state.meetings[$0]) != nil })
         func cellsFor(_ m: Meeting, remind: Bool) -> [(String, Int, StyleRole)] {
             var out: [(String, Int, StyleRole)] = [(statusWord(m.status), cols.status, StyleRole.status(m.status))]
             if cols.showStart {
