@@ -20,6 +20,8 @@ public struct ConfigFile: Sendable, Hashable {
     public var remindBeforeMinutes: Int?
     public var notify: String?
     public var mouse: Bool?
+    /// The invitation template (`i`, `meetings show --invitation`), checked for unknown placeholders.
+    public var invitation: String?
     /// The `[keys]` table: action -> keys as written (the dashboard applies it, see `KeyRemap`).
     public var keys = KeyRemap([])
     /// `[profiles.NAME]` tables (only at the top level), each any of these settings.
@@ -33,7 +35,7 @@ public struct ConfigFile: Sendable, Hashable {
 
     public static let knownKeys: Set<String> = [
         "api_url", "secret_id", "secret_key", "theme", "refresh_interval", "page_size", "clipboard", "remind_before_minutes", "notify",
-        "mouse", "keys",
+        "mouse", "keys", "invitation",
     ]
 
     /// This file's settings with `profile`'s on top.
@@ -49,6 +51,7 @@ public struct ConfigFile: Sendable, Hashable {
         c.remindBeforeMinutes = profile.remindBeforeMinutes ?? remindBeforeMinutes
         c.notify = profile.notify ?? notify
         c.mouse = profile.mouse ?? mouse
+        c.invitation = profile.invitation ?? invitation
         // A profile's keys change those actions; the others keep the top level's.
         c.keys = KeyRemap(keys.entries.filter { k in !profile.keys.entries.contains { $0.action == k.action } } + profile.keys.entries)
         c.problems = problems + profile.problems
@@ -122,6 +125,10 @@ public struct ConfigFile: Sendable, Hashable {
         c.remindBeforeMinutes = try int("remind_before_minutes")
         c.notify = try string("notify")
         c.mouse = try bool("mouse")
+        c.invitation = try string("invitation")
+        if let text = c.invitation, let problem = Invitation.problem(in: text) {
+            throw ParseError(message: "\(place)'invitation': \(problem)")
+        }
         if let v = table["keys"] {
             if let keys = v.table {
                 var entries: [(action: String, keys: [String])] = []

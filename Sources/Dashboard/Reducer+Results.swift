@@ -86,6 +86,7 @@ extension Reducer {
         case .copy(let link): return copy(&state, link, from: m)
         case .open(let link): return open(&state, link, from: m)
         case .duplicate: return duplicate(&state, m)
+        case .invitation: return copyInvitation(&state, m)
         }
     }
 
@@ -102,6 +103,8 @@ extension Reducer {
             say(&state, "Could not open the \(link.label): \(error.description)", error: true)
         case .duplicate:
             say(&state, "Could not duplicate the meeting: \(error.description)", error: true)
+        case .invitation:
+            say(&state, "Could not copy the invitation: \(error.description)", error: true)
         }
         return []
     }

@@ -66,6 +66,8 @@ struct Settings {
     /// The `[keys]` table as written (the dashboard applies it), and entries that could not be read.
     var keys = KeyRemap([])
     var problems: [String] = []
+    /// The invitation template (config `invitation`), its placeholders checked.
+    var invitation = Invitation.defaultTemplate
 
     static let defaultAPIURL = "https://www.coclick.io/api/v1"
 
@@ -110,6 +112,11 @@ struct Settings {
         let id = nonEmpty(env["COCLICK_SECRET_ID"]) ?? nonEmpty(file.secretID) ?? ""
         let key = nonEmpty(env["COCLICK_SECRET_KEY"]) ?? nonEmpty(file.secretKey) ?? ""
 
+        if theme == nil, let asked = nonEmpty(g.theme) {
+            // Commands that draw pass `theme` and say a bad one on screen; the others still check a `--theme` given to them.
+            let catalog = ThemeCatalog.loadLazily(userDirectory: DashboardSettings.defaultUserThemeDirectory(environment: env))
+            if let problem = catalog.problem(with: asked) { throw UsageError("--theme: \(problem)") }
+        }
         let themeName = nonEmpty(theme) ?? nonEmpty(env["COCLICK_THEME"]) ?? nonEmpty(file.theme) ?? "default"
         let refreshInterval = refresh ?? file.refreshInterval ?? 15
         guard (1...3600).contains(refreshInterval) else {
@@ -131,12 +138,14 @@ struct Settings {
         guard (0...1440).contains(remind) else {
             throw UsageError("remind_before_minutes must be between 0 and 1440 (got \(remind))")
         }
-        return Settings(
+        var settings = Settings(
             apiURL: url, credentials: Credentials(secretID: id, secretKey: key), theme: themeName,
             refreshInterval: refreshInterval, pageSize: pageSize, clipboard: clip,
             remindBeforeMinutes: remind, notify: notify, configPath: path, profile: profileName, mouse: file.mouse ?? true,
             keys: file.keys, problems: file.problems.map { "config file: " + $0 }
         )
+        settings.invitation = file.invitation ?? Invitation.defaultTemplate
+        return settings
     }
 
     /// Commands that talk to the API need both halves of the key.
