@@ -11,7 +11,7 @@ public enum Opener: Sendable, Hashable {
     /// Run this command (argv; `%s` is replaced by the URL, else the URL is appended).
     case command([String])
     /// Nothing here can show a browser: the URL is shown and copied instead.
-    case none(NoBrowser)
+    case unavailable(NoBrowser)
 
     /// `$BROWSER` (its first `:`-separated entry), else `open` on macOS or
     /// `xdg-open` when it is on PATH (`isExecutable`); none over ssh without
@@ -23,10 +23,10 @@ public enum Opener: Sendable, Hashable {
             let argv = first.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             if !argv.isEmpty { return .command(argv) }
         }
-        if macOS { return set("SSH_CONNECTION") || set("SSH_TTY") ? .none(.overSSHWithoutDisplay) : .command(["open"]) }
+        if macOS { return set("SSH_CONNECTION") || set("SSH_TTY") ? .unavailable(.overSSHWithoutDisplay) : .command(["open"]) }
         let overSSH = set("SSH_CONNECTION") || set("SSH_CLIENT") || set("SSH_TTY")
-        if overSSH, !set("DISPLAY"), !set("WAYLAND_DISPLAY") { return .none(.overSSHWithoutDisplay) }
-        return isExecutable("xdg-open") ? .command(["xdg-open"]) : .none(.noProgram)
+        if overSSH, !set("DISPLAY"), !set("WAYLAND_DISPLAY") { return .unavailable(.overSSHWithoutDisplay) }
+        return isExecutable("xdg-open") ? .command(["xdg-open"]) : .unavailable(.noProgram)
     }
 
     public static var isMacOS: Bool {
@@ -88,7 +88,7 @@ extension Reducer {
             return []
         }
         switch state.opener {
-        case .none(let why):
+        case .unavailable(let why):
             return copyInstead(&state, link, raw, because: why.text)
         case .command:
             guard let argv = state.opener.argv(for: raw) else { return [] }

@@ -271,7 +271,7 @@ public enum Screens {
         }
         footer(&buf, state, hints: hints(state, .detail, [
             (.back, "back"), (.moveDown, "scroll"), (.copyProspect, "copy prospect"), (.copyPresenter, "copy presenter"),
-            (.openProspect, "open"), (.duplicate, "duplicate"), (.refresh, "refresh"), (.help, "help"),
+            (.openProspect, "open"), (.copyInvitation, "invitation"), (.duplicate, "duplicate"), (.refresh, "refresh"), (.help, "help"),
         ]))
     }
 

@@ -27,7 +27,7 @@ struct OpenAndDuplicateTests {
     }
 
     @Test func overSSHWithoutADisplayItSaysSoAndCopies() {
-        var s = withOpener(.none(.overSSHWithoutDisplay))
+        var s = withOpener(.unavailable(.overSSHWithoutDisplay))
         let m = s.meetings[0]
         s.details[m.id] = detail(of: m)
         let why = "No display over ssh to open a browser"
@@ -36,7 +36,7 @@ struct OpenAndDuplicateTests {
     }
 
     @Test func withNoBrowserProgramTheURLIsShownAndCopiedAndWhySaid() {
-        var s = withOpener(.none(.noProgram))
+        var s = withOpener(.unavailable(.noProgram))
         let m = s.meetings[0]
         s.details[m.id] = detail(of: m)
         let url = "http://127.0.0.1/essai/room/\(m.id)"
@@ -83,10 +83,10 @@ struct OpenAndDuplicateTests {
         #expect(detect(["BROWSER": "firefox"]) == .command(["firefox"]))
         #expect(detect(["BROWSER": "w3m -N %s:lynx"]).argv(for: "http://a") == ["w3m", "-N", "http://a"])
         #expect(detect([:]) == .command(["xdg-open"]))
-        #expect(detect([:], xdgOpen: false) == .none(.noProgram))
+        #expect(detect([:], xdgOpen: false) == .unavailable(.noProgram))
         #expect(detect(["BROWSER": "firefox"], xdgOpen: false) == .command(["firefox"]))
         #expect(detect([:], macOS: true) == .command(["open"]))
-        #expect(detect(["SSH_CONNECTION": "1 2 3 4"]) == .none(.overSSHWithoutDisplay))
+        #expect(detect(["SSH_CONNECTION": "1 2 3 4"]) == .unavailable(.overSSHWithoutDisplay))
         #expect(detect(["SSH_TTY": "/dev/pts/1", "DISPLAY": "localhost:10.0"]) == .command(["xdg-open"]))
         #expect(detect(["SSH_CONNECTION": "1 2 3 4", "BROWSER": "echo"]) == .command(["echo"]))
     }
