@@ -128,8 +128,10 @@ public struct LocalZone: Sendable, Hashable {
         if let tz = unreadTZ { return "TZ '\(SafeText.escape(tz))' unknown · UTC" }
         guard namedByRule else { return LocalTime.zoneName(zone, at: date, withOffset: withOffset) }
         let short = SafeText.escape(abbreviation(at: date))
+        let offset = zone.secondsFromGMT(for: date)
+        if offset == 0, ["UTC", "GMT"].contains(short) { return "UTC" }
         let note = daylightNotFollowed ? ", no summer time" : ""
-        return withOffset || daylightNotFollowed ? "\(short) (\(LocalTime.offsetText(zone.secondsFromGMT(for: date)))\(note))" : short
+        return withOffset || daylightNotFollowed ? "\(short) (\(LocalTime.offsetText(offset))\(note))" : short
     }
 }
 

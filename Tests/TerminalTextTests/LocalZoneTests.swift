@@ -71,6 +71,7 @@ struct LocalZoneTests {
     @Test func emptyIsUTCAndUnsetIsTheSystemZone() {
         #expect(LocalZone.resolve(tz: "").name(at: winter) == "UTC")
         #expect(LocalZone.resolve(tz: "UTC").name(at: winter) == "UTC")
+        #expect(LocalZone.resolve(tz: "UTC0").name(at: winter) == "UTC")
         #expect(LocalZone.resolve(tz: nil).unreadTZ == nil)
     }
 
