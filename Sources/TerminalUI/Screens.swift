@@ -144,7 +144,9 @@ public enum Screens {
     static func list(_ buf: inout CellBuffer, _ state: AppState) {
         // Start times are local: the header says in which zone.
         let zone = state.zone.name(at: state.now, withOffset: buf.width >= 80)
-        let right = "\(zone) · page \(state.page)\(state.hasMorePages ? "+" : "")"
+        let page = " · page \(state.page)\(state.hasMorePages ? "+" : "")"
+        // Narrow, the page goes before the zone: a TZ that could not be read must not pass for UTC.
+        let right = TextWidth.width(zone + page) + 13 < buf.width ? zone + page : zone
         header(&buf, listTitle(state, width: buf.width - TextWidth.width(right) - 3), right: right)
         let g = state.geometry
         let agenda = state.agendaRows

@@ -34,5 +34,7 @@ struct HeaderTests {
         #expect(header(width: 100, zone: LocalZone.resolve(tz: "JST-9")).hasSuffix(" JST (UTC+09:00) · page 1"))
         #expect(header(width: 70, zone: LocalZone.resolve(tz: "JST-9")).hasSuffix(" JST · page 1"))
         #expect(header(width: 100, zone: LocalZone.resolve(tz: "Foo/Bar")).hasSuffix(" TZ 'Foo/Bar' unknown · UTC · page 1"))
+        // Narrow, the page gives way: an unknown TZ is still said.
+        #expect(header(width: 40, zone: LocalZone.resolve(tz: "Foo/Bar")).hasSuffix(" TZ 'Foo/Bar' unknown · UTC"), "\(header(width: 40, zone: LocalZone.resolve(tz: "Foo/Bar")))")
     }
 }
