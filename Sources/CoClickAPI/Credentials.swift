@@ -41,6 +41,16 @@ public enum APIEndpoint {
         }
     }
 
+    /// "127.0.0.1:8080", "[::1]:8080", "api.example.com": the server as a
+    /// person tells it apart, the port only when it is not the scheme's own.
+    public static func hostAndPort(_ url: URL) -> String {
+        guard let host = url.host, !host.isEmpty else { return url.absoluteString }
+        let shown = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        let scheme = url.scheme?.lowercased()
+        guard let port = url.port, !(scheme == "https" && port == 443), !(scheme == "http" && port == 80) else { return shown }
+        return "\(shown):\(port)"
+    }
+
     public static func isLoopback(_ host: String) -> Bool {
         let h = host.lowercased().filter { $0 != "[" && $0 != "]" }
         return h == "localhost" || h == "::1" || h.hasPrefix("127.")

@@ -19,10 +19,11 @@ public enum Action: Sendable {
     case detailFailed(id: String, error: APIError, purpose: DetailPurpose)
     case created(Meeting)
     case createFailed(APIError)
-    /// The browser command could not run, or ended with an error; why, in words.
-    case openFailed(String)
-    /// A copy went out (`Effect.copy`), or did not.
-    case copyFinished(label: String, text: String, CopyOutcome)
+    /// The browser command could not run, or ended with an error; why, in
+    /// words, and the URL it was given (copied instead).
+    case openFailed(String, url: String, link: RoomLink)
+    /// A copy went out (`Effect.copy`), or did not; `because` as the copy said.
+    case copyFinished(label: String, text: String, CopyOutcome, because: String? = nil)
     /// The saved draft was read (after `Effect.loadDraft`).
     case draftLoaded(FormDraft)
     /// A saved draft exists but cannot be used; why, in words.
@@ -51,8 +52,9 @@ public enum Effect: Sendable, Hashable {
     case fetchDetail(id: String, purpose: DetailPurpose)
     case create(NewMeeting)
     /// Put `text` on the clipboard the way the clipboard mode says; answers
-    /// with `copyFinished`.
-    case copy(text: String, label: String)
+    /// with `copyFinished`. `because`: why this is copied when the key did not
+    /// ask for a copy (no browser), said with the outcome.
+    case copy(text: String, label: String, because: String? = nil)
     /// (Re)arm the one poll timer.
     case schedulePoll(after: TimeInterval)
     /// Write the form's draft to disk (atomically, 0600).
@@ -69,8 +71,8 @@ public enum Effect: Sendable, Hashable {
     case remind(Reminder)
     /// Set the window title (OSC 2).
     case setTitle(String)
-    /// Run a browser on a URL, detached from the terminal.
-    case openURL(argv: [String], label: String)
+    /// Run a browser on a URL (`url`, somewhere in `argv`), detached from the terminal.
+    case openURL(argv: [String], url: String, link: RoomLink)
     case quit
 }
 

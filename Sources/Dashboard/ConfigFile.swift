@@ -24,6 +24,8 @@ public struct ConfigFile: Sendable, Hashable {
     public var me: String?
     /// Whose reminders ring: `me` or `all`.
     public var remind: String?
+    /// The invitation template (`i`, `meetings show --invitation`), checked for unknown placeholders.
+    public var invitation: String?
     /// The `[keys]` table: action -> keys as written (the dashboard applies it, see `KeyRemap`).
     public var keys = KeyRemap([])
     /// `[profiles.NAME]` tables (only at the top level), each any of these settings.
@@ -38,6 +40,7 @@ public struct ConfigFile: Sendable, Hashable {
     public static let knownKeys: Set<String> = [
         "api_url", "secret_id", "secret_key", "theme", "refresh_interval", "page_size", "clipboard", "remind_before_minutes", "notify",
         "mouse", "keys", "me", "remind",
+        "mouse", "keys", "invitation",
     ]
 
     /// This file's settings with `profile`'s on top.
@@ -55,6 +58,7 @@ public struct ConfigFile: Sendable, Hashable {
         c.mouse = profile.mouse ?? mouse
         c.me = profile.me ?? me
         c.remind = profile.remind ?? remind
+        c.invitation = profile.invitation ?? invitation
         // A profile's keys change those actions; the others keep the top level's.
         c.keys = KeyRemap(keys.entries.filter { k in !profile.keys.entries.contains { $0.action == k.action } } + profile.keys.entries)
         c.problems = problems + profile.problems
@@ -130,6 +134,10 @@ public struct ConfigFile: Sendable, Hashable {
         c.mouse = try bool("mouse")
         c.me = try string("me")
         c.remind = try string("remind")
+        c.invitation = try string("invitation")
+        if let text = c.invitation, let problem = Invitation.problem(in: text) {
+            throw ParseError(message: "\(place)'invitation': \(problem)")
+        }
         if let v = table["keys"] {
             if let keys = v.table {
                 var entries: [(action: String, keys: [String])] = []

@@ -42,6 +42,10 @@ public struct DashboardSettings: Sendable, Hashable {
     public var profileName: String?
     /// Problems with the configuration worth saying on screen at start (e.g. `[keys]` entries left out).
     public var startupProblems: [String]
+    /// What `i` copies (config `invitation`; see `Invitation`).
+    public var invitation: String = Invitation.defaultTemplate
+    /// The zone local times are shown in (`TZ`, read as the C library reads it).
+    public var zone: LocalZone = .process
     /// ASCII for a non-UTF-8 locale (`LANG=C`): stand-ins for every glyph, non-ASCII data escaped.
     public var charset: TerminalCharset = .utf8
     /// The presenter's own owner email (config `me`, `--me`): the list starts on their meetings.

@@ -51,7 +51,7 @@ public enum DetailView {
         if let error { out.append(DetailRow([Span("Could not load the detail: " + SafeText.escape(error), .error)])) }
         if loading && !m.isDetail { out.append(DetailRow([Span("loading detail…", .dim)])) }
         row("token", [Span(SafeText.escape(m.id))])
-        row("status", [Span(StatusWord.text(m.status.rawValue), .status(m.status)),
+        row("status", [Span(StatusWord.text(m.status), .status(m.status)),
                        Span("  " + Countdown.text(status: m.status, startsAt: m.startsAt?.date, now: now), .dim)])
         if let s = m.startsAt {
             row("starts at (local)", [Span(APIDate.inZone(s.date, zone).text)])

@@ -4,6 +4,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case open, quit, back, clearFilter, newMeeting, refresh, filter, cycleStatus, toggleHistory
     case copyProspect, copyPresenter, openProspect, openPresenter, duplicate, nextTheme, help, nextPage, previousPage
     case jumpToNow, goToDate, toggleMine
+    case copyInvitation
     case nextField, previousField, activate, submit, cancel, addCookie, deleteCookie, lookForCreated
     case cursorLeft, cursorRight, cursorHome, cursorEnd, deleteBackward, deleteForward, clearField
 
@@ -30,6 +31,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .openProspect: return "open prospect room URL in a browser"
         case .openPresenter: return "open presenter room URL in a browser"
         case .duplicate: return "duplicate the meeting into the form"
+        case .copyInvitation: return "copy the invitation text"
         case .nextTheme: return "next theme"
         case .help: return "help"
         case .nextPage: return "jump a screenful down (more load as you go)"
@@ -119,6 +121,7 @@ public struct Keymap: Sendable, Hashable {
             B([.char("n")], .newMeeting), B([.char("r")], .refresh), B([.char("/")], .filter),
             B([.char("s")], .cycleStatus), B([.char("h")], .toggleHistory), B([.char("y")], .copyProspect), B([.char("Y")], .copyPresenter),
             B([.char("o")], .openProspect), B([.char("O")], .openPresenter), B([.char("c")], .duplicate),
+            B([.char("i")], .copyInvitation),
             B([.char("]")], .nextPage), B([.char("[")], .previousPage),
             B([.char(".")], .jumpToNow), B([.char(":")], .goToDate), B([.char("m")], .toggleMine),
             B([.char("t")], .nextTheme), B([.char("?"), .function(1)], .help),
@@ -127,6 +130,7 @@ public struct Keymap: Sendable, Hashable {
             B([.char("q"), .escape], .back), B([.char("r")], .refresh),
             B([.char("y")], .copyProspect), B([.char("Y")], .copyPresenter),
             B([.char("o")], .openProspect), B([.char("O")], .openPresenter), B([.char("c")], .duplicate),
+            B([.char("i")], .copyInvitation),
             B([.char("t")], .nextTheme), B([.char("?"), .function(1)], .help),
         ]
         let form: [B] = [

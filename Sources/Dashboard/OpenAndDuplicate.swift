@@ -10,22 +10,23 @@ import TerminalText
 public enum Opener: Sendable, Hashable {
     /// Run this command (argv; `%s` is replaced by the URL, else the URL is appended).
     case command([String])
-    /// Over ssh with no display and no `$BROWSER`: nothing could show a
-    /// browser here, so the URL is copied instead.
-    case noDisplay
+    /// Nothing here can show a browser: the URL is shown and copied instead.
+    case unavailable(NoBrowser)
 
     /// `$BROWSER` (its first `:`-separated entry), else `open` on macOS or
-    /// `xdg-open`; `.noDisplay` over ssh without `DISPLAY`/`WAYLAND_DISPLAY`.
-    public static func detect(environment env: [String: String] = ProcessInfo.processInfo.environment, macOS: Bool = Opener.isMacOS) -> Opener {
+    /// `xdg-open` when it is on PATH (`isExecutable`); none over ssh without
+    /// `DISPLAY`/`WAYLAND_DISPLAY`.
+    public static func detect(environment env: [String: String] = ProcessInfo.processInfo.environment, macOS: Bool = Opener.isMacOS,
+                              isExecutable: (String) -> Bool) -> Opener {
         func set(_ k: String) -> Bool { !(env[k] ?? "").isEmpty }
         if let browser = env["BROWSER"], let first = browser.split(separator: ":").first {
             let argv = first.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             if !argv.isEmpty { return .command(argv) }
         }
-        if macOS { return set("SSH_CONNECTION") || set("SSH_TTY") ? .noDisplay : .command(["open"]) }
+        if macOS { return set("SSH_CONNECTION") || set("SSH_TTY") ? .unavailable(.overSSHWithoutDisplay) : .command(["open"]) }
         let overSSH = set("SSH_CONNECTION") || set("SSH_CLIENT") || set("SSH_TTY")
-        if overSSH, !set("DISPLAY"), !set("WAYLAND_DISPLAY") { return .noDisplay }
-        return .command(["xdg-open"])
+        if overSSH, !set("DISPLAY"), !set("WAYLAND_DISPLAY") { return .unavailable(.overSSHWithoutDisplay) }
+        return isExecutable("xdg-open") ? .command(["xdg-open"]) : .unavailable(.noProgram)
     }
 
     public static var isMacOS: Bool {
@@ -43,6 +44,21 @@ public enum Opener: Sendable, Hashable {
             return template.map { $0.replacing("%s", with: url) }
         }
         return template + [url]
+    }
+}
+
+/// Why no browser can be run here.
+public enum NoBrowser: Sendable, Hashable {
+    /// Over ssh, no display and no `$BROWSER`: a browser could not be seen.
+    case overSSHWithoutDisplay
+    /// No `$BROWSER` and no `xdg-open` on PATH.
+    case noProgram
+
+    public var text: String {
+        switch self {
+        case .overSSHWithoutDisplay: return "No display over ssh to open a browser"
+        case .noProgram: return "No browser (no $BROWSER, no xdg-open)"
+        }
     }
 }
 
@@ -71,17 +87,25 @@ extension Reducer {
             say(&state, "Not opened: the \(link.label) is not a web address: \(SafeText.escape(raw))", error: true)
             return []
         }
-        guard let argv = state.opener.argv(for: raw) else {
-            // Over ssh nothing here can show a browser: copy it, so it can be opened on the presenter's machine.
-            if state.clipboardMode == .off {
-                say(&state, "No display over ssh to open a browser: \(link.label): \(SafeText.escape(raw))")
-                return []
-            }
-            say(&state, "No display over ssh to open a browser: copied the \(link.label) instead")
-            return [.copy(text: raw, label: link.label)]
+        switch state.opener {
+        case .unavailable(let why):
+            return copyInstead(&state, link, raw, because: why.text)
+        case .command:
+            guard let argv = state.opener.argv(for: raw) else { return [] }
+            say(&state, "Opening the \(link.label) with \(SafeText.escape(argv[0]))…")
+            return [.openURL(argv: argv, url: raw, link: link)]
         }
-        say(&state, "Opening the \(link.label) with \(SafeText.escape(argv[0]))…")
-        return [.openURL(argv: argv, label: link.label)]
+    }
+
+    /// No browser opened the URL: it is shown and copied, so it can be opened
+    /// by hand (over ssh, on the presenter's own machine); `because` says why.
+    static func copyInstead(_ state: inout AppState, _ link: RoomLink, _ raw: String, because: String) -> [Effect] {
+        if state.clipboardMode == .off {
+            say(&state, "\(because): \(link.label): \(SafeText.escape(raw))", seconds: uncopiedURLSeconds)
+            return []
+        }
+        say(&state, "\(because): copying the \(link.label)…", seconds: uncopiedURLSeconds)
+        return [.copy(text: raw, label: link.label, because: because)]
     }
 
     /// `c`: the form, filled from a meeting, the start time empty and focused.

@@ -101,6 +101,7 @@ extension Reducer {
         case .openProspect: return openRequest(&state, .prospect, id: state.selectedMeeting?.id)
         case .openPresenter: return openRequest(&state, .presenter, id: state.selectedMeeting?.id)
         case .duplicate: return duplicateRequest(&state, id: state.selectedMeeting?.id)
+        case .copyInvitation: return invitationRequest(&state, id: state.selectedMeeting?.id)
         case .nextTheme: nextTheme(&state)
         case .help: state.showHelp = true
         case .nextPage: pageAgenda(&state, down: true)
@@ -192,6 +193,7 @@ extension Reducer {
         case .openProspect: return openRequest(&state, .prospect, id: state.detailID)
         case .openPresenter: return openRequest(&state, .presenter, id: state.detailID)
         case .duplicate: return duplicateRequest(&state, id: state.detailID)
+        case .copyInvitation: return invitationRequest(&state, id: state.detailID)
         case .nextTheme: nextTheme(&state)
         case .help: state.showHelp = true
         default: break

@@ -23,6 +23,7 @@ extension Reducer {
         case .copy(let link): return copy(&state, link, from: m)
         case .open(let link): return open(&state, link, from: m)
         case .duplicate: return duplicate(&state, m)
+        case .invitation: return copyInvitation(&state, m)
         }
     }
 
@@ -43,6 +44,8 @@ extension Reducer {
         case .rowExtras:
             // The columns stay empty for it; the row's own fields are all there.
             state.extrasInFlight = max(0, state.extrasInFlight - 1)
+        case .invitation:
+            say(&state, "Could not copy the invitation: \(error.description)", error: true)
         }
         return []
     }

@@ -67,11 +67,10 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         return Reducer.lookupFinished(&state, lookup, found: found)
     case .lookupFailed(_, let error):
         return Reducer.lookupFailed(&state, error)
-    case .openFailed(let why):
-        Reducer.say(&state, "Could not open a browser: \(SafeText.escape(why))", error: true)
-        return []
-    case .copyFinished(let label, let text, let outcome):
-        Reducer.copyFinished(&state, label: label, text: text, outcome)
+    case .openFailed(let why, let url, let link):
+        return Reducer.copyInstead(&state, link, url, because: "Could not open a browser (\(SafeText.escape(why)))")
+    case .copyFinished(let label, let text, let outcome, let because):
+        Reducer.copyFinished(&state, label: label, text: text, outcome, because: because)
         return []
     case .mouse(let event, let target):
         return Reducer.mouse(&state, event, target) + (state.screen == .list ? Reducer.fetchAhead(&state) : [])
@@ -177,12 +176,25 @@ enum Reducer {
     }
 
     /// Says what became of a copy, and no more than coclick knows.
-    static func copyFinished(_ state: inout AppState, label: String, text: String, _ outcome: CopyOutcome) {
+    static func copyFinished(_ state: inout AppState, label: String, text: String, _ outcome: CopyOutcome, because: String? = nil) {
+        if let because {
+            // The URL is what the user came for: shown whatever became of the copy.
+            let url = SafeText.escape(text)
+            switch outcome {
+            case .confirmed(let by): say(&state, "\(because): copied \(label) (\(by)): \(url)", seconds: uncopiedURLSeconds)
+            case .sent: say(&state, "\(because): sent \(label) to the terminal's clipboard (OSC 52): \(url)", seconds: uncopiedURLSeconds)
+            case .failed(let why): say(&state, "\(because); copy failed too (\(why)): \(url)", error: true, seconds: uncopiedURLSeconds)
+            }
+            return
+        }
         switch outcome {
         case .confirmed(let by):
             say(&state, "Copied \(label) (\(by))")
         case .sent:
             say(&state, "Sent \(label) to the terminal's clipboard (OSC 52)")
+        case .failed(let why) where text.contains("\n"):
+            // Lines (an invitation) do not fit the footer: the label says what was lost.
+            say(&state, "Copy failed: \(label) (\(why))", error: true, seconds: uncopiedURLSeconds)
         case .failed(let why):
             // The URL first: the footer may cut the end, and the user selects it by hand.
             say(&state, "Copy failed: \(SafeText.escape(text)) (\(why))", error: true, seconds: uncopiedURLSeconds)
@@ -213,7 +225,7 @@ extension AppState {
     /// from today): the dashboard asks for it before its terminal is set up
     /// (first paint), and uses that answer for the first `.fetchList` when
     /// the two queries are equal.
-    public static func startQuery(settings: DashboardSettings, now: Date, timeZone: TimeZone = .current) -> MeetingQuery {
+    public static func startQuery(settings: DashboardSettings, now: Date, timeZone: TimeZone? = nil) -> MeetingQuery {
         var state = AppState(settings: settings, now: now, timeZone: timeZone)
         _ = Reducer.startPoll(&state)
         return state.query

@@ -207,6 +207,8 @@ public struct ThemeCatalog: Sendable {
     public var themes: [Theme]
     /// One clear sentence per file that could not be used.
     public var warnings: [String]
+    /// Those sentences by theme name, to say why a theme asked for is missing.
+    private var failures: [String: String] = [:]
     /// `loadLazily`: shipped themes not parsed yet, by name, and every name in order.
     private var unparsed: [String: String] = [:]
     private var lazyNames: [String]?
@@ -219,6 +221,23 @@ public struct ThemeCatalog: Sendable {
     public static let shippedOrder = ["default", "light", "high-contrast", "mono"]
 
     public var names: [String] { lazyNames ?? themes.map(\.name) }
+
+    static let usingAnother = "; using another theme"
+
+    /// The warnings but the one about `name`'s file, which `problem(with:)` says.
+    public func warnings(besides name: String) -> [String] {
+        guard let failure = failures[name] else { return warnings }
+        return warnings.filter { $0 != failure + Self.usingAnother }
+    }
+
+    /// Why no theme of this name can be used, in one sentence (nil: it can):
+    /// the error in the user's file of that name, else that none exists, with
+    /// the names there are.
+    public func problem(with name: String) -> String? {
+        if names.contains(name) { return nil }
+        if let failure = failures[name] { return failure }
+        return "theme '\(SafeText.escape(name))' not found (have: \(names.map(SafeText.escape).joined(separator: ", ")))"
+    }
 
     public func theme(named name: String) -> Theme? {
         if let t = themes.first(where: { $0.name == name }) { return t }
@@ -255,7 +274,9 @@ public struct ThemeCatalog: Sendable {
         }
         warnings += user.warnings
         if themes.isEmpty { themes = [Theme(name: "default", roles: Theme.fallback.roles)] }
-        return ThemeCatalog(themes: themes, warnings: warnings)
+        var catalog = ThemeCatalog(themes: themes, warnings: warnings)
+        catalog.failures = user.failures
+        return catalog
     }
 
     /// As `load`, but a shipped theme is parsed only when `theme(named:)`
@@ -265,22 +286,28 @@ public struct ThemeCatalog: Sendable {
     public static func loadLazily(userDirectory: URL?, shipped: [(name: String, toml: String)] = ShippedThemes.files) -> ThemeCatalog {
         let user = userThemes(in: userDirectory)
         var catalog = ThemeCatalog(themes: user.themes, warnings: user.warnings)
+        catalog.failures = user.failures
         for (name, toml) in shipped where !user.themes.contains(where: { $0.name == name }) {
             catalog.unparsed[name] = toml
         }
         // The order `load` gives: shipped names, then the user's other ones in file-name order.
         let shippedNames = orderedShipped(shipped.map(\.name))
         let names = shippedNames + user.themes.map(\.name).filter { !shippedNames.contains($0) }
-        if names.isEmpty { return ThemeCatalog(themes: [Theme(name: "default", roles: Theme.fallback.roles)], warnings: user.warnings) }
+        if names.isEmpty {
+            var fallback = ThemeCatalog(themes: [Theme(name: "default", roles: Theme.fallback.roles)], warnings: user.warnings)
+            fallback.failures = user.failures
+            return fallback
+        }
         catalog.lazyNames = names
         return catalog
     }
 
     /// The user's theme files (`NAME.toml`), by name; a bad file becomes a warning.
-    static func userThemes(in dir: URL?) -> (themes: [Theme], warnings: [String]) {
+    static func userThemes(in dir: URL?) -> (themes: [Theme], warnings: [String], failures: [String: String]) {
         var themes: [Theme] = []
         var warnings: [String] = []
-        guard let dir, FileManager.default.fileExists(atPath: dir.path) else { return ([], []) }
+        var failures: [String: String] = [:]
+        guard let dir, FileManager.default.fileExists(atPath: dir.path) else { return ([], [], [:]) }
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
             .filter { $0.hasSuffix(".toml") }.sorted()
         for f in files {
@@ -291,12 +318,14 @@ public struct ThemeCatalog: Sendable {
                 guard data.count < 1_000_000 else { throw ThemeError(theme: name, message: "file is too large") }
                 let t = try Theme.parse(String(decoding: data, as: UTF8.self), name: name)
                 if let i = themes.firstIndex(where: { $0.name == t.name }) { themes[i] = t } else { themes.append(t) }
-            } catch let e as ThemeError {
-                warnings.append("\(e.description) in \(url.path); using another theme")
             } catch {
-                warnings.append("theme '\(name)': cannot read \(url.path): \(error)")
+                let path = SafeText.escape(url.path)
+                let why = (error as? ThemeError).map { "\($0.description) in \(path)" }
+                    ?? "theme '\(SafeText.escape(name))': cannot read \(path): \(SafeText.escape("\(error)"))"
+                failures[name] = why
+                warnings.append(why + usingAnother)
             }
         }
-        return (themes, warnings)
+        return (themes, warnings, failures)
     }
 }

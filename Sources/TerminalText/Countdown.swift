@@ -5,21 +5,39 @@ import Foundation
 #endif
 
 /// The words for time: the live countdown column, a meeting's duration, how
-/// long ago something was, and status words. Statuses are the API's own
-/// strings (`scheduled`, `in_progress`, `closed`, `cancelled`, or anything
-/// else a server sends), so this module needs no API types.
+/// long ago something was. The caller says where a meeting is in its life
+/// (`Phase`): this module knows no API status names.
 public enum Countdown {
+    /// Where a meeting is, as far as its countdown words go.
+    public enum Phase: Sendable, Hashable {
+        /// Not started yet.
+        case upcoming
+        /// Running.
+        case live
+        case ended
+        case cancelled
+        /// A status the client does not know: only its name is said.
+        case unknown(String)
+    }
+
     /// "in 4m 12s" (< 1h), "in 2h 05m" (< 1d), "in 3d 04h", "live 12m",
-    /// "ended", "cancelled"; a scheduled meeting past its start is "due now"
-    /// for its first minute, then "late 3m".
-    public static func text(status: String, startsAt: Date?, now: Date) -> String {
-        switch status {
-        case "cancelled": return "cancelled"
-        case "closed": return "ended"
-        case "in_progress":
+    /// "ended", "cancelled"; an upcoming meeting past its start is "due now"
+    /// for its first minute, then "late 3m"; a live one whose start is still
+    /// ahead "starts in 3m"; an unknown status its name (escaped), and no
+    /// countdown, which only a known status could justify.
+    public static func text(_ phase: Phase, startsAt: Date?, now: Date) -> String {
+        switch phase {
+        case .cancelled: return "cancelled"
+        case .ended: return "ended"
+        case .unknown(let name): return SafeText.escape(name)
+        case .live:
             guard let s = startsAt else { return "live" }
-            return "live " + duration(max(0, now.timeIntervalSince(s)), style: .minutes)
-        default:
+            let left = s.timeIntervalSince(now)
+            // Started early: the start time is still the truth to count to.
+            if left >= 60 { return "starts in " + duration(left, style: .minutes) }
+            if left > 0 { return "starts in <1m" }
+            return "live " + duration(-left, style: .minutes)
+        case .upcoming:
             guard let s = startsAt else { return Glyph.dash.rawValue }
             let left = s.timeIntervalSince(now)
             if left > 0 { return "in " + duration(left, style: .countdown) }
@@ -61,9 +79,9 @@ public enum Countdown {
         }
     }
 
-    /// True for a scheduled meeting that starts within `minutes` from now.
-    public static func isWithinReminder(status: String, startsAt: Date?, now: Date, minutes: Int) -> Bool {
-        guard status == "scheduled", let s = startsAt, minutes > 0 else { return false }
+    /// True for an upcoming meeting that starts within `minutes` from now.
+    public static func isWithinReminder(_ phase: Phase, startsAt: Date?, now: Date, minutes: Int) -> Bool {
+        guard phase == .upcoming, let s = startsAt, minutes > 0 else { return false }
         let left = s.timeIntervalSince(now)
         return left >= -60 && left <= Double(minutes) * 60
     }
@@ -79,15 +97,6 @@ public enum MeetingDuration {
         if h > 0 { return "\(h)h \(two(m))m" + (s > 0 ? " \(two(s))s" : "") }
         if m > 0 { return "\(m)m" + (s > 0 ? " \(two(s))s" : "") }
         return "\(s)s"
-    }
-}
-
-/// Status words as people read them: "in progress" for `in_progress`; the
-/// documented values as they are; anything else exactly as the server sent
-/// it (escaped).
-public enum StatusWord {
-    public static func text(_ raw: String) -> String {
-        raw == "in_progress" ? "in progress" : SafeText.escape(raw)
     }
 }
 
@@ -111,14 +120,19 @@ public enum LocalTime {
     /// ("GMT+0530", "Etc/GMT-3") is that offset, "UTC+05:30", either way.
     public static func zoneName(_ zone: TimeZone, at date: Date, withOffset: Bool = true) -> String {
         let offset = zone.secondsFromGMT(for: date)
-        let sign = offset < 0 ? "-" : "+"
-        let a = abs(offset)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let utc = "UTC\(sign)\(two(a / 3600)):\(two((a % 3600) / 60))"
+        let utc = offsetText(offset)
         let id = zone.identifier
         if ["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Universal", "Zulu", "Etc/Universal", "Etc/Zulu"].contains(id), offset == 0 { return "UTC" }
         if id.isEmpty || id.hasPrefix("GMT") || id.hasPrefix("Etc/") { return utc }
         return withOffset ? "\(id) (\(utc))" : id
+    }
+
+    /// "UTC+05:30" for 19800 seconds east of UTC.
+    public static func offsetText(_ offset: Int) -> String {
+        let sign = offset < 0 ? "-" : "+"
+        let a = abs(offset)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "UTC\(sign)\(two(a / 3600)):\(two((a % 3600) / 60))"
     }
 
     public static func calendar(_ zone: TimeZone) -> Calendar {

@@ -144,9 +144,10 @@ final class DashboardRuntime {
         depth = ColorDepth.detect(colors: backend.colorCount, noColor: settings.noColor)
         let size = backend.size
         state = AppState(settings: settings, themeNames: catalog.names, now: Date(), width: size.width, height: size.height)
-        var warnings = catalog.warnings
-        if !catalog.names.contains(settings.themeName) {
-            warnings.insert("theme '\(settings.themeName)' not found (have: \(catalog.names.joined(separator: ", "))); using \(state.themeName)", at: 0)
+        // The theme asked for first, with its own error (said once, not again as a file warning).
+        var warnings = catalog.warnings(besides: settings.themeName)
+        if let problem = catalog.problem(with: settings.themeName) {
+            warnings.insert("\(problem); using \(state.themeName)", at: 0)
         }
         warnings += settings.startupProblems
         // Several: say how many first, the footer may cut the end off.
@@ -323,25 +324,25 @@ final class DashboardRuntime {
             pendingRaw.append(TerminalAlert.bytes(for: r, mode: state.notifyMode, tmux: state.clipboardMode == .tmux))
         case .setTitle(let title):
             pendingRaw.append(TerminalAlert.title(title, tmux: state.clipboardMode == .tmux))
-        case .openURL(let argv, _):
+        case .openURL(let argv, let url, let link):
             // On a thread of its own, detached from the terminal; a browser
             // that stays in the foreground is left alone for a day.
             Task { @MainActor in
                 let r = await ChildProcess(argv, timeout: 86_400).run()
                 guard let failure = r.failure else { return }
                 if case .couldNotStart = r.termination {
-                    self.send([.openFailed(failure)])
+                    self.send([.openFailed(failure, url: url, link: link)])
                 } else {
-                    self.send([.openFailed("\(argv[0]) \(failure)")])
+                    self.send([.openFailed("\(argv[0]) \(failure)", url: url, link: link)])
                 }
             }
-        case .copy(let text, let label):
+        case .copy(let text, let label, let because):
             // Off the main queue: a clipboard program may take its time, never the UI's.
             let clipboard = self.clipboard
             Task { @MainActor in
                 let (sequence, outcome) = await clipboard.copy(text)
                 if let sequence { self.pendingRaw.append(sequence) }
-                self.send([.copyFinished(label: label, text: text, outcome)])
+                self.send([.copyFinished(label: label, text: text, outcome, because: because)])
             }
         case .schedulePoll(let after):
             loop.cancel(pollTimer)

@@ -111,7 +111,7 @@ public enum Screens {
     // MARK: List
 
     struct Columns {
-        var status = 11, start = 5, countdown = 12, id = 8
+        var status = 11, start = 5, countdown = 13, id = 8
         var showStart = true, showID = true, showEnd = false, showExtras = false
         var owner = 10, site = 0, data = 0
 
@@ -136,18 +136,26 @@ public enum Screens {
         }
     }
 
+    /// "CoClick · company · profile p · host:port" in `width` columns: when
+    /// it does not fit, the product name goes first, then the profile; the
+    /// company and the server (which account, where) stay longest.
+    static func listTitle(_ state: AppState, width: Int) -> String {
+        let company = state.company.map(SafeText.escape) ?? "…"
+        let profile = state.profileName.flatMap { $0.isEmpty ? nil : "profile " + SafeText.escape($0) }
+        let server = state.apiDescription.isEmpty ? nil : SafeText.escape(state.apiDescription)
+        let choices = [["CoClick", company, profile, server], [company, profile, server], [company, server]]
+            .map { $0.compactMap { $0 }.joined(separator: " · ") }
+        return choices.first { TextWidth.width($0) <= width } ?? choices[choices.count - 1]
+    }
+
     static func statusWord(_ s: MeetingStatus) -> String {
-        StatusWord.text(s.rawValue)
+        StatusWord.text(s)
     }
 
     static func list(_ buf: inout CellBuffer, _ state: AppState) {
-        let company = state.company.map(SafeText.escape) ?? "…"
-        var title = "CoClick · \(company)"
-        if let p = state.profileName, !p.isEmpty { title += " · profile " + SafeText.escape(p) }
-        if !state.apiDescription.isEmpty { title += " · " + SafeText.escape(state.apiDescription) }
         // Start times are local: the header says in which zone.
-        let zone = LocalTime.zoneName(state.timeZone, at: state.now, withOffset: buf.width >= 80)
-        header(&buf, title, right: zone)
+        let zone = state.zone.name(at: state.now, withOffset: buf.width >= 80)
+        header(&buf, listTitle(state, width: buf.width - TextWidth.width(zone) - 3), right: zone)
         let g = state.geometry
         let agenda = state.agendaRows
         let rows = g.listRows
@@ -295,7 +303,7 @@ public enum Screens {
         }
         footer(&buf, state, hints: hints(state, .detail, [
             (.back, "back"), (.moveDown, "scroll"), (.copyProspect, "copy prospect"), (.copyPresenter, "copy presenter"),
-            (.openProspect, "open"), (.duplicate, "duplicate"), (.refresh, "refresh"), (.help, "help"),
+            (.openProspect, "open"), (.copyInvitation, "invitation"), (.duplicate, "duplicate"), (.refresh, "refresh"), (.help, "help"),
         ]))
     }
 

@@ -69,6 +69,8 @@ struct Settings {
     /// The `[keys]` table as written (the dashboard applies it), and entries that could not be read.
     var keys = KeyRemap([])
     var problems: [String] = []
+    /// The invitation template (config `invitation`), its placeholders checked.
+    var invitation = Invitation.defaultTemplate
 
     static let defaultAPIURL = "https://www.coclick.io/api/v1"
 
@@ -113,6 +115,11 @@ struct Settings {
         let id = nonEmpty(env["COCLICK_SECRET_ID"]) ?? nonEmpty(file.secretID) ?? ""
         let key = nonEmpty(env["COCLICK_SECRET_KEY"]) ?? nonEmpty(file.secretKey) ?? ""
 
+        if theme == nil, let asked = nonEmpty(g.theme) {
+            // Commands that draw pass `theme` and say a bad one on screen; the others still check a `--theme` given to them.
+            let catalog = ThemeCatalog.loadLazily(userDirectory: DashboardSettings.defaultUserThemeDirectory(environment: env))
+            if let problem = catalog.problem(with: asked) { throw UsageError("--theme: \(problem)") }
+        }
         let themeName = nonEmpty(theme) ?? nonEmpty(env["COCLICK_THEME"]) ?? nonEmpty(file.theme) ?? "default"
         let refreshInterval = refresh ?? file.refreshInterval ?? 15
         guard (1...3600).contains(refreshInterval) else {
@@ -153,6 +160,7 @@ struct Settings {
         )
         settings.me = me
         settings.remindAll = remindText == "all"
+        settings.invitation = file.invitation ?? Invitation.defaultTemplate
         return settings
     }
 

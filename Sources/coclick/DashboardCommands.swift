@@ -30,7 +30,8 @@ struct DashboardOptions: ParsableArguments {
         settings.charset = TerminalCharset.current
         settings.me = s.me
         settings.remindAll = s.remindAll
-        settings.opener = Opener.detect()
+        settings.opener = Opener.detect { ChildProcess.isOnPath($0) }
+        settings.invitation = s.invitation
         return settings
     }
 }
@@ -47,8 +48,8 @@ struct DashboardCommand: AsyncCommand {
     func execute() async throws -> Int32 {
         let settings = try Settings.resolve(global, theme: global.theme, refresh: options.refresh, per: options.per)
         let client = try global.dashboardClient(settings)
-        let host = settings.apiURL.host ?? settings.apiURL.absoluteString
-        return await DashboardApp.run(client: client, settings: options.dashboardSettings(settings, apiDescription: host))
+        let server = APIEndpoint.hostAndPort(settings.apiURL)
+        return await DashboardApp.run(client: client, settings: options.dashboardSettings(settings, apiDescription: server))
     }
 }
 
@@ -88,7 +89,7 @@ struct DemoCommand: AsyncCommand {
         var settings = try Settings.resolve(global, theme: global.theme, refresh: options.refresh, per: options.per)
         settings.credentials = Simulator.demoCredentials
         let client = try global.dashboardClient(settings)
-        var dashboard = options.dashboardSettings(settings, apiDescription: "demo · \(url.host ?? "127.0.0.1"):\(url.port ?? 0)")
+        var dashboard = options.dashboardSettings(settings, apiDescription: "demo · " + APIEndpoint.hostAndPort(url))
         // Each demo has a new port and fresh seed data: one draft for every demo, and no cached list.
         dashboard.account = AccountKey(apiURL: "coclick demo", secretID: "")
         dashboard.cacheDirectory = nil

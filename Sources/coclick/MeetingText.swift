@@ -1,10 +1,11 @@
 import CoClickAPI
+import Dashboard
 import Foundation
 import TerminalText
 
 extension LocalTime {
     /// "2026-12-01 14:30" in local time, `—` for no date.
-    static func full(_ d: APIDate?, zone: TimeZone = .current) -> String {
+    static func full(_ d: APIDate?, zone: TimeZone = LocalZone.process.zone) -> String {
         guard let d else { return Glyph.dash.rawValue }
         return startText(d.date, zone: zone)
     }
@@ -13,11 +14,11 @@ extension LocalTime {
 /// A meeting as text, every field, each server string escaped.
 enum MeetingText {
     /// `customData`: the server's own custom_data, shown with its key order and exact numbers.
-    static func detail(_ m: Meeting, customData: RawJSON? = nil, now: Date = Date(), zone: TimeZone = .current) -> String {
+    static func detail(_ m: Meeting, customData: RawJSON? = nil, now: Date = Date(), zone: LocalZone = .process) -> String {
         var rows: [(String, String)] = [
             ("id", SafeText.escape(m.id)),
-            ("status", StatusWord.text(m.status.rawValue)),
-            (MeetingField.startsAt.name, m.startsAt.map { "\(LocalTime.full($0, zone: zone)) \(LocalTime.zoneName(zone, at: $0.date)), \(Countdown.text(status: m.status.rawValue, startsAt: $0.date, now: now)) (API \($0.text))" } ?? Glyph.dash.rawValue),
+            ("status", StatusWord.text(m.status)),
+            (MeetingField.startsAt.name, m.startsAt.map { "\(LocalTime.full($0, zone: zone.zone)) \(zone.name(at: $0.date)), \(Countdown.text(status: m.status, startsAt: $0.date, now: now)) (API \($0.text))" } ?? Glyph.dash.rawValue),
             ("duration", m.duration.map { MeetingDuration.text(seconds: $0) } ?? Glyph.dash.rawValue),
             (MeetingField.user.name, Output.safe(m.user)),
             (MeetingField.cobrowsingURL.name, Output.safe(m.cobrowsingURL)),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoClickAPI
+import Dashboard
 import Foundation
 import TerminalText
 
@@ -23,7 +24,8 @@ extension MeetingStatus: ExpressibleByArgument {
 
 /// Reads a date option the way the create form does.
 func parseDateOption(_ text: String, option: String, endOfDay: Bool = false) throws -> APIDate {
-    let result = endOfDay ? DateInput.parseEnd(text) : DateInput.parse(text)
+    let zone = LocalZone.process.zone
+    let result = endOfDay ? DateInput.parseEnd(text, zone: zone) : DateInput.parse(text, zone: zone)
     switch result {
     case .success(let d): return d
     case .failure(let f):
@@ -86,7 +88,7 @@ struct ListMeetings: AsyncCommand {
     }
 
     /// The query: from the start of today unless dates (or --every-date) say otherwise.
-    func query(pageSize: Int, now: Date = Date(), zone: TimeZone = .current) throws -> MeetingQuery {
+    func query(pageSize: Int, now: Date = Date(), zone: TimeZone = LocalZone.process.zone) throws -> MeetingQuery {
         var query = MeetingQuery(userEmailContains: user, statuses: status, sort: sort ?? MeetingQuery.byStartAscending, page: page, per: pageSize)
         if let from {
             query.startsFrom = try parseDateOption(from, option: "--from").date
@@ -133,7 +135,7 @@ struct ListMeetings: AsyncCommand {
             Output.line(query.startsFrom != nil && from == nil ? "No meetings from today on (--every-date shows past ones)." : "No meetings.")
             return 0
         }
-        Output.line(MeetingTable.render(meetings, now: Date(), zone: .current))
+        Output.line(MeetingTable.render(meetings, now: Date(), zone: .process))
         return 0
     }
 }
@@ -156,20 +158,20 @@ extension ListMeetings {
 
 /// The list as a table: short id, status word, local start, countdown, owner.
 enum MeetingTable {
-    static func render(_ meetings: [Meeting], now: Date, zone: TimeZone) -> String {
-        let zoneText = LocalTime.zoneName(zone, at: now)
+    static func render(_ meetings: [Meeting], now: Date, zone: LocalZone) -> String {
+        let zoneText = zone.name(at: now)
         var table = TextTable(header: ["ID", "STATUS", "STARTS (\(zoneText))", "WHEN", "OWNER"])
         for m in meetings {
             table.rows.append([
-                SafeText.escape(m.shortID), StatusWord.text(m.status.rawValue), LocalTime.full(m.startsAt, zone: zone),
-                Countdown.text(status: m.status.rawValue, startsAt: m.startsAt?.date, now: now), Output.safe(m.user),
+                SafeText.escape(m.shortID), StatusWord.text(m.status), LocalTime.full(m.startsAt, zone: zone.zone),
+                Countdown.text(status: m.status, startsAt: m.startsAt?.date, now: now), Output.safe(m.user),
             ])
         }
         table.style = { row, column in
             let m = meetings[row]
             switch column {
-            case 1: return statusStyle(m.status.rawValue)
-            case 3: return Countdown.isWithinReminder(status: m.status.rawValue, startsAt: m.startsAt?.date, now: now, minutes: 5) ? "1;33" : nil
+            case 1: return statusStyle(m.status)
+            case 3: return Countdown.isWithinReminder(status: m.status, startsAt: m.startsAt?.date, now: now, minutes: 5) ? "1;33" : nil
             case 0: return "2"
             default: return nil
             }
@@ -178,13 +180,13 @@ enum MeetingTable {
     }
 
     /// Never colour alone: the word is always there too.
-    static func statusStyle(_ raw: String) -> String? {
-        switch raw {
-        case "scheduled": return "36"
-        case "in_progress": return "1;32"
-        case "closed": return "2"
-        case "cancelled": return "31"
-        default: return "33"
+    static func statusStyle(_ status: MeetingStatus) -> String? {
+        switch status {
+        case .scheduled: return "36"
+        case .inProgress: return "1;32"
+        case .closed: return "2"
+        case .cancelled: return "31"
+        case .other: return "33"
         }
     }
 }
@@ -200,7 +202,11 @@ struct ShowMeeting: AsyncCommand {
     @Flag(help: "Print the API's JSON.")
     var json = false
 
+    @Flag(help: "Print the ready-to-send invitation text (as the dashboard's i copies it; config: invitation).")
+    var invitation = false
+
     func validate() throws {
+        if json && invitation { throw ValidationError("--json and --invitation do not go together") }
         let t = id.trimmingCharacters(in: .whitespaces)
         guard !t.isEmpty else { throw ValidationError("the meeting id is empty") }
         guard t.utf8.count <= 256, t.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
@@ -215,6 +221,13 @@ struct ShowMeeting: AsyncCommand {
         let raw = try ServerJSON.parse(body)
         if json {
             Output.serverJSON(raw)
+        } else if invitation {
+            switch Invitation.text(template: settings.invitation, meeting: meeting, zone: .process, now: Date()) {
+            case .success(let text): Output.line(text)
+            case .failure(let refusal):
+                Output.warn(refusal.message(meeting))
+                return 1
+            }
         } else {
             Output.line(MeetingText.detail(meeting, customData: raw[MeetingField.customData.name]))
         }

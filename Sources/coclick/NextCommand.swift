@@ -38,6 +38,8 @@ struct NextCommand: AsyncCommand {
         let settings = try Settings.resolve(global)
         let me = mine ? try settings.mine() : nil
         let client = try global.client(settings)
+        // Its times are local: a TZ that could not be read is said, never passed off as UTC.
+        if let tz = LocalZone.process.unreadTZ, !json { Output.warn("TZ '\(SafeText.escape(tz))' unknown: times are UTC") }
         let now = Date()
         // Anything live, and anything scheduled from an hour ago on (a presenter may start late).
         let query = MeetingQuery(
@@ -104,7 +106,7 @@ enum NextLine {
         let date = local.first ?? "—"
         let time = local.count > 1 ? local[1] : "—"
         let values: [String: String] = [
-            "countdown": Countdown.text(status: m.status.rawValue, startsAt: m.startsAt?.date, now: now),
+            "countdown": Countdown.text(status: m.status, startsAt: m.startsAt?.date, now: now),
             "status": m.status.rawValue,
             "time": time,
             "date": date,

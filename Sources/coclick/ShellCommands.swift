@@ -101,6 +101,9 @@ enum ManualPage {
         .B COCLICK_THEME, COCLICK_CLIPBOARD
         Theme and clipboard mode: auto (tmux's buffer inside tmux, screen passthrough inside GNU screen, wl-copy, xclip, xsel or pbcopy on a local desktop, else OSC 52), osc52, tmux, screen, off, or command:PROGRAM (run by /bin/sh with the URL on its stdin).
         .TP
+        .B TZ
+        The zone times are shown in, as the C library reads it: a zone name (Europe/Paris or :Europe/Paris), a path to a zone file, or a POSIX rule (JST\\-9, CET\\-1CEST,M3.5.0,M10.5.0/3). One that cannot be read is named as unknown, and times are UTC.
+        .TP
         .B NO_COLOR
         Any non-empty value turns colour off.
         .TP

@@ -16,22 +16,41 @@ struct OpenAndDuplicateTests {
         let m = s.meetings[0]
         #expect(press(&s, .char("o")) == [.fetchDetail(id: m.id, purpose: .open(.prospect))])
         let fx = reduce(&s, .detailLoaded(detail(of: m), purpose: .open(.prospect)))
-        #expect(fx == [.openURL(argv: ["/usr/bin/my-browser", "--new-tab", "http://127.0.0.1/essai/room/\(m.id)"], label: "prospect room URL")])
+        #expect(fx == [.openURL(argv: ["/usr/bin/my-browser", "--new-tab", "http://127.0.0.1/essai/room/\(m.id)"], url: "http://127.0.0.1/essai/room/\(m.id)", link: .prospect)])
         #expect(s.screen == .list)
         // The detail is known now: O opens at once.
-        #expect(press(&s, .char("O")) == [.openURL(argv: ["/usr/bin/my-browser", "--new-tab", "http://127.0.0.1/essai/presenter/\(m.id)"], label: "presenter room URL")])
+        #expect(press(&s, .char("O")) == [.openURL(argv: ["/usr/bin/my-browser", "--new-tab", "http://127.0.0.1/essai/presenter/\(m.id)"], url: "http://127.0.0.1/essai/presenter/\(m.id)", link: .presenter)])
         // The same keys on the detail screen.
         press(&s, .enter)
         #expect(s.screen == .detail)
-        #expect(press(&s, .char("o")).first == .openURL(argv: ["/usr/bin/my-browser", "--new-tab", "http://127.0.0.1/essai/room/\(m.id)"], label: "prospect room URL"))
+        #expect(press(&s, .char("o")).first == .openURL(argv: ["/usr/bin/my-browser", "--new-tab", "http://127.0.0.1/essai/room/\(m.id)"], url: "http://127.0.0.1/essai/room/\(m.id)", link: .prospect))
     }
 
     @Test func overSSHWithoutADisplayItSaysSoAndCopies() {
-        var s = withOpener(.noDisplay)
+        var s = withOpener(.unavailable(.overSSHWithoutDisplay))
         let m = s.meetings[0]
         s.details[m.id] = detail(of: m)
-        #expect(press(&s, .char("o")) == [.copy(text: "http://127.0.0.1/essai/room/\(m.id)", label: "prospect room URL")])
-        #expect(s.message?.text == "No display over ssh to open a browser: copied the prospect room URL instead")
+        let why = "No display over ssh to open a browser"
+        #expect(press(&s, .char("o")) == [.copy(text: "http://127.0.0.1/essai/room/\(m.id)", label: "prospect room URL", because: why)])
+        #expect(s.message?.text == "\(why): copying the prospect room URL…")
+    }
+
+    @Test func withNoBrowserProgramTheURLIsShownAndCopiedAndWhySaid() {
+        var s = withOpener(.unavailable(.noProgram))
+        let m = s.meetings[0]
+        s.details[m.id] = detail(of: m)
+        let url = "http://127.0.0.1/essai/room/\(m.id)"
+        let why = "No browser (no $BROWSER, no xdg-open)"
+        #expect(press(&s, .char("o")) == [.copy(text: url, label: "prospect room URL", because: why)])
+        _ = reduce(&s, .copyFinished(label: "prospect room URL", text: url, .confirmed(by: "tmux buffer"), because: why))
+        #expect(s.message?.text == "\(why): copied prospect room URL (tmux buffer): \(url)")
+        _ = reduce(&s, .copyFinished(label: "prospect room URL", text: url, .failed("xclip: exited 1"), because: why))
+        #expect(s.message?.text == "\(why); copy failed too (xclip: exited 1): \(url)")
+        #expect(s.message?.isError == true)
+        // With copying off, the URL is shown all the same.
+        s.clipboardMode = .off
+        #expect(press(&s, .char("o")).isEmpty)
+        #expect(s.message?.text == "\(why): prospect room URL: \(url)")
     }
 
     @Test func onlyWebAddressesAreOpened() {
@@ -47,21 +66,29 @@ struct OpenAndDuplicateTests {
         #expect(s.message?.text.contains("\\x1b") == true)
     }
 
-    @Test func openFailuresAreSaidInWords() {
+    @Test func aBrowserThatFailsToStartHasTheURLCopiedInstead() {
         var s = withOpener(.command(["xdg-open"]))
-        _ = reduce(&s, .openFailed("xdg-open not found"))
-        #expect(s.message?.text == "Could not open a browser: xdg-open not found")
-        #expect(s.message?.isError == true)
+        let url = "http://127.0.0.1/essai/room/1"
+        let fx = reduce(&s, .openFailed("cannot run xdg-open: No such file or directory", url: url, link: .presenter))
+        let why = "Could not open a browser (cannot run xdg-open: No such file or directory)"
+        #expect(fx == [.copy(text: url, label: "presenter room URL", because: why)])
+        _ = reduce(&s, .copyFinished(label: "presenter room URL", text: url, .sent, because: why))
+        #expect(s.message?.text == "\(why): sent presenter room URL to the terminal's clipboard (OSC 52): \(url)")
     }
 
     @Test func theOpenerComesFromTheEnvironment() {
-        #expect(Opener.detect(environment: ["BROWSER": "firefox"], macOS: false) == .command(["firefox"]))
-        #expect(Opener.detect(environment: ["BROWSER": "w3m -N %s:lynx"], macOS: false).argv(for: "http://a") == ["w3m", "-N", "http://a"])
-        #expect(Opener.detect(environment: [:], macOS: false) == .command(["xdg-open"]))
-        #expect(Opener.detect(environment: [:], macOS: true) == .command(["open"]))
-        #expect(Opener.detect(environment: ["SSH_CONNECTION": "1 2 3 4"], macOS: false) == .noDisplay)
-        #expect(Opener.detect(environment: ["SSH_TTY": "/dev/pts/1", "DISPLAY": "localhost:10.0"], macOS: false) == .command(["xdg-open"]))
-        #expect(Opener.detect(environment: ["SSH_CONNECTION": "1 2 3 4", "BROWSER": "echo"], macOS: false) == .command(["echo"]))
+        func detect(_ env: [String: String], macOS: Bool = false, xdgOpen: Bool = true) -> Opener {
+            Opener.detect(environment: env, macOS: macOS) { $0 == "xdg-open" && xdgOpen }
+        }
+        #expect(detect(["BROWSER": "firefox"]) == .command(["firefox"]))
+        #expect(detect(["BROWSER": "w3m -N %s:lynx"]).argv(for: "http://a") == ["w3m", "-N", "http://a"])
+        #expect(detect([:]) == .command(["xdg-open"]))
+        #expect(detect([:], xdgOpen: false) == .unavailable(.noProgram))
+        #expect(detect(["BROWSER": "firefox"], xdgOpen: false) == .command(["firefox"]))
+        #expect(detect([:], macOS: true) == .command(["open"]))
+        #expect(detect(["SSH_CONNECTION": "1 2 3 4"]) == .unavailable(.overSSHWithoutDisplay))
+        #expect(detect(["SSH_TTY": "/dev/pts/1", "DISPLAY": "localhost:10.0"]) == .command(["xdg-open"]))
+        #expect(detect(["SSH_CONNECTION": "1 2 3 4", "BROWSER": "echo"]) == .command(["echo"]))
     }
 
     @Test func cDuplicatesIntoTheFormWithTheStartEmptyAndFocused() {

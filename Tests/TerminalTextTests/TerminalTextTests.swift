@@ -54,13 +54,6 @@ struct TerminalTextTests {
         #expect(Countdown.relative(now.addingTimeInterval(90), now: now) == "in 1m 30s")
     }
 
-    @Test func statusWords() {
-        #expect(StatusWord.text("in_progress") == "in progress")
-        #expect(StatusWord.text("scheduled") == "scheduled")
-        #expect(StatusWord.text("on_hold") == "on_hold")
-        #expect(StatusWord.text("x\u{1b}[31m") == "x\\x1b[31m")
-    }
-
     @Test func zoneNamedOnce() {
         let winter = Date(timeIntervalSince1970: 1_798_761_600) // 2027-01-01
         #expect(LocalTime.zoneName(TimeZone(identifier: "Europe/Paris")!, at: winter) == "Europe/Paris (UTC+01:00)")
