@@ -169,13 +169,14 @@ public struct MeetingForm: Sendable, Hashable {
     }
 
     /// The first field, top to bottom, that `problems` marks: where the cursor
-    /// goes after a refused submit. For cookies, the first row with an empty cell.
+    /// goes after a refused submit. For cookies, the first empty cell (every
+    /// cell is required), else the first cell.
     public func firstMarkedField(_ problems: [String: [String]]) -> FormField? {
-        focusOrder.first { f in
+        let cookieCells = focusOrder.filter { if case .cookie = $0 { return true } else { return false } }
+        let firstEmptyCookie = cookieCells.first { self[$0]?.isEmpty == true }
+        return focusOrder.first { f in
             guard problems[f.apiName] != nil else { return false }
-            if case .cookie = f, problems[f.apiName]?.contains(where: { $0.hasPrefix("row ") }) == true {
-                return self[f]?.isEmpty == true
-            }
+            if case .cookie = f { return f == (firstEmptyCookie ?? cookieCells.first) }
             return true
         }
     }

@@ -205,3 +205,23 @@ struct FormKeysTests {
         #expect(map.command(for: .ctrl("x"), in: .form) == .deleteToStart)
     }
 }
+
+@Suite("Where a refused submit puts the cursor")
+struct FirstMarkedFieldTests {
+    @Test func theFirstEmptyCookieCellOfAMarkedRow() {
+        var f = MeetingForm()
+        f.addCookieRow()
+        f.addCookieRow()
+        f.focus = .cookie(row: 0, column: .domain)
+        f.editFocused { $0.insert("example.com") }
+        f.focus = .cookie(row: 0, column: .name)
+        f.editFocused { $0.insert("sid") }
+        f.focus = .cookie(row: 0, column: .value)
+        f.editFocused { $0.insert("v") }
+        let cookies = MeetingField.cookies.name
+        #expect(f.firstMarkedField([cookies: ["row 2: domain, name, value required"]]) == .cookie(row: 1, column: .domain))
+        #expect(f.firstMarkedField([MeetingField.customData.name: ["x"], cookies: ["x"]]) == .cookie(row: 1, column: .domain))
+        #expect(f.firstMarkedField([MeetingField.user.name: ["x"], cookies: ["x"]]) == .user)
+        #expect(f.firstMarkedField([:]) == nil)
+    }
+}
