@@ -42,7 +42,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .submit: return "submit"
         case .cancel: return "cancel (draft kept, n restores it)"
         case .addCookie: return "add cookie row"
-        case .deleteCookie: return "delete cookie row (asks first if it holds text)"
+        case .deleteCookie: return "delete cookie row (asks if filled)"
         case .lookForCreated: return "look for the meeting in the list (after no answer)"
         case .discardDraft: return "discard the draft (asks first)"
         case .cursorLeft: return "cursor left"
@@ -107,7 +107,7 @@ public struct Keymap: Sendable, Hashable {
                 (keys: b.keys.map(\.description).joined(separator: " "), summary: b.command.summary)
             }
             let extra: [(keys: String, summary: String)] = ctx == .form
-                ? [("other keys", "type text into the field"), ("paste", "pasted text goes into the field (newlines become spaces)")]
+                ? [("other keys", "type text into the field"), ("paste", "into the field, newlines as spaces")]
                 : []
             return (title: ctx.title, lines: lines + extra)
         }
