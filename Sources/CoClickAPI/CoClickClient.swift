@@ -190,7 +190,9 @@ public actor CoClickClient {
         guard !trimmed.isEmpty else { throw APIError.notFound("a meeting id is required") }
         do {
             let response = try await send(method: "GET", path: "meetings/" + MeetingQuery.percentEncode(trimmed), retryable: true, deadline: operationDeadline())
-            return (try decode(Meeting.self, from: response.body, what: "a meeting"), response.body)
+            var meeting = try decode(Meeting.self, from: response.body, what: "a meeting")
+            meeting.keepRawCustomData(from: response.body)
+            return (meeting, response.body)
         } catch APIError.notFound {
             throw APIError.notFound("no meeting with id \(trimmed)")
         }
@@ -213,7 +215,9 @@ public actor CoClickClient {
             throw APIError.validation(errors)
         }
         do {
-            return (try decode(Meeting.self, from: response.body, what: "the created meeting"), response.body)
+            var meeting = try decode(Meeting.self, from: response.body, what: "the created meeting")
+            meeting.keepRawCustomData(from: response.body)
+            return (meeting, response.body)
         } catch let error as APIError {
             // A 2xx came back but cannot be read: it was probably created.
             throw APIError.unconfirmed(error)

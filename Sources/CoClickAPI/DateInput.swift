@@ -9,12 +9,16 @@ import Foundation
 ///
 /// - ISO 8601 with an offset (`2026-12-01T14:30:00+01:00`, `…Z`) keeps its own offset.
 /// - A day: `2026-12-01`, `today`, `tomorrow`, `yesterday`, a weekday
-///   (`monday`: the coming one, today included; `next monday`: after today),
-///   `Dec 1`, `1 Dec`, `December 1 2027`, `1 Dec 2027`.
+///   (`monday`: the coming one, today included unless its time has passed;
+///   `next monday`: after today), `Dec 1`, `1 Dec` (a day already gone this
+///   year is next year's), `December 1 2027`, `1 Dec 2027`, and the
+///   dashboard's own headings (`Mon 7 Dec`, `Today · Mon 7 Dec 2027`), whose
+///   weekday must match.
 /// - A day alone is its start (00:00); with a time: `tomorrow 9:00`,
 ///   `monday 10am`, `Dec 1 14:30`, `2026-12-01 2:30pm`, `today at noon`.
 /// - A time alone is today: `14:30`, `9am`, `2:30pm`.
-/// - Relative: `now`, `in 2h`, `in 2h 30m`, `+2h`, `+1d 3h`, `in 2 hours`.
+/// - Relative: `now`, `in 2h`, `in 2h 30m`, `+2h`, `+1d 3h`, `in 2 hours`;
+///   rounded to the minute (a meeting starts on one) unless seconds were typed.
 ///
 /// A local time that does not exist (the hour skipped when clocks go forward)
 /// is refused in words that name the gap. Every input gives a date or a
@@ -81,14 +85,28 @@ public enum DateInput {
         if text == "now" { return .success(Parsed(date: APIDate.inZone(now, zone), hasTime: true)) }
         if text.hasPrefix("in ") || text.hasPrefix("+") {
             let rest = text.hasPrefix("+") ? String(text.dropFirst()) : String(text.dropFirst(3))
-            guard let seconds = relativeSeconds(rest) else {
+            guard let relative = relativeSeconds(rest) else {
                 return .failure(Failure(.unreadable, "'\(shown)' is not a duration (try in 2h, in 2h 30m, +1d 3h)"))
             }
-            return .success(Parsed(date: APIDate.inZone(now.addingTimeInterval(seconds), zone), hasTime: true))
+            var date = now.addingTimeInterval(relative.seconds)
+            if !relative.exact { date = Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 60).rounded() * 60) }
+            return .success(Parsed(date: APIDate.inZone(date, zone), hasTime: true))
         }
 
         var tokens = tokenize(text)
-        tokens.removeAll { $0 == "at" || $0 == "," }
+        // The dashboard's headings: "Today · Mon 7 Dec" (the separator may be
+        // drawn as an ASCII stand-in); the date after the word says the day.
+        tokens.removeAll { $0 == "at" || $0 == "," || $0 == "·" || $0 == "-" || $0 == "|" }
+        if tokens.count > 2, ["today", "tomorrow", "yesterday"].contains(tokens[0]), weekday(tokens[1]) != nil {
+            tokens.removeFirst()
+        }
+        // "Mon 7 Dec": the weekday is checked against the date, not used to find it.
+        var statedWeekday: Int?
+        if tokens.count > 2, let wd = weekday(tokens[0]),
+           (month(tokens[1]) != nil && dayNumber(tokens[2]) != nil) || (dayNumber(tokens[1]) != nil && month(tokens[2]) != nil) {
+            statedWeekday = wd
+            tokens.removeFirst()
+        }
         guard !tokens.isEmpty else { return .failure(unreadable()) }
         let today = cal.dateComponents([.year, .month, .day], from: now)
 
@@ -98,6 +116,23 @@ public enum DateInput {
         func offsetDay(_ n: Int) -> DateComponents {
             let d = cal.date(byAdding: .day, value: n, to: cal.startOfDay(for: now)) ?? now
             return cal.dateComponents([.year, .month, .day], from: d)
+        }
+        /// A month and day without a year: this year's, or next year's once it is gone.
+        func coming(_ m: Int, _ d: Int) -> DateComponents {
+            let y = today.year ?? 2000
+            let passed = (m, d) < (today.month ?? 1, today.day ?? 1)
+            var c = DateComponents(year: passed ? y + 1 : y, month: m, day: d)
+            // A heading's weekday names the year (a past day's heading is this year's).
+            if let wd = statedWeekday, weekdayOf(c) != wd {
+                let other = DateComponents(year: passed ? y : y + 1, month: m, day: d)
+                if weekdayOf(other) == wd { c = other }
+            }
+            return c
+        }
+        func weekdayOf(_ c: DateComponents) -> Int? {
+            var noon = c
+            noon.hour = 12
+            return cal.date(from: noon).map { cal.component(.weekday, from: $0) }
         }
         let first = tokens[0]
         if first == "today" { day = today; i = 1 }
@@ -110,7 +145,13 @@ public enum DateInput {
             day = offsetDay(ahead); i = 2
         } else if let wd = weekday(first) {
             let current = cal.component(.weekday, from: now)
-            day = offsetDay((wd - current + 7) % 7); i = 1
+            let ahead = (wd - current + 7) % 7
+            day = offsetDay(ahead); i = 1
+            // "fri 14:30" typed on Friday at 15:00 means the coming Friday, not an hour ago.
+            if ahead == 0, tokens.count == 2, let c = clockTime(tokens[1]),
+               let at = cal.date(bySettingHour: c.0, minute: c.1, second: c.2, of: now), at < now {
+                day = offsetDay(7)
+            }
         } else if let isoDay = calendarDay(first) {
             day = isoDay; i = 1
             // `2026-12-01t14:30` (no offset) is local.
@@ -121,11 +162,14 @@ public enum DateInput {
         } else if let m = month(first), tokens.count > 1, let d = dayNumber(tokens[1]) {
             // Dec 1 [2027]
             day = DateComponents(year: today.year, month: m, day: d); i = 2
-            if tokens.count > 2, let y = yearNumber(tokens[2]) { day?.year = y; i = 3 }
+            if tokens.count > 2, let y = yearNumber(tokens[2]) { day?.year = y; i = 3 } else { day = coming(m, d) }
         } else if let d = dayNumber(first), tokens.count > 1, let m = month(tokens[1]) {
             // 1 Dec [2027]
             day = DateComponents(year: today.year, month: m, day: d); i = 2
-            if tokens.count > 2, let y = yearNumber(tokens[2]) { day?.year = y; i = 3 }
+            if tokens.count > 2, let y = yearNumber(tokens[2]) { day?.year = y; i = 3 } else { day = coming(m, d) }
+        }
+        if let wd = statedWeekday, let day, let actual = weekdayOf(day), actual != wd {
+            return .failure(Failure(.noSuchDay, "'\(shown)': \(day.year ?? 0)-\(day.month ?? 0)-\(day.day ?? 0) is a \(titled(weekdayNames[actual - 1])), not a \(titled(weekdayNames[wd - 1]))"))
         }
 
         // The time: what is left, if anything.
@@ -212,6 +256,8 @@ public enum DateInput {
         return out
     }
 
+    static func titled(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
+
     static let monthNames = ["january", "february", "march", "april", "may", "june", "july",
                              "august", "september", "october", "november", "december"]
     static let weekdayNames = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
@@ -277,8 +323,9 @@ public enum DateInput {
         return (h, m, sec)
     }
 
-    /// `2h`, `30m`, `1d 2h`, `1h30m`, `90s`, `2 hours`, `2h 30m`.
-    static func relativeSeconds(_ s: String) -> TimeInterval? {
+    /// `2h`, `30m`, `1d 2h`, `1h30m`, `90s`, `2 hours`, `2h 30m`; `exact` when seconds were given.
+    static func relativeSeconds(_ s: String) -> (seconds: TimeInterval, exact: Bool)? {
+        var exact = false
         var total: TimeInterval = 0
         var number = ""
         var unit = ""
@@ -288,7 +335,7 @@ public enum DateInput {
             guard number.count <= 6, let n = Double(number) else { return false }
             let mult: Double
             switch unit {
-            case "s", "sec", "secs", "second", "seconds": mult = 1
+            case "s", "sec", "secs", "second", "seconds": mult = 1; exact = true
             case "m", "min", "mins", "minute", "minutes": mult = 60
             case "h", "hr", "hrs", "hour", "hours": mult = 3600
             case "d", "day", "days": mult = 86400
@@ -313,7 +360,7 @@ public enum DateInput {
             }
         }
         guard flush(), any, total <= 10 * 365 * 86_400 else { return nil }
-        return total
+        return (total, exact)
     }
 }
 

@@ -74,6 +74,10 @@ public struct Meeting: Sendable, Hashable, Codable, Identifiable {
     public var cobrowsingURL: String?
     public var cookies: [Cookie]?
     public var customData: JSONValue?
+    /// `custom_data` exactly as the server wrote it (key order, big integers,
+    /// `0.1000`), when the meeting was read from the server's bytes
+    /// (`CoClickClient.meetingResponse`); what a duplicate starts from.
+    public var customDataRaw: RawJSON?
     public var presenterWaitingRoomIframeURL: String?
     public var prospectWaitingRoomIframeURL: String?
     public var prospectRoomURL: String?
@@ -101,6 +105,12 @@ public struct Meeting: Sendable, Hashable, Codable, Identifiable {
         self.prospectRoomURL = prospectRoomURL
         self.presenterRoomURL = presenterRoomURL
         self.isDetail = isDetail
+    }
+
+    /// Keeps `custom_data` as written in `body` (a detail response), when it is an object.
+    public mutating func keepRawCustomData(from body: Data) {
+        guard let raw = try? RawJSON.parse(body), let custom = raw[MeetingField.customData.name], custom.members != nil else { return }
+        customDataRaw = custom
     }
 
     /// The short id the CoClick console shows.

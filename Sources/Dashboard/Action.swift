@@ -73,6 +73,9 @@ public enum Effect: Sendable, Hashable {
     case setTitle(String)
     /// Run a browser on a URL (`url`, somewhere in `argv`), detached from the terminal.
     case openURL(argv: [String], url: String, link: RoomLink)
+    /// Clear the terminal and draw every cell again (Ctrl-L): whatever wrote
+    /// over the screen (a `wall`, a stray child's output) is gone.
+    case repaint
     case quit
 }
 

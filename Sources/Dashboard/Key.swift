@@ -7,6 +7,11 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
     case enter, escape, tab, backTab, backspace, delete
     /// Ctrl plus a lowercase letter, e.g. `.ctrl("s")`.
     case ctrl(Character)
+    /// Alt (Meta) plus a character: the terminal sends Esc, then the character.
+    case alt(Character)
+    /// Text the terminal marked as pasted (bracketed paste): typed as text,
+    /// never read as keys, whatever it holds (newlines, Esc, `q`).
+    case paste(String)
     case function(Int)
     case resize
     /// A mouse report; the runtime looks up what the screen drew under it.
@@ -32,6 +37,8 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
         case .backspace: return "Backspace"
         case .delete: return "Delete"
         case .ctrl(let c): return "Ctrl-" + String(c).uppercased()
+        case .alt(let c): return "Alt-" + String(c)
+        case .paste: return "paste"
         case .function(let n): return "F\(n)"
         case .resize: return "resize"
         case .mouse: return "mouse"

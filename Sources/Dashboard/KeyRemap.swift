@@ -124,7 +124,9 @@ extension Command {
     }
 
     public init?(configName: String) {
-        let name = String(configName.trimmedSpaces.lowercased().map { $0 == "-" ? "_" : $0 })
+        var name = String(configName.trimmedSpaces.lowercased().map { $0 == "-" ? "_" : $0 })
+        // `clear_field` is read as Ctrl-U's action too, so configs that use that name keep working.
+        if name == "clear_field" { name = Command.deleteToStart.configName }
         guard let c = Command.allCases.first(where: { $0.configName == name }) else { return nil }
         self = c
     }
@@ -156,7 +158,8 @@ extension Key {
 
     /// Reads a key as people write it in the config file: `x`, `X`, `?`,
     /// `Space`, `Enter`, `Esc`, `Tab`, `Shift-Tab`, `Backspace`, `Delete`,
-    /// `Up`/`↑`, `PgDn`, `Home`, `F5`, `Ctrl-R` (also `C-r`, `ctrl+r`, `^R`).
+    /// `Up`/`↑`, `PgDn`, `Home`, `F5`, `Ctrl-R` (also `C-r`, `ctrl+r`, `^R`),
+    /// `Alt-b` (also `M-b`, `meta-b`, `alt+b`).
     public static func parse(_ text: String) -> Result<Key, KeyParseError> {
         func fail(_ m: String) -> Result<Key, KeyParseError> { .failure(KeyParseError(message: m)) }
         let arrows: [Character: Key] = ["↑": .up, "↓": .down, "←": .left, "→": .right]
@@ -183,6 +186,17 @@ extension Key {
         if lower.hasPrefix("f"), let n = Int(lower.dropFirst()) {
             guard (1...24).contains(n) else { return fail("function keys go from F1 to F24") }
             return .success(.function(n))
+        }
+        for prefix in ["alt-", "alt+", "meta-", "m-"] where lower.hasPrefix(prefix) {
+            // The character keeps its case: Alt-B is another key than Alt-b.
+            let c = t.dropFirst(prefix.count)
+            guard c.count == 1, let ch = c.first, !ch.isWhitespace,
+                  !ch.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                return fail("Alt goes with one character, as in Alt-b")
+            }
+            // Esc then "[" or "O" starts what arrows and function keys send.
+            if ch == "[" || ch == "O" { return fail("Alt-\(ch) is how terminals start other keys") }
+            return .success(.alt(ch))
         }
         var rest: Substring?
         for prefix in ["ctrl-", "ctrl+", "control-", "c-", "^"] where lower.hasPrefix(prefix) {

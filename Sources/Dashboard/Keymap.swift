@@ -5,8 +5,10 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case copyProspect, copyPresenter, openProspect, openPresenter, duplicate, nextTheme, help, nextPage, previousPage
     case jumpToNow, goToDate, toggleMine
     case copyInvitation
-    case nextField, previousField, activate, submit, cancel, addCookie, deleteCookie, lookForCreated
-    case cursorLeft, cursorRight, cursorHome, cursorEnd, deleteBackward, deleteForward, clearField
+    case repaint
+    case nextField, previousField, activate, submit, cancel, addCookie, deleteCookie, lookForCreated, discardDraft
+    case cursorLeft, cursorRight, cursorHome, cursorEnd, wordLeft, wordRight
+    case deleteBackward, deleteForward, deleteToStart, deleteToEnd, deleteWordBackward, deleteWordForward
 
     /// Shown in the help overlay.
     public var summary: String {
@@ -34,26 +36,33 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .copyInvitation: return "copy the invitation text"
         case .nextTheme: return "next theme"
         case .help: return "help"
-        case .nextPage: return "jump a screenful down (more load as you go)"
-        case .previousPage: return "jump a screenful up"
-        case .jumpToNow: return "jump to now (first live or upcoming)"
-        case .goToDate: return "go to a date (as the form reads dates)"
-        case .toggleMine: return "only my meetings (me) / everyone's"
+        case .nextPage: return "a screenful down"
+        case .previousPage: return "a screenful up"
+        case .jumpToNow: return "jump to now"
+        case .goToDate: return "go to a date"
+        case .toggleMine: return "my meetings / everyone's"
+        case .repaint: return "repaint the whole screen"
         case .nextField: return "next field"
         case .previousField: return "previous field"
         case .activate: return "next field / press button"
         case .submit: return "submit"
         case .cancel: return "cancel (draft kept, n restores it)"
         case .addCookie: return "add cookie row"
-        case .deleteCookie: return "delete cookie row"
+        case .deleteCookie: return "delete cookie row (asks if filled)"
         case .lookForCreated: return "look for the meeting in the list (after no answer)"
+        case .discardDraft: return "discard the draft (asks first)"
         case .cursorLeft: return "cursor left"
         case .cursorRight: return "cursor right"
         case .cursorHome: return "start of field"
         case .cursorEnd: return "end of field"
+        case .wordLeft: return "word left"
+        case .wordRight: return "word right"
         case .deleteBackward: return "delete before cursor"
         case .deleteForward: return "delete at cursor"
-        case .clearField: return "clear field"
+        case .deleteToStart: return "delete to the start of the field"
+        case .deleteToEnd: return "delete to the end of the field"
+        case .deleteWordBackward: return "delete the word before the cursor"
+        case .deleteWordForward: return "delete to the end of the word"
         }
     }
 }
@@ -103,7 +112,9 @@ public struct Keymap: Sendable, Hashable {
             let lines = (bindings[ctx] ?? []).map { b in
                 (keys: b.keys.map(\.description).joined(separator: " "), summary: b.command.summary)
             }
-            let extra: [(keys: String, summary: String)] = ctx == .form ? [("other keys", "type text into the field")] : []
+            let extra: [(keys: String, summary: String)] = ctx == .form
+                ? [("other keys", "type text into the field"), ("paste", "into the field, newlines as spaces")]
+                : []
             return (title: ctx.title, lines: lines + extra)
         }
     }
@@ -125,6 +136,7 @@ public struct Keymap: Sendable, Hashable {
             B([.char("]")], .nextPage), B([.char("[")], .previousPage),
             B([.char(".")], .jumpToNow), B([.char(":")], .goToDate), B([.char("m")], .toggleMine),
             B([.char("t")], .nextTheme), B([.char("?"), .function(1)], .help),
+            B([.ctrl("l")], .repaint),
         ]
         let detail: [B] = moves + [
             B([.char("q"), .escape], .back), B([.char("r")], .refresh),
@@ -132,15 +144,24 @@ public struct Keymap: Sendable, Hashable {
             B([.char("o")], .openProspect), B([.char("O")], .openPresenter), B([.char("c")], .duplicate),
             B([.char("i")], .copyInvitation),
             B([.char("t")], .nextTheme), B([.char("?"), .function(1)], .help),
+            B([.ctrl("l")], .repaint),
         ]
+        // Field editing is readline's (Ctrl-A/E/K/U/W/D, Alt-b/f/d). What
+        // edits the form itself is on keys neither readline nor a multiplexer
+        // takes (GNU screen's Ctrl-A, tmux's Ctrl-B): function keys for cookie
+        // rows and the draft, Ctrl-R ("search", as in readline) to look for a create.
         let form: [B] = [
             B([.down, .tab], .nextField), B([.up, .backTab], .previousField),
             B([.enter], .activate), B([.ctrl("s")], .submit), B([.escape], .cancel),
-            B([.ctrl("a")], .addCookie), B([.ctrl("d")], .deleteCookie), B([.ctrl("l")], .lookForCreated),
+            B([.function(2)], .addCookie), B([.function(3)], .deleteCookie), B([.function(8)], .discardDraft),
+            B([.ctrl("r")], .lookForCreated),
             B([.left], .cursorLeft), B([.right], .cursorRight),
-            B([.home], .cursorHome), B([.end, .ctrl("e")], .cursorEnd),
-            B([.backspace], .deleteBackward), B([.delete], .deleteForward),
-            B([.ctrl("u")], .clearField), B([.function(1)], .help),
+            B([.home, .ctrl("a")], .cursorHome), B([.end, .ctrl("e")], .cursorEnd),
+            B([.alt("b")], .wordLeft), B([.alt("f")], .wordRight),
+            B([.backspace], .deleteBackward), B([.delete, .ctrl("d")], .deleteForward),
+            B([.ctrl("u")], .deleteToStart), B([.ctrl("k")], .deleteToEnd),
+            B([.ctrl("w")], .deleteWordBackward), B([.alt("d")], .deleteWordForward),
+            B([.ctrl("l")], .repaint), B([.function(1)], .help),
         ]
         return Keymap(bindings: [.list: list, .detail: detail, .form: form])
     }()

@@ -85,6 +85,8 @@ public struct MeetingForm: Sendable, Hashable {
     public var lookingUp = false
     /// What User started with (`me`): a form holding only that is still blank.
     public var presetUser: String?
+    /// A yes/no question waiting for its answer (the next key).
+    public var confirmation: FormConfirmation?
 
     public init() {}
 
@@ -158,17 +160,34 @@ public struct MeetingForm: Sendable, Hashable {
         serverErrors[MeetingField.cookies.name] = nil
     }
 
-    /// Deletes the focused cookie row (or the last one).
-    public mutating func deleteCookieRow() {
-        guard !cookies.isEmpty else { return }
-        var at = cookies.count - 1
-        if case .cookie(let r, _) = focus { at = r }
+    /// The row the delete key acts on: the focused one, else the last one.
+    public var cookieRowToDelete: Int? {
+        if case .cookie(let r, _) = focus, cookies.indices.contains(r) { return r }
+        return cookies.isEmpty ? nil : cookies.count - 1
+    }
+
+    /// Deletes cookie row `at`.
+    public mutating func deleteCookieRow(_ at: Int) {
+        guard cookies.indices.contains(at) else { return }
         cookies.remove(at: at)
         serverErrors[MeetingField.cookies.name] = nil
         if cookies.isEmpty {
             if case .cookie = focus { focus = .cobrowsingURL }
         } else if case .cookie(_, let c) = focus {
             focus = .cookie(row: min(at, cookies.count - 1), column: c)
+        }
+    }
+
+    /// The first field, top to bottom, that `problems` marks: where the cursor
+    /// goes after a refused submit. For cookies, the first empty cell (every
+    /// cell is required), else the first cell.
+    public func firstMarkedField(_ problems: [String: [String]]) -> FormField? {
+        let cookieCells = focusOrder.filter { if case .cookie = $0 { return true } else { return false } }
+        let firstEmptyCookie = cookieCells.first { self[$0]?.isEmpty == true }
+        return focusOrder.first { f in
+            guard problems[f.apiName] != nil else { return false }
+            if case .cookie = f { return f == (firstEmptyCookie ?? cookieCells.first) }
+            return true
         }
     }
 

@@ -142,10 +142,10 @@ extension MeetingForm {
             row.value = TextField(c.value)
             return row
         }
-        if let data = m.customData {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            customData = TextField((try? encoder.encode(data)).map { String(decoding: $0, as: UTF8.self) } ?? data.prettyText())
+        // As the server wrote it (key order, big integers, 0.1000), so an
+        // untouched field sends back exactly what the meeting holds.
+        if let raw = m.customDataRaw ?? m.customData.map(RawJSON.init) {
+            customData = TextField(raw.text(indent: 0))
         }
         presenterIframe = TextField(m.presenterWaitingRoomIframeURL ?? "")
         prospectIframe = TextField(m.prospectWaitingRoomIframeURL ?? "")

@@ -27,6 +27,15 @@ extension Reducer {
         defer { state.form = form }
         switch form.handle(key, keymap: state.keymap) {
         case .handled: return []
+        case .pasteFlattened:
+            say(&state, "Pasted on one line: its line breaks and tabs became spaces")
+            return []
+        case .discardDraft:
+            // Asked and answered: the typed form and its file go.
+            form = MeetingForm()
+            state.screen = .list
+            say(&state, "Draft discarded")
+            return deleteDraft(&state)
         case .submit: return submit(&state, &form)
         case .lookForCreated: return lookFor(&state, &form)
         case .help:
@@ -57,8 +66,9 @@ extension Reducer {
         form.failure = nil
         form.notice = nil
         switch form.build(now: state.now, zone: state.timeZone) {
-        case .failure:
+        case .failure(let problems):
             form.failure = fixFieldsFirst
+            if let f = form.firstMarkedField(problems.fields) { form.focus = f }
             return []
         case .success(let meeting):
             form.inFlight = true

@@ -11,6 +11,11 @@ import TerminalText
 extension Reducer {
     static func key(_ state: inout AppState, _ key: Key) -> [Effect] {
         if case .resize = key { return [] }
+        let context: KeyContext = state.screen == .form ? .form : state.screen == .detail ? .detail : .list
+        // Ctrl-L works on every screen, over the help, the filter line and a question too.
+        if state.keymap.command(for: key, in: context) == .repaint {
+            return [.repaint]
+        }
         if state.showHelp { return helpKey(&state, key) }
         switch state.screen {
         case .form: return formKey(&state, key)
@@ -134,6 +139,9 @@ extension Reducer {
         case .escape:
             state.filterInput = nil
             return []
+        case .paste(let text):
+            // An address copied from a mail: on one line, without its line break.
+            input.insert(MeetingForm.oneLine(text).text.trimmed)
         default:
             if let edit = TextField.edit(for: key) { input.apply(edit) }
         }

@@ -56,11 +56,13 @@ extension Reducer {
             clampDetail(&state)
         case .form:
             guard var form = state.form else { return [] }
+            // A click or wheel is no "y": a pending question is answered no.
+            form.confirmation = nil
             switch event.kind {
             case .wheelDown: form.moveFocus(by: 1)
             case .wheelUp: form.moveFocus(by: -1)
             case .press(button: 0):
-                guard case .field(let f)? = target else { return [] }
+                guard case .field(let f)? = target else { state.form = form; return [] }
                 form.focus = f
                 state.form = form
                 // A button is pressed by a click, as everywhere else.

@@ -384,6 +384,8 @@ final class DashboardRuntime {
                 // Not written: try again with the next list.
                 DispatchQueue.main.async { MainActor.assumeIsolated { if self.cachedList == failed { self.cachedList = nil } } }
             }
+        case .repaint:
+            backend.repaintAll()
         case .quit:
             stop(code: 0)
         }

@@ -54,6 +54,13 @@ final class NcursesBackend {
         // Mouse reports come as plain characters to InputDecoder, not as KEY_MOUSE.
         _ = define_key("\u{1b}[<", 0)
         _ = define_key("\u{1b}[M", 0)
+        // Bracketed paste's markers, as keys of their own (InputDecoder also reads them as characters).
+        _ = define_key(InputDecoder.pasteStartText, pasteStartCode)
+        _ = define_key(InputDecoder.pasteEndText, pasteEndCode)
+        // Outside a UTF-8 locale get_wch drops what is not ASCII ("renée" reads
+        // "ren"): bytes are read instead, and InputDecoder decodes their UTF-8.
+        b.readsBytes = !Self.localeIsUTF8
+        if b.readsBytes { meta(coclick_stdscr(), true) }
         nodelay(coclick_stdscr(), true)
         set_escdelay(25)
         curs_set(0)
@@ -65,6 +72,8 @@ final class NcursesBackend {
             b.colorCount = Int(coclick_colors())
         }
         setRestoreSequence()
+        // Pastes come marked, so their text is never taken for keys.
+        b.writeRaw(bracketedPasteOn)
         coclick_set_active(1)
         atexit { restoreTerminalAtExit() }
         return .success(b)
@@ -74,8 +83,8 @@ final class NcursesBackend {
     /// must not be read inside a signal handler.
     /// `then`: bytes written after the screen is back (the saved window title's pop).
     private static func setRestoreSequence(then trailer: String = "") {
-        // Mouse reports off first (harmless when they were never on).
-        var bytes: [CChar] = mouseOff.utf8.map { CChar(bitPattern: $0) }
+        // Mouse reports and bracketed paste off first (harmless when they were never on).
+        var bytes: [CChar] = (mouseOff + bracketedPasteOff).utf8.map { CChar(bitPattern: $0) }
         for cap in ["sgr0", "cnorm", "rmkx", "rmcup"] {
             guard let v = coclick_terminfo_string(cap) else { continue }
             var p = v
@@ -117,6 +126,14 @@ final class NcursesBackend {
         previous = nil
         clearok(coclick_stdscr(), true)
         return size
+    }
+
+    /// Ctrl-L: the next draw clears the terminal and sends every cell, as
+    /// curses programs do (what ncurses believes is on screen may not be).
+    func repaintAll() {
+        guard active else { return }
+        previous = nil
+        clearok(coclick_stdscr(), true)
     }
 
     func apply(theme: Theme, depth: ColorDepth) {
@@ -240,27 +257,60 @@ final class NcursesBackend {
         return out
     }
 
-    /// Every key waiting on stdin, mouse reports included.
+    /// Every key waiting on stdin, mouse reports and pastes included.
     func readKeys() -> [Key] {
         var raw: [InputDecoder.Raw] = []
         var ch: wint_t = 0
         while true {
-            let r = get_wch(&ch)
-            if r == ERR { break }
-            if r == coclick_key_code_yes() {
-                let code = Int32(bitPattern: ch)
-                if code == KEY_MOUSE {
-                    raw.append(.mouseIntro)
-                } else if let k = Self.functionKey(code) {
-                    raw.append(.key(k))
+            if readsBytes {
+                let r = wgetch(coclick_stdscr())
+                if r == ERR { break }
+                if r >= KEY_MIN {
+                    if let k = Self.rawKey(r) { raw.append(k) }
+                } else {
+                    raw.append(.byte(UInt8(truncatingIfNeeded: r)))
                 }
             } else {
-                raw.append(.char(UInt32(ch)))
+                let r = get_wch(&ch)
+                if r == ERR { break }
+                if r == coclick_key_code_yes() {
+                    if let k = Self.rawKey(Int32(bitPattern: ch)) { raw.append(k) }
+                } else {
+                    raw.append(.char(UInt32(ch)))
+                }
             }
             if raw.count > 4096 { break }
         }
         return decoder.decode(raw)
     }
+
+    /// A key code ncurses decoded, as the decoder takes it.
+    private static func rawKey(_ code: Int32) -> InputDecoder.Raw? {
+        switch code {
+        case KEY_MOUSE: return .mouseIntro
+        case pasteStartCode: return .pasteStart
+        case pasteEndCode: return .pasteEnd
+        default: return functionKey(code).map { .key($0) }
+        }
+    }
+
+    /// Key codes of our own for the paste markers, far above ncurses' (and
+    /// the ones it gives terminfo's extended keys).
+    static let pasteStartCode: Int32 = 0x6F00
+    static let pasteEndCode: Int32 = 0x6F01
+
+    /// Read input as bytes (the locale is not UTF-8).
+    private var readsBytes = false
+
+    /// Whether the locale set at start reads UTF-8 (asked of the C library, which may have fallen back to C).
+    static var localeIsUTF8: Bool {
+        guard let p = nl_langinfo(nl_item(CODESET)) else { return false }
+        let name = String(cString: p).lowercased()
+        return name == "utf-8" || name == "utf8"
+    }
+
+    static let bracketedPasteOn = "\u{1b}[?2004h"
+    static let bracketedPasteOff = "\u{1b}[?2004l"
 
     private var decoder = InputDecoder()
     private(set) var mouseOn = false
@@ -320,6 +370,7 @@ final class NcursesBackend {
         let mouse = mouseOn
         setMouse(false)
         wantMouseOnResume = mouse
+        writeRaw(Self.bracketedPasteOff)
         endwin()
         coclick_set_active(0)
         coclick_stop_self()
@@ -338,6 +389,7 @@ final class NcursesBackend {
         previous = nil
         clearok(coclick_stdscr(), true)
         _ = updateSize()
+        writeRaw(Self.bracketedPasteOn)
         if wantMouseOnResume { setMouse(true) }
     }
 
@@ -346,6 +398,7 @@ final class NcursesBackend {
     func end() {
         guard active else { return }
         setMouse(false)
+        writeRaw(Self.bracketedPasteOff)
         active = false
         coclick_set_active(0)
         endwin()

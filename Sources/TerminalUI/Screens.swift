@@ -56,10 +56,13 @@ public enum Screens {
     }
 
     /// The bottom two rows: a message or key hints, then the connection line.
-    static func footer(_ buf: inout CellBuffer, _ state: AppState, hints: [(String, String)]) {
+    /// `question`: a yes/no question waiting for its answer, shown before anything else.
+    static func footer(_ buf: inout CellBuffer, _ state: AppState, hints: [(String, String)], question: String? = nil) {
         let hintY = ScreenGeometry(width: buf.width, height: buf.height).hintRow
         buf.fill(y: hintY, role: .normal)
-        if let m = state.message {
+        if let question {
+            buf.write(question, x: 1, y: hintY, maxWidth: buf.width - 2, role: .error)
+        } else if let m = state.message {
             // Messages can quote the server (error texts, URLs): escaped here, whoever made them.
             buf.write(SafeText.escape(m.text), x: 1, y: hintY, maxWidth: buf.width - 2, role: m.isError ? .error : .message)
         } else {
@@ -347,7 +350,7 @@ public enum Screens {
         var start = cursor
         var used = 1  // the cursor cell
         while start > 0 {
-            let w = TextWidth.width(SafeText.escape(String(chars[start - 1])))
+            let w = TextWidth.width(buf.charset.fit(SafeText.escape(String(chars[start - 1]))))
             if used + w > width { break }
             used += w
             start -= 1
@@ -356,7 +359,8 @@ public enum Screens {
         if start > 0 { buf.write("…", x: cx, y: y, role: .dim); cx += 1 }
         var i = start + (start > 0 ? 1 : 0)
         while i < chars.count, cx < x + width {
-            let piece = SafeText.escape(String(chars[i]))
+            // As drawn: outside UTF-8 a character may take several cells ("\u00e9").
+            let piece = buf.charset.fit(SafeText.escape(String(chars[i])))
             let w = TextWidth.width(piece)
             if cx + w > x + width { break }
             if i == cursor {
@@ -484,6 +488,6 @@ public enum Screens {
         }
         footer(&buf, state, hints: hints(state, .form, [
             (.nextField, "next"), (.submit, "submit"), (.addCookie, "cookie+"), (.cancel, "cancel"), (.help, "help"),
-        ]))
+        ]), question: form.confirmation?.question)
     }
 }

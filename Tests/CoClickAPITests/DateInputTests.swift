@@ -68,7 +68,52 @@ import Testing
         #expect(parse("December 24")?.text == "2026-12-24T00:00:00.000+01:00")
         #expect(parse("1 Dec 2027 9am")?.text == "2027-12-01T09:00:00.000+01:00")
         #expect(parse("Dec 1, 2027 14:30")?.text == "2027-12-01T14:30:00.000+01:00")
-        #expect(parse("Jul 4 12:00")?.text == "2026-07-04T12:00:00.000+02:00")
+        // A day already gone this year is next year's.
+        #expect(parse("Jul 4 12:00")?.text == "2027-07-04T12:00:00.000+02:00")
+        #expect(parse("Jul 4 2026 12:00")?.text == "2026-07-04T12:00:00.000+02:00")
+    }
+
+    @Test func aDayOrWeekdayAlreadyGoneMeansTheNextOne() {
+        // Sunday 29 Nov 2026, 10:15.
+        #expect(parse("sun 9:00")?.text == "2026-12-06T09:00:00.000+01:00")
+        #expect(parse("sunday 10:14")?.text == "2026-12-06T10:14:00.000+01:00")
+        #expect(parse("sun 10:16")?.text == "2026-11-29T10:16:00.000+01:00")
+        #expect(parse("sun")?.text == "2026-11-29T00:00:00.000+01:00")
+        let friday = APIDate.parse("2026-12-04T15:00:00+01:00")!.date
+        #expect(parse("fri 14:30", now: friday)?.text == "2026-12-11T14:30:00.000+01:00")
+        #expect(parse("fri 16:00", now: friday)?.text == "2026-12-04T16:00:00.000+01:00")
+        let decFourth = APIDate.parse("2026-12-04T09:00:00+01:00")!.date
+        #expect(parse("Dec 1 14:30", now: decFourth)?.text == "2027-12-01T14:30:00.000+01:00")
+        #expect(parse("1 Dec", now: decFourth)?.text == "2027-12-01T00:00:00.000+01:00")
+        #expect(parse("Dec 4 14:30", now: decFourth)?.text == "2026-12-04T14:30:00.000+01:00")
+        #expect(parse("Dec 1 2026 14:30", now: decFourth)?.text == "2026-12-01T14:30:00.000+01:00")
+    }
+
+    @Test func theDashboardsOwnHeadingsAreDates() {
+        // 7 Dec 2026 is a Monday.
+        #expect(parse("Mon 7 Dec 10:00")?.text == "2026-12-07T10:00:00.000+01:00")
+        #expect(parse("Mon 7 Dec")?.text == "2026-12-07T00:00:00.000+01:00")
+        #expect(parse("Today · Sun 29 Nov 18:00")?.text == "2026-11-29T18:00:00.000+01:00")
+        #expect(parse("Tomorrow · Mon 30 Nov 9:00")?.text == "2026-11-30T09:00:00.000+01:00")
+        #expect(parse("Tomorrow - Mon 30 Nov 9:00")?.text == "2026-11-30T09:00:00.000+01:00")
+        #expect(parse("Wed 1 Dec 2027 14:30")?.text == "2027-12-01T14:30:00.000+01:00")
+        // A past day's heading (every-date view) is this year's: its weekday says so.
+        #expect(parse("Sat 28 Nov 10:00")?.text == "2026-11-28T10:00:00.000+01:00")
+        // The weekday picks the year: 7 Dec 2027 is a Tuesday.
+        #expect(parse("Tue 7 Dec 10:00")?.text == "2027-12-07T10:00:00.000+01:00")
+        // A weekday that matches neither year is refused, in words.
+        let f = failure("Wed 7 Dec 10:00")
+        #expect(f?.message.contains("2026-12-7 is a Monday, not a Wednesday") == true, "\(String(describing: f))")
+    }
+
+    @Test func relativeFormsRoundToTheMinute() {
+        let odd = APIDate.parse("2026-11-29T10:15:40.500+01:00")!.date
+        #expect(parse("in 2h", now: odd)?.text == "2026-11-29T12:16:00.000+01:00")
+        #expect(parse("+2h", now: odd)?.text == "2026-11-29T12:16:00.000+01:00")
+        let early = APIDate.parse("2026-11-29T10:15:20+01:00")!.date
+        #expect(parse("in 30m", now: early)?.text == "2026-11-29T10:45:00.000+01:00")
+        // Seconds typed are seconds meant.
+        #expect(parse("in 90s", now: early)?.text == "2026-11-29T10:16:50.000+01:00")
     }
 
     @Test func relativeForms() {

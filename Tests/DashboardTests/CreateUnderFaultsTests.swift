@@ -14,7 +14,7 @@ struct CreateUnderFaultsTests {
         type(&s, "in 2h")
         press(&s, .tab)
         type(&s, "https://shop.example.com/")
-        press(&s, .ctrl("a"))
+        press(&s, .function(2))
         type(&s, "shop.example.com")
         press(&s, .tab)
         type(&s, "sid")
@@ -49,11 +49,11 @@ struct CreateUnderFaultsTests {
         guard case .create? = first.first else { Issue.record("no create: \(first)"); return }
         #expect(press(&s, .ctrl("s")).isEmpty)
         #expect(s.message?.text.hasPrefix("creating…") == true)
-        // Enter on the button, Space on the button, Ctrl-L: nothing is sent either.
+        // Enter on the button, Space on the button, Ctrl-R: nothing is sent either.
         while s.form?.focus != .submit { press(&s, .tab) }
         #expect(press(&s, .enter).isEmpty)
         #expect(press(&s, .char(" ")).isEmpty)
-        #expect(press(&s, .ctrl("l")).isEmpty)
+        #expect(press(&s, .ctrl("r")).isEmpty)
         // Leaving and coming back does not re-arm the button.
         press(&s, .escape)
         #expect(press(&s, .char("n")).isEmpty)
@@ -70,7 +70,7 @@ struct CreateUnderFaultsTests {
         #expect(s.form?.outcomeUnknown == true)
         let text = s.form?.failure ?? ""
         #expect(text.contains("The server did not answer: the meeting may exist"))
-        #expect(text.contains("Ctrl-L: look for it in the list · Ctrl-S: submit again"))
+        #expect(text.contains("Ctrl-R: look for it in the list · Ctrl-S: submit again"))
         // Submitting again is allowed (the user chose to).
         #expect(press(&s, .ctrl("s")).count == 1)
     }
@@ -102,12 +102,12 @@ struct CreateUnderFaultsTests {
         _ = reduce(&s, .createFailed(.unconfirmed(.timeout)))
         // Later, "in 2h" would mean another time: the look uses what was sent.
         _ = reduce(&s, .tick(fixedNow.addingTimeInterval(600)))
-        let fx = press(&s, .ctrl("l"))
+        let fx = press(&s, .ctrl("r"))
         let lookup = MeetingLookup(user: "ada@example.com", startsAt: new.startsAt.date)
         #expect(fx == [.lookFor(lookup)])
         #expect(lookup.query().startsFrom == new.startsAt.date.addingTimeInterval(-60))
         #expect(lookup.query().userEmailContains == "ada@example.com")
-        #expect(press(&s, .ctrl("l")).isEmpty, "one look at a time")
+        #expect(press(&s, .ctrl("r")).isEmpty, "one look at a time")
         #expect(press(&s, .ctrl("s")).isEmpty, "no submit while looking")
         var found = meeting(42, user: "ADA@example.com")
         found.startsAt = APIDate(date: new.startsAt.date, offsetSeconds: 7200)
@@ -123,7 +123,7 @@ struct CreateUnderFaultsTests {
         var s = filledForm()
         press(&s, .ctrl("s"))
         _ = reduce(&s, .createFailed(.unconfirmed(.timeout)))
-        guard case .lookFor(let lookup)? = press(&s, .ctrl("l")).first else { Issue.record("no look"); return }
+        guard case .lookFor(let lookup)? = press(&s, .ctrl("r")).first else { Issue.record("no look"); return }
         _ = reduce(&s, .lookupFinished(lookup, found: nil))
         expectAllFieldsKept(s)
         #expect(s.form?.outcomeUnknown == false)
@@ -135,11 +135,11 @@ struct CreateUnderFaultsTests {
         var s = filledForm()
         press(&s, .ctrl("s"))
         _ = reduce(&s, .createFailed(.unconfirmed(.timeout)))
-        guard case .lookFor(let lookup)? = press(&s, .ctrl("l")).first else { Issue.record("no look"); return }
+        guard case .lookFor(let lookup)? = press(&s, .ctrl("r")).first else { Issue.record("no look"); return }
         _ = reduce(&s, .lookupFailed(lookup, .timeout))
         #expect(s.form?.notice?.contains("Could not look for it") == true)
         #expect(s.form?.outcomeUnknown == true)
-        #expect(press(&s, .ctrl("l")) == [.lookFor(lookup)])
+        #expect(press(&s, .ctrl("r")) == [.lookFor(lookup)])
     }
 
     @Test func escSavesTheDraftAndABlankFormDoesNot() {
@@ -176,7 +176,7 @@ struct CreateUnderFaultsTests {
         #expect(s.message?.text.contains("cookie values are not saved") == true)
         // It still knows the last create may have gone through, and what to look for.
         #expect(s.form?.failure?.contains("may exist") == true)
-        guard case .lookFor(let l)? = press(&s, .ctrl("l")).first else { Issue.record("no look"); return }
+        guard case .lookFor(let l)? = press(&s, .ctrl("r")).first else { Issue.record("no look"); return }
         #expect(l.user == "ada@example.com")
     }
 

@@ -67,7 +67,7 @@ struct KeymapTests {
     @Test func helpListsEveryBinding() {
         let lines = HelpView.lines(.standard).map { $0.map(\.text).joined() }
         let all = lines.joined(separator: "\n")
-        for k in ["Ctrl-S", "Ctrl-A", "Ctrl-D", "Shift-Tab", "PgUp", "F1", "Esc", "/", "y", "Y"] {
+        for k in ["Ctrl-S", "Ctrl-A", "Ctrl-D", "Ctrl-K", "Ctrl-W", "Ctrl-L", "Ctrl-R", "Alt-b", "Alt-f", "Alt-d", "F2", "F3", "F8", "Shift-Tab", "PgUp", "F1", "Esc", "/", "y", "Y"] {
             #expect(all.contains(k), "\(k)")
         }
         let bindings = Keymap.standard.bindings.values.reduce(0) { $0 + $1.count }

@@ -84,7 +84,7 @@ struct SoakTests {
     /// Every key of the keymap in every screen, editing keys, and text; never
     /// q (that quits), Ctrl-C, Ctrl-Z or Ctrl-\ (signals are tested apart).
     static let keyNames = [
-        "j", "k", "g", "G", "Enter", "Escape", "Tab", "BTab", "C-s", "C-a", "C-d", "C-u", "C-e", "n", "r", "s", "/",
+        "j", "k", "g", "G", "Enter", "Escape", "Tab", "BTab", "C-s", "C-a", "C-d", "C-u", "C-e", "C-k", "C-w", "C-l", "C-r", "M-b", "M-f", "M-d", "F2", "F3", "F8", "n", "r", "s", "/",
         "y", "Y", "t", "?", "F1", "Up", "Down", "Left", "Right", "PageUp", "PageDown", "Home", "End", "BSpace", "DC",
         "Space", "[", "]", "<", ">",
     ]
@@ -172,7 +172,7 @@ struct FormInputTmuxTests {
             #expect(text.contains("✗ is not an email address"))
             #expect(text.contains("✗ must be an http(s) URL"))
             #expect(text.contains("must be a JSON object"))
-            // 10 KB pasted into the custom data field, then one more key: it shows up.
+            // 10 KB typed into the first marked field (the cursor is there now), then one more key: it shows up.
             try await pane.keys("C-u")
             try await pane.type(String(repeating: "x", count: 10 * 1024))
             try await pane.type("Z")

@@ -167,13 +167,13 @@ struct NetworkFaultTmuxTests {
                     #expect(answer.contains(typed), "lost \(typed)")
                 }
                 #expect(answer.contains("The server did not answer: the meeting may exist"))
-                #expect(answer.contains("Ctrl-L: look for it in the list · Ctrl-S: submit again"))
+                #expect(answer.contains("Ctrl-R: look for it in the list · Ctrl-S: submit again"))
                 let posts = sim.requests.filter { $0.method == "POST" && $0.path.hasSuffix("/meetings") }
                 #expect(posts.count == 1, "a second Ctrl-S while creating sent again")
                 // The server is back: look for it. The hung request may or may not
                 // have gone through when the hang lifted; the dashboard must say which.
                 sim.setHang(false)
-                try await tmux.keys("C-l")
+                try await tmux.keys("C-r")
                 let looked = try await tmux.waitForScreen("an answer to the look", timeout: Self.patience) {
                     $0.contains("it was not created") || $0.contains("the create went through")
                 }

@@ -29,6 +29,20 @@ struct AsciiScreenTests {
         #expect(!Screens.render(detailState(width: 120, height: 40)).text.unicodeScalars.allSatisfy { $0.isASCII })
     }
 
+    /// Typed non-ASCII is kept whole and drawn as its escape, cell for cell:
+    /// the text after it is not drawn over it, focused or not.
+    @Test func typedNonASCIIIsDrawnWholeInAFormField() {
+        var s = listState(width: 100, height: 30)
+        _ = reduce(&s, .key(.char("n")))
+        for c in "renée.dupont@example.fr" { _ = reduce(&s, .key(.char(c))) }
+        #expect(s.form?.user.text == "renée.dupont@example.fr")
+        let focused = Screens.render(ascii(s)).text
+        #expect(focused.contains("ren\\u00e9e.dupont@example.fr"), "\(focused)")
+        _ = reduce(&s, .key(.tab))
+        let unfocused = Screens.render(ascii(s)).text
+        #expect(unfocused.contains("ren\\u00e9e.dupont@example.fr"), "\(unfocused)")
+    }
+
     @Test func serverTextIsEscapedReadably() {
         let text = Screens.render(ascii(detailState(width: 120, height: 40))).text
         #expect(text.contains("\\u4f8b\\u3048.jp"), "\(text)")

@@ -27,7 +27,9 @@ struct MouseInputTests {
         var d = InputDecoder()
         #expect(d.decode(raw("\u{1b}")) == [.escape])
         #expect(d.decode(raw("\u{1b}[")) == [.escape, .char("[")])
-        #expect(d.decode(raw("\u{1b}x")) == [.escape, .char("x")])
+        // Esc and a character in one read is Alt (Meta) + that character.
+        #expect(d.decode(raw("\u{1b}x")) == [.alt("x")])
+        #expect(d.decode(raw("\u{1b}")) + d.decode(raw("x")) == [.escape, .char("x")])
         #expect(d.decode(raw("\u{1b}[<1x")) == [.escape, .char("["), .char("<"), .char("1"), .char("x")])
         #expect(d.decode([.char(27), .key(.up)]) == [.escape, .up])
         // A malformed report is dropped, never typed.
