@@ -1,0 +1,21 @@
+/// What the footer says about drafts other than the one in the form.
+extension Reducer {
+    /// After `loadDraft`: other drafts of this account exist. Said after
+    /// "Draft restored" when one was, so neither hides the other.
+    static func otherDrafts(_ state: inout AppState, kept: Int, editedElsewhere: Int) {
+        let n = state.keymap.keysText(.newMeeting, in: .list)
+        var parts: [String] = []
+        if kept > 0 {
+            let which = kept == 1 ? "1 more draft kept: it opens" : "\(kept) more drafts kept: each opens"
+            parts.append("\(which) with \(n) once this one is sent or emptied")
+        }
+        if editedElsewhere > 0 {
+            let who = editedElsewhere == 1 ? "a draft is" : "\(editedElsewhere) drafts are"
+            parts.append("\(who) being edited in another coclick window; this form keeps a draft file of its own")
+        }
+        guard !parts.isEmpty else { return }
+        let restored = state.form.map { !$0.isBlank } == true && state.form?.draft == state.draftOnDisk
+        let lead = restored ? (state.message.map { $0.text + " · " } ?? "") : ""
+        say(&state, lead + parts.joined(separator: " · "), seconds: 10)
+    }
+}
