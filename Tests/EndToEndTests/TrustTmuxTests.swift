@@ -161,4 +161,53 @@ struct TrustTmuxTests {
             }
         }
     }
+
+    // MARK: Folders that are not this user's alone
+
+    /// A draft planted in a state folder others can write (an attacker's user
+    /// and phishing URL) is not loaded, and the folder is left as it was; the
+    /// cache folder as a symlink to another user's folder (as root: chown to
+    /// nobody; otherwise a world-writable one) is not used, and the dashboard
+    /// says why at start.
+    @Test func aPlantedDraftAndAForeignCacheFolderAreRefused() async throws {
+        try await fault.withSimulator { _, url in
+            let home = try makeTempDirectory()
+            defer { try? FileManager.default.removeItem(at: home) }
+            let env = fault.environment(url, home: home)
+            let state = home.appendingPathComponent("state/coclick")
+            try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+            let planted = NetworkFaultTmuxTests.draftFile(home: home, url: url)
+            try Data(#"{"user": "attacker@evil.example", "cobrowsing_url": "https://evil.example/login"}"#.utf8).write(to: planted)
+            chmod(state.path, 0o777)
+
+            let theirs = home.appendingPathComponent("theirs")
+            try FileManager.default.createDirectory(at: theirs, withIntermediateDirectories: true)
+            chmod(theirs.path, 0o755)
+            let foreign = chown(theirs.path, 65534, 65534) == 0
+            if !foreign {
+                #expect(geteuid() != 0, "root could not chown")
+                chmod(theirs.path, 0o777)
+            }
+            try FileManager.default.createDirectory(at: home.appendingPathComponent("cache"), withIntermediateDirectories: true)
+            #expect(symlink(theirs.path, home.appendingPathComponent("cache/coclick").path) == 0)
+
+            // Wide: the reasons name long paths.
+            try await Pane.with(width: 250, height: 30, command: "exec \"$COCLICK\" --refresh 5", env: env) { t in
+                let start = try await t.waitForScreen("the list", timeout: Self.patience) { NetworkFaultTmuxTests.isOK($0) && $0.contains("list cache not used") }
+                #expect(start.contains(foreign ? "belongs to another user" : "can be written by group or others"), "\(start)")
+                try await t.keys("n")
+                let form = try await t.waitForScreen("the refusal", timeout: Self.patience) { $0.contains("Saved draft ignored") }
+                #expect(Self.message(form).contains("can be written by group or others (mode 777)"), "\(Self.message(form))")
+                #expect(!form.contains("attacker@evil.example") && !form.contains("evil.example/login"), "\(form)")
+                try await t.keys("Escape")
+                try await t.keys("q")
+                try await poll("the dashboard quits", timeout: Self.patience) { try await !t.isRunning() }
+            }
+            var info = stat()
+            #expect(stat(state.path, &info) == 0 && info.st_mode & 0o777 == 0o777, "the state folder was chmod-ed")
+            #expect(stat(theirs.path, &info) == 0 && info.st_mode & 0o777 == (foreign ? 0o755 : 0o777), "the cache folder was chmod-ed")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: theirs.path).isEmpty, "written into")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: state.path) == [planted.lastPathComponent], "written into")
+        }
+    }
 }
