@@ -160,11 +160,20 @@ struct DraftKeepingTests {
         #expect(s.form?.user.text == "old@example.com")
     }
 
+    @Test func anUnreadableDraftIsStillSaidWithTheOthers() {
+        var s = makeState()
+        press(&s, .char("n"))
+        _ = reduce(&s, .draftUnreadable("/st/draft-x.json is not a valid draft"))
+        _ = reduce(&s, .otherDrafts(kept: 1, editedElsewhere: 0))
+        #expect(s.message?.text == "Saved draft ignored: /st/draft-x.json is not a valid draft · 1 more draft kept: it opens with n once this one is sent or emptied")
+        #expect(s.message?.isError == true)
+    }
+
     @Test func aDraftEditedInAnotherWindowIsSaidWhenNoneIsRestored() {
         var s = makeState()
         press(&s, .char("n"))
         _ = reduce(&s, .otherDrafts(kept: 0, editedElsewhere: 1))
-        #expect(s.message?.text == "a draft is being edited in another coclick window; this form keeps a draft file of its own")
+        #expect(s.message?.text == "A draft is being edited in another coclick window; this form keeps a draft file of its own")
         #expect(s.form?.isBlank == true)
         // Nothing to say: nothing said.
         s.message = nil
