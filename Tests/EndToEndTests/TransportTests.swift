@@ -95,7 +95,8 @@ struct TransportTests {
                 e[name] = value
                 let r = try await runCoclick(["meetings", "list", "--json", "--timeout", "10"] + insecure, env: e)
                 #expect(r.status == 1, "\(name)=\(value): \(r.stderr)")
-                #expect(r.stderr.contains("host not found") || r.stderr.contains("cannot connect"), "\(name)=\(value): \(r.stderr)")
+                // However this machine's resolver gives up on the name.
+                #expect(["host not found", "cannot connect", "did not answer in time"].contains { r.stderr.contains($0) }, "\(name)=\(value): \(r.stderr)")
                 #expect(proxy.targets.count == before, "\(name)=\(value) did not bypass the proxy")
             }
             // A proxy that is down is a clear network error, not a hang.
