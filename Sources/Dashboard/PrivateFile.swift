@@ -89,6 +89,22 @@ enum PrivateFile {
         return nil
     }
 
+    /// Why a file the user may keep elsewhere and link here (a theme from a
+    /// dotfiles repository) is not read, or nil: what it leads to must be a
+    /// regular file of this user's that nobody else can write.
+    static func refusal(ofLinkedFile url: URL) -> String? {
+        let path = url.path
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let named = describe(path)
+        guard info.st_mode & S_IFMT == S_IFREG else { return "\(named) is not a regular file" }
+        if info.st_uid != geteuid() { return "\(named) belongs to another user (uid \(info.st_uid))" }
+        if info.st_mode & 0o022 != 0 {
+            return "\(named) can be written by group or others (mode \(String(info.st_mode & 0o777, radix: 8))); fix it with: chmod go-w \(realPath(path))"
+        }
+        return nil
+    }
+
     /// The file's bytes, at most `limit`; nil when there is no file. A file
     /// (or its folder) that is not this user's alone is a failure, unread.
     static func read(_ url: URL, limit: Int) -> Result<Data, Failure>? {

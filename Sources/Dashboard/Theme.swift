@@ -281,11 +281,17 @@ public struct ThemeCatalog: Sendable {
         var themes: [Theme] = []
         var warnings: [String] = []
         guard let dir, FileManager.default.fileExists(atPath: dir.path) else { return ([], []) }
+        // As for drafts: what another user could have written is not read.
+        if let why = PrivateFile.refusal(ofDirectory: dir) { return ([], ["themes not read: \(why)"]) }
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
             .filter { $0.hasSuffix(".toml") }.sorted()
         for f in files {
             let name = String(f.dropLast(5))
             let url = dir.appendingPathComponent(f)
+            if let why = PrivateFile.refusal(ofLinkedFile: url) {
+                warnings.append("theme '\(name)' not read: \(why)")
+                continue
+            }
             do {
                 let data = try Data(contentsOf: url)
                 guard data.count < 1_000_000 else { throw ThemeError(theme: name, message: "file is too large") }
