@@ -481,6 +481,11 @@ static void coclick_preset_backtrace(int argc, char **argv, char **envp) {
     else if (home && home[0]) n = snprintf(dir, sizeof dir, "%s/.local/state/coclick", home);
     else return;
     if (n <= 0 || (size_t)n >= sizeof dir) return;
+    // A folder that is not this user's alone gets no crash report (as
+    // PrivateFile.refusal(ofDirectory:) says for the drafts kept there).
+    struct stat info;
+    if (stat(dir, &info) == 0
+        && (!S_ISDIR(info.st_mode) || info.st_uid != geteuid() || (info.st_mode & 022) != 0)) return;
     char value[1400];
     if (!coclick_backtrace_setting(value, sizeof value, dir, (int)getpid())) return;
     if (setenv("SWIFT_BACKTRACE", value, 1) != 0) return;

@@ -52,10 +52,13 @@ public struct NetworkEnvironment: Sendable, Hashable {
     }
 
     /// The proxy to use for a URL with this scheme and host, or nil to connect directly.
+    /// A literal loopback address never goes through a proxy: plain http is
+    /// allowed to it only because it never leaves this machine, and a proxy
+    /// would carry the secret key across the network in clear.
     public func proxy(scheme: String, host: String) throws -> ProxyServer? {
         let chosen = (scheme.lowercased() == "https" ? httpsProxy : httpProxy) ?? allProxy
         guard let chosen else { return nil }
-        if bypassesProxy(host: host) { return nil }
+        if APIEndpoint.isLoopback(host) || bypassesProxy(host: host) { return nil }
         return try ProxyServer(chosen)
     }
 
@@ -136,7 +139,7 @@ public struct ProxyServer: Sendable, Hashable {
             case "http": kind = .http
             case "socks5", "socks5h": kind = .socks5
             default:
-                throw APIError.configuration("proxy '\(Self.redacted(text))': the \(scheme):// scheme is not supported (use http:// or socks5://)")
+                throw APIError.configuration("proxy '\(APIEndpoint.redacted(text))': the \(scheme):// scheme is not supported (use http:// or socks5://)")
             }
             rest = rest[schemeEnd.upperBound...]
         }
@@ -160,26 +163,19 @@ public struct ProxyServer: Sendable, Hashable {
             let after = host[host.index(after: close)...]
             if after.hasPrefix(":") {
                 guard let p = Int(after.dropFirst()), (1...65535).contains(p) else {
-                    throw APIError.configuration("proxy '\(Self.redacted(text))' has an invalid port")
+                    throw APIError.configuration("proxy '\(APIEndpoint.redacted(text))' has an invalid port")
                 }
                 port = p
             }
             host = String(host[host.index(after: host.startIndex)..<close])
         } else if let colon = host.lastIndex(of: ":") {
             guard let p = Int(host[host.index(after: colon)...]), (1...65535).contains(p) else {
-                throw APIError.configuration("proxy '\(Self.redacted(text))' has an invalid port")
+                throw APIError.configuration("proxy '\(APIEndpoint.redacted(text))' has an invalid port")
             }
             port = p
             host = String(host[..<colon])
         }
-        guard !host.isEmpty else { throw APIError.configuration("proxy '\(Self.redacted(text))' names no host") }
+        guard !host.isEmpty else { throw APIError.configuration("proxy '\(APIEndpoint.redacted(text))' names no host") }
         self.init(kind: kind, host: host, port: port, username: user, password: pass)
-    }
-
-    /// The proxy URL without its password, for messages.
-    static func redacted(_ text: String) -> String {
-        guard let at = text.lastIndex(of: "@") else { return text }
-        let start = text.firstRange(of: "://")?.upperBound ?? text.startIndex
-        return String(text[..<start]) + "***@" + String(text[text.index(after: at)...])
     }
 }

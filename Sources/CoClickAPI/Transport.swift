@@ -148,7 +148,7 @@ final class Transport: Sendable {
                 body: body.map { .bytes(Array($0)) }
             )
         } catch {
-            throw TransportFailure(error: .configuration("API URL '\(url)' cannot be requested: \(error)"), sent: false)
+            throw TransportFailure(error: .configuration("API URL '\(APIEndpoint.redacted(url))' cannot be requested: \(error)"), sent: false)
         }
         let collector = ResponseCollector()
         let nanos = remaining.components.seconds * 1_000_000_000 + remaining.components.attoseconds / 1_000_000_000

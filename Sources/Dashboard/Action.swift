@@ -28,8 +28,14 @@ public enum Action: Sendable {
     case draftLoaded(FormDraft)
     /// A saved draft exists but cannot be used; why, in words.
     case draftUnreadable(String)
-    /// Saving or deleting the draft file failed.
+    /// Saving the draft file failed; why, in words. The draft is only in memory.
     case draftStoreFailed(String)
+    /// Deleting the draft file failed; why, in words.
+    case draftDeleteFailed(String)
+    /// Other drafts of this account, besides the one `loadDraft` restored:
+    /// kept on disk by a dashboard that has ended, or being edited in another
+    /// one that runs now (after `Effect.loadDraft`).
+    case otherDrafts(kept: Int, editedElsewhere: Int)
     /// The draft was written (after `Effect.saveDraft`).
     case draftSaved(FormDraft)
     /// The runtime reduced a batch of actions (keys, a tick, an answer): the

@@ -35,7 +35,31 @@ public struct ListCache: Sendable {
 
     /// A cache that cannot be read is no cache: nil, and the list loads as usual.
     public func load() -> CachedList? {
-        guard case .success(let data)? = PrivateFile.read(fileURL, limit: Self.maxBytes) else { return nil }
+        if case .list(let list) = read() { return list }
+        return nil
+    }
+
+    public enum Loaded: Sendable, Hashable {
+        case list(CachedList)
+        /// No cache, or one that cannot be read: the list loads as usual.
+        case none
+        /// The folder or the file is not this user's alone: why. It is not
+        /// read, and nothing is written there.
+        case refused(String)
+    }
+
+    public func read() -> Loaded {
+        if let why = PrivateFile.refusal(ofDirectory: directory) { return .refused(why) }
+        let data: Data
+        switch PrivateFile.read(fileURL, limit: Self.maxBytes) {
+        case .success(let d)?: data = d
+        case .failure(let f)? where f.refused: return .refused(f.description)
+        default: return .none
+        }
+        return decode(data).map { .list($0) } ?? .none
+    }
+
+    private func decode(_ data: Data) -> CachedList? {
         guard let file = try? JSONDecoder().decode(CachedList.File.self, from: data),
               file.version == Self.currentVersion,
               let saved = APIDate.parse(file.savedAt) else { return nil }

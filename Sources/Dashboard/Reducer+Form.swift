@@ -47,9 +47,16 @@ extension Reducer {
                 form = MeetingForm(me: state.me)
                 return deleteDraft(&state)
             }
-            say(&state, "Draft kept: press \(state.keymap.keysText(.newMeeting, in: .list)) to continue it")
             state.form = form
-            return keepDraft(&state)
+            let effects = keepDraft(&state)
+            if effects.isEmpty {
+                // Already on disk as it is (or nothing to write).
+                sayDraftKept(&state)
+            } else {
+                // Said when the write is answered: on disk, or only in memory.
+                state.draftWhereaboutsPending = true
+            }
+            return effects
         }
     }
 

@@ -51,12 +51,23 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .draftStoreFailed(let why):
         // What is on disk is unknown now: the next change writes it again.
         state.draftOnDisk = nil
-        if !state.draftSaveFailing { Reducer.say(&state, "Draft: \(SafeText.escape(why))", error: true) }
+        if state.draftWhereaboutsPending || !state.draftSaveFailing {
+            Reducer.say(&state, Reducer.draftOnlyInMemoryText(state, why: why), error: true)
+        }
+        state.draftWhereaboutsPending = false
         state.draftSaveFailing = true
+        return []
+    case .draftDeleteFailed(let why):
+        Reducer.say(&state, "Draft: \(SafeText.escape(why))", error: true)
         return []
     case .draftSaved(let draft):
         state.draftSaveFailing = false
         if state.draftOnDisk == nil { state.draftOnDisk = draft }
+        if state.draftWhereaboutsPending { Reducer.sayDraftKept(&state) }
+        state.draftWhereaboutsPending = false
+        return []
+    case .otherDrafts(let kept, let elsewhere):
+        Reducer.otherDrafts(&state, kept: kept, editedElsewhere: elsewhere)
         return []
     case .settled:
         return Reducer.keepDraft(&state)
@@ -99,6 +110,19 @@ enum Reducer {
         guard draft != state.draftOnDisk else { return [] }
         state.draftOnDisk = draft
         return [.saveDraft(draft)]
+    }
+
+    /// The form is put aside and its draft is on disk.
+    static func sayDraftKept(_ state: inout AppState) {
+        say(&state, "Draft kept: press \(state.keymap.keysText(.newMeeting, in: .list)) to continue it")
+    }
+
+    /// The draft could not be written: it lives only in this process.
+    static func draftOnlyInMemoryText(_ state: AppState, why: String) -> String {
+        let onList = state.screen != .form && state.form != nil
+        let more = onList ? "; press \(state.keymap.keysText(.newMeeting, in: .list)) to continue it" : ""
+        // Where it is first: a long reason is what the footer cuts off.
+        return "Draft not saved to disk: it is only in this window\(more) (\(SafeText.escape(why)))"
     }
 
     /// The draft file goes away (a blank form, or a create that went through).

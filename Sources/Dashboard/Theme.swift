@@ -308,11 +308,19 @@ public struct ThemeCatalog: Sendable {
         var warnings: [String] = []
         var failures: [String: String] = [:]
         guard let dir, FileManager.default.fileExists(atPath: dir.path) else { return ([], [], [:]) }
+        // As for drafts: what another user could have written is not read.
+        if let why = PrivateFile.refusal(ofDirectory: dir) { return ([], ["themes not read: \(why)"], [:]) }
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
             .filter { $0.hasSuffix(".toml") }.sorted()
         for f in files {
             let name = String(f.dropLast(5))
             let url = dir.appendingPathComponent(f)
+            if let why = PrivateFile.refusal(ofLinkedFile: url) {
+                let said = "theme '\(SafeText.escape(name))' not read: \(why)"
+                failures[name] = said
+                warnings.append(said)
+                continue
+            }
             do {
                 let data = try Data(contentsOf: url)
                 guard data.count < 1_000_000 else { throw ThemeError(theme: name, message: "file is too large") }

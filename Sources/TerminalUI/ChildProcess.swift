@@ -18,6 +18,8 @@ import Darwin
 ///   cannot open /dev/tty, read keys, draw, or get the terminal's signals;
 /// - it starts with a clean signal mask and default signal actions, and no
 ///   descriptor of coclick's beyond those three;
+/// - its environment is the user's without the API key pair or coclick's own
+///   crash-report setting (`inheritedEnvironment`);
 /// - `run()` waits on a thread of its own (never the main queue or the
 ///   cooperative pool) and kills the program after `timeout`.
 /// Only the program itself is waited for: one that leaves a server behind
@@ -256,10 +258,41 @@ public struct ChildProcess: Sendable {
         posix_spawnattr_setflags(&attr, Int16(flags))
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let envp: [UnsafeMutablePointer<CChar>?] = inheritedEnvironment(currentEnvironment()).map { strdup($0) } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, arguments[0], &actions, &attr, argv, environ)
+        let rc = posix_spawnp(&pid, arguments[0], &actions, &attr, argv, envp)
         guard rc == 0 else { return .failure(SpawnError(message: String(cString: strerror(rc)))) }
         return .success(pid)
+    }
+
+    /// Variables a helper program never gets: the API key pair (a browser
+    /// or clipboard program has no use for it, and may log or forward its
+    /// environment).
+    public static let withheldVariables: Set<String> = ["COCLICK_SECRET_KEY", "COCLICK_SECRET_ID"]
+
+    /// The environment a helper program starts with, from this process's
+    /// `NAME=value` entries: the user's, less `withheldVariables` and the
+    /// SWIFT_BACKTRACE that coclick set for its own crash report (it names
+    /// coclick's state folder and would make a Swift child write there).
+    public static func inheritedEnvironment(_ entries: [String]) -> [String] {
+        let ownBacktrace = "SWIFT_BACKTRACE=" + CrashReporting.settings(outputTo: "")
+        return entries.filter { entry in
+            let name = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? entry
+            if withheldVariables.contains(name) { return false }
+            return !entry.hasPrefix(ownBacktrace)
+        }
+    }
+
+    /// This process's environment as `NAME=value` entries, read from `environ` now.
+    static func currentEnvironment() -> [String] {
+        var entries: [String] = []
+        guard var p = environ as UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? else { return [] }
+        while let entry = p.pointee {
+            entries.append(String(cString: entry))
+            p += 1
+        }
+        return entries
     }
 
     /// A pipe whose ends close on exec (the child gets its own copies).

@@ -25,14 +25,17 @@ public enum CrashReporting {
     /// starts any thread: it may replace the process (same pid, same
     /// arguments). Returns once the crash report is set up, or cannot be.
     public static func prepare(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        guard let dir = DraftStore.defaultDirectory(environment: environment)?.path,
-              (try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])) != nil
+        // A folder that is not this user's alone gets nothing written into it.
+        guard let folder = DraftStore.defaultDirectory(environment: environment),
+              DraftStore.folderRefusal(folder) == nil,
+              (try? FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])) != nil
         else {
             // No folder for a report: the terminal is still restored and the
             // process still dies of the signal, without a backtrace.
             coclick_set_crash_report(nil, nil, 0)
             return
         }
+        let dir = folder.path
         let tmp = "\(dir)/.crash-\(getpid()).tmp"
         let wanted = settings(outputTo: tmp)
         let current = environment["SWIFT_BACKTRACE"]

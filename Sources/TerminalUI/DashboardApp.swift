@@ -1,6 +1,7 @@
 import CoClickAPI
 import Dashboard
 import Dispatch
+import TerminalText
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -50,8 +51,17 @@ public enum DashboardApp {
             finish(1)
             return
         }
-        let cache = settings.cacheDirectory.flatMap { dir in settings.account.map { ListCache(directory: dir, account: $0) } }
-        let cached = cache?.load()
+        var settings = settings
+        var cache = settings.cacheDirectory.flatMap { dir in settings.account.map { ListCache(directory: dir, account: $0) } }
+        var cached: CachedList?
+        switch cache?.read() {
+        case .list(let list)?: cached = list
+        case .refused(let why)?:
+            // Not this user's alone: neither read nor written this run.
+            cache = nil
+            settings.startupProblems.append("list cache not used: \(SafeText.escape(why))")
+        default: break
+        }
         // Nothing cached: page 1 of the start view is asked for now, on the
         // client's threads, while this thread reads the themes, sets up the
         // terminal and draws the first frame; the rows arrive that much
@@ -115,7 +125,8 @@ final class DashboardRuntime {
     private var finished = false
     /// Actions effects answer with at once (the draft file), reduced in the same batch.
     private var followUps: [Action] = []
-    private let drafts: DraftStore?
+    /// This window's draft file among the account's (see DraftSlots); nil without a HOME.
+    private let drafts: DraftSlots?
     private let cache: ListCache?
     /// The list last written to the cache, and when: rewritten when it changes, or after a while.
     private var cachedList: CachedList?
@@ -135,7 +146,7 @@ final class DashboardRuntime {
         self.catalog = catalog
         self.backend = backend
         self.finish = finish
-        drafts = settings.draftDirectory.map { DraftStore(directory: $0, account: settings.account) }
+        drafts = settings.draftDirectory.map { DraftSlots(directory: $0, account: settings.account) }
         self.cache = cache
         cacheWriter = cache.map { CacheWriter(cache: $0) }
         startCached = cached
@@ -349,20 +360,25 @@ final class DashboardRuntime {
             pollTimer = loop.after(seconds: after) { self.send([.pollDue]) }
         case .saveDraft(let draft):
             do {
-                try drafts?.save(draft)
+                guard let drafts else { throw DraftStore.Failure(description: "no folder for drafts: neither XDG_STATE_HOME nor HOME is set") }
+                try drafts.save(draft)
                 draftFailure = nil
                 followUps.append(.draftSaved(draft))
             } catch {
                 draftFailure = "\(error)"
-                followUps.append(.draftStoreFailed("not saved: \(error)"))
+                followUps.append(.draftStoreFailed("\(error)"))
             }
         case .deleteDraft:
-            do { try drafts?.delete() } catch { followUps.append(.draftStoreFailed("\(error)")) }
+            do { try drafts?.delete() } catch { followUps.append(.draftDeleteFailed("\(error)")) }
         case .loadDraft:
-            switch drafts?.load() ?? .none {
+            guard let opened = drafts?.open() else { break }
+            switch opened.loaded {
             case .none: break
             case .draft(let d): followUps.append(.draftLoaded(d))
             case .unreadable(let why): followUps.append(.draftUnreadable(why))
+            }
+            if opened.kept > 0 || opened.editedElsewhere > 0 {
+                followUps.append(.otherDrafts(kept: opened.kept, editedElsewhere: opened.editedElsewhere))
             }
         case .lookFor(let lookup):
             Task { @MainActor in

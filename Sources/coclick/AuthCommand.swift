@@ -29,10 +29,10 @@ struct AuthCheck: AsyncCommand {
                 let expires_at: APIDate
                 let api_url: String
             }
-            try Output.json(Out(company: session.company, expires_at: session.expiresAt, api_url: settings.apiURL.absoluteString))
+            try Output.json(Out(company: session.company, expires_at: session.expiresAt, api_url: APIEndpoint.redacted(settings.apiURL.absoluteString)))
         } else {
             let remaining = Int(session.expiresAt.date.timeIntervalSinceNow)
-            Output.line("Authenticated with \(settings.apiURL.absoluteString)")
+            Output.line("Authenticated with \(Output.safe(APIEndpoint.redacted(settings.apiURL.absoluteString)))")
             Output.line("Company: \(Output.safe(session.company))")
             Output.line("Token expires: \(LocalTime.full(session.expiresAt)) local (\(session.expiresAt.text)), in \(remaining / 60)m \(remaining % 60)s")
         }

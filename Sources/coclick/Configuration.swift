@@ -34,14 +34,24 @@ extension ConfigFile {
         }
         if c.holdsSecretKey {
             // Like ssh with private keys: a secret others can read is refused.
-            let attrs = try? fm.attributesOfItem(atPath: path)
-            let mode = (attrs?[.posixPermissions] as? NSNumber)?.intValue ?? 0
+            // The file read is the one checked: through a symlink (dotfile
+            // managers link config files), its target's mode and name count.
+            var info = stat()
+            let mode = stat(path, &info) == 0 ? Int(info.st_mode) & 0o777 : 0o777
             if mode & 0o077 != 0 {
-                throw UsageError("config file \(path) holds secret_key but is readable by group or others (mode \(String(mode & 0o777, radix: 8))); fix it with: chmod 600 \(path)")
+                let real = realpath(path, nil).map { p in defer { free(p) }; return String(cString: p) } ?? path
+                let link = real == path ? "" : " (a link to \(real))"
+                throw UsageError("config file \(path)\(link) holds secret_key but is readable by group or others (mode \(String(mode, radix: 8))); fix it with: chmod 600 \(shellQuoted(real))")
             }
         }
         return c
     }
+}
+
+/// `path` as one shell word, quoted only when it needs to be.
+func shellQuoted(_ path: String) -> String {
+    let plain = path.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/._-+,:@%".contains($0)) }
+    return plain && !path.isEmpty ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
 
 /// Config `notify`: bell, notification and title (`all`), the bell only, or nothing.
@@ -111,6 +121,9 @@ struct Settings {
             url = try APIEndpoint.baseURL(urlText, allowInsecureHTTP: g.allowInsecureHTTP)
         } catch let e as APIError {
             throw UsageError(e.description)
+        }
+        if url.scheme?.lowercased() == "http", let host = url.host, !APIEndpoint.isLoopback(host) {
+            warn("--allow-insecure-http: the secret key and every meeting go to \(SafeText.escape(host)) over plain http://, unencrypted: anyone on the way can read them")
         }
         let id = nonEmpty(env["COCLICK_SECRET_ID"]) ?? nonEmpty(file.secretID) ?? ""
         let key = nonEmpty(env["COCLICK_SECRET_KEY"]) ?? nonEmpty(file.secretKey) ?? ""

@@ -427,6 +427,18 @@ func expectAPIError(_ expected: APIError, sourceLocation: SourceLocation = #_sou
         #expect(try env.proxy(scheme: "https", host: "notinternal.corp") != nil)
     }
 
+    /// Plain http is allowed to loopback because it stays on this machine: a proxy would carry it off.
+    @Test func loopbackNeverGoesThroughAProxy() throws {
+        let env = NetworkEnvironment(environment: ["HTTP_PROXY": "http://proxy.corp:3128", "HTTPS_PROXY": "http://proxy.corp:3128"])
+        for host in ["127.0.0.1", "127.3.2.1", "localhost", "::1", "[::1]"] {
+            #expect(try env.proxy(scheme: "http", host: host) == nil, "\(host)")
+            #expect(try env.proxy(scheme: "https", host: host) == nil, "\(host)")
+        }
+        for host in ["127.attacker.example", "localhost.evil.com", "www.coclick.io"] {
+            #expect(try env.proxy(scheme: "http", host: host) != nil, "\(host)")
+        }
+    }
+
     @Test func lowerCaseWinsAndAllProxyIsTheFallback() throws {
         let env = NetworkEnvironment(environment: ["http_proxy": "http://a:1", "HTTP_PROXY": "http://b:2", "ALL_PROXY": "socks5://c:3"])
         #expect(try env.proxy(scheme: "http", host: "x")?.host == "a")

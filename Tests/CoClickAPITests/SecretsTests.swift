@@ -88,4 +88,39 @@ import Testing
         #expect(throws: APIError.self) { try APIEndpoint.baseURL("ftp://www.coclick.io") }
         #expect(throws: APIError.self) { try APIEndpoint.baseURL("not a url") }
     }
+
+    /// Only a literal loopback address is exempt from TLS: a name resolves
+    /// wherever its owner wants, whatever it starts with.
+    @Test func onlyLiteralLoopbackAddressesAreLoopback() throws {
+        for host in ["127.0.0.1", "127.1.2.3", "127.255.255.255", "localhost", "LOCALHOST", "::1", "[::1]",
+                     "0:0:0:0:0:0:0:1", "[0000::0001]", "::ffff:127.0.0.1", "[::ffff:127.9.8.7]"] {
+            #expect(APIEndpoint.isLoopback(host), "\(host)")
+        }
+        for host in ["127.attacker.example", "127.0.0.1.attacker.example", "localhost.evil.com", "127.0.0.1.",
+                     "127.0.0.256", "127.1", "0x7f.0.0.1", "127.0.0.01x", "128.0.0.1", "10.0.0.1", "::2", "::",
+                     "::ffff:10.0.0.1", "::1%lo", "localhost.", "", "127"] {
+            #expect(!APIEndpoint.isLoopback(host), "\(host)")
+        }
+        for url in ["http://127.attacker.example/api/v1", "http://127.0.0.1.attacker.example:8080/api/v1",
+                    "http://localhost.evil.com/api/v1", "http://127.1/api/v1"] {
+            #expect(throws: APIError.self, "\(url)") { try APIEndpoint.baseURL(url) }
+        }
+        for url in ["http://127.8.9.10:1/api/v1", "http://[0:0:0:0:0:0:0:1]:9/api/v1"] {
+            #expect(throws: Never.self) { try APIEndpoint.baseURL(url) }
+        }
+    }
+
+    @Test func aPasswordInAURLIsMaskedInMessages() {
+        #expect(APIEndpoint.redacted("http://ops:hunter2@api.example.com:8/api/v1") == "http://***@api.example.com:8/api/v1")
+        #expect(APIEndpoint.redacted("user:p@ss@proxy:3128") == "***@proxy:3128")
+        // An @ in the path is not a password.
+        #expect(APIEndpoint.redacted("https://api.example.com/v1/@me") == "https://api.example.com/v1/@me")
+        #expect(APIEndpoint.redacted("https://www.coclick.io/api/v1") == "https://www.coclick.io/api/v1")
+        do {
+            _ = try APIEndpoint.baseURL("gopher://ops:hunter2@api.example.com/")
+            Issue.record("accepted")
+        } catch {
+            #expect(!"\(error)".contains("hunter2"), "\(error)")
+        }
+    }
 }

@@ -80,6 +80,107 @@ struct DraftKeepingTests {
         #expect(reduce(&s, .settled).isEmpty)
     }
 
+    // MARK: Where the draft is, said truly
+
+    func savesDraft(_ fx: [Effect]) -> Bool {
+        fx.contains { if case .saveDraft = $0 { return true } else { return false } }
+    }
+
+    @Test func escSaysDraftKeptOnlyOnceTheWriteIsAnswered() {
+        var s = typedForm()
+        let fx = press(&s, .escape)
+        #expect(savesDraft(fx))
+        #expect(s.message?.text.contains("Draft kept") != true, "said before the file was written")
+        _ = reduce(&s, .draftSaved(s.form!.draft))
+        #expect(s.message?.text == "Draft kept: press n to continue it")
+        #expect(s.message?.isError == false)
+    }
+
+    @Test func escWhenTheWriteFailsSaysTheDraftIsOnlyInThisWindow() {
+        var s = typedForm()
+        _ = press(&s, .escape)
+        _ = reduce(&s, .draftStoreFailed("cannot create /st/coclick/x.tmp: No space left on device"))
+        let text = s.message?.text ?? ""
+        #expect(s.message?.isError == true)
+        #expect(text == "Draft not saved to disk: it is only in this window; press n to continue it (cannot create /st/coclick/x.tmp: No space left on device)", "\(text)")
+        #expect(!text.contains("Draft kept"))
+        // n brings it back: it is in memory.
+        press(&s, .char("n"))
+        #expect(s.form?.user.text == "ada@example.com")
+    }
+
+    @Test func escAfterAFailureWhileTypingSaysAgainWhereTheDraftIs() {
+        var s = typedForm()
+        _ = reduce(&s, .settled)
+        _ = reduce(&s, .draftStoreFailed("No space left on device"))
+        #expect(s.message?.text == "Draft not saved to disk: it is only in this window (No space left on device)")
+        s.message = nil
+        let fx = press(&s, .escape)
+        #expect(savesDraft(fx), "written again on Esc")
+        _ = reduce(&s, .draftStoreFailed("No space left on device"))
+        #expect(s.message?.text == "Draft not saved to disk: it is only in this window; press n to continue it (No space left on device)")
+        // Once it is written after all, that is said instead.
+        _ = press(&s, .char("n"))
+        type(&s, "x")
+        _ = press(&s, .escape)
+        _ = reduce(&s, .draftSaved(s.form!.draft))
+        #expect(s.message?.text == "Draft kept: press n to continue it")
+    }
+
+    @Test func escWithTheDraftAlreadyOnDiskSaysKeptAtOnce() {
+        var s = typedForm()
+        _ = reduce(&s, .settled)
+        _ = reduce(&s, .draftSaved(s.form!.draft))
+        let fx = press(&s, .escape)
+        #expect(!savesDraft(fx))
+        #expect(s.message?.text == "Draft kept: press n to continue it")
+        #expect(!s.draftWhereaboutsPending)
+    }
+
+    @Test func aFailedDeleteIsSaidAsSuch() {
+        var s = typedForm()
+        _ = reduce(&s, .draftDeleteFailed("cannot delete /st/draft.json: Read-only file system"))
+        #expect(s.message?.text == "Draft: cannot delete /st/draft.json: Read-only file system")
+        #expect(!s.draftSaveFailing)
+    }
+
+    // MARK: Drafts of other windows
+
+    @Test func otherKeptDraftsAreSaidAfterTheRestoredOne() {
+        var s = makeState()
+        press(&s, .char("n"))
+        var d = FormDraft()
+        d.user = "old@example.com"
+        d.cookies = [.init(domain: "a.example", name: "sid")]
+        _ = reduce(&s, .draftLoaded(d))
+        _ = reduce(&s, .otherDrafts(kept: 2, editedElsewhere: 0))
+        let text = s.message?.text ?? ""
+        #expect(text.hasPrefix("Draft restored (cookie values are not saved to disk: type them again) · "), "\(text)")
+        #expect(text.hasSuffix("2 more drafts kept: each opens with n once this one is sent or emptied"), "\(text)")
+        #expect(s.form?.user.text == "old@example.com")
+    }
+
+    @Test func anUnreadableDraftIsStillSaidWithTheOthers() {
+        var s = makeState()
+        press(&s, .char("n"))
+        _ = reduce(&s, .draftUnreadable("/st/draft-x.json is not a valid draft"))
+        _ = reduce(&s, .otherDrafts(kept: 1, editedElsewhere: 0))
+        #expect(s.message?.text == "Saved draft ignored: /st/draft-x.json is not a valid draft · 1 more draft kept: it opens with n once this one is sent or emptied")
+        #expect(s.message?.isError == true)
+    }
+
+    @Test func aDraftEditedInAnotherWindowIsSaidWhenNoneIsRestored() {
+        var s = makeState()
+        press(&s, .char("n"))
+        _ = reduce(&s, .otherDrafts(kept: 0, editedElsewhere: 1))
+        #expect(s.message?.text == "A draft is being edited in another coclick window; this form keeps a draft file of its own")
+        #expect(s.form?.isBlank == true)
+        // Nothing to say: nothing said.
+        s.message = nil
+        _ = reduce(&s, .otherDrafts(kept: 0, editedElsewhere: 0))
+        #expect(s.message == nil)
+    }
+
     @Test func aStartWarningIsAnErrorMessage() {
         var s = makeState()
         _ = reduce(&s, .warning("theme 'nope' not found"))

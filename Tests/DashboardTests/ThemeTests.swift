@@ -1,5 +1,8 @@
 @testable import Dashboard
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 @Suite("Themes")
@@ -63,6 +66,32 @@ struct ThemeTests {
         #expect(c.warnings.count == 1)
         #expect(c.warnings.first?.contains("broken.toml") == true)
         #expect(c.warnings.first?.contains("unknown colour 'nope'") == true)
+    }
+
+    /// A themes folder others can write, or a theme file others can write, is
+    /// not read; a theme linked from elsewhere (dotfiles) is, when it is the user's alone.
+    @Test func themesOthersCouldHaveWrittenAreNotRead() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("coclick-themes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let themes = dir.appendingPathComponent("themes")
+        try FileManager.default.createDirectory(at: themes, withIntermediateDirectories: true)
+        try "[roles]\nheader = { fg = \"red\" }\n".write(to: themes.appendingPathComponent("mine.toml"), atomically: true, encoding: .utf8)
+        try "[roles]\nheader = { fg = \"red\" }\n".write(to: themes.appendingPathComponent("loose.toml"), atomically: true, encoding: .utf8)
+        chmod(themes.appendingPathComponent("loose.toml").path, 0o666)
+        let linked = dir.appendingPathComponent("dotfiles-linked.toml")
+        try "[roles]\nheader = { fg = \"blue\" }\n".write(to: linked, atomically: true, encoding: .utf8)
+        #expect(symlink(linked.path, themes.appendingPathComponent("linked.toml").path) == 0)
+        let c = ThemeCatalog.load(userDirectory: themes)
+        #expect(c.names.contains("mine") && c.names.contains("linked"))
+        #expect(!c.names.contains("loose"))
+        #expect(c.warnings == ["theme 'loose' not read: \(themes.path)/loose.toml can be written by group or others (mode 666); fix it with: chmod go-w \(themes.path)/loose.toml"])
+
+        chmod(themes.path, 0o777)
+        let refused = ThemeCatalog.load(userDirectory: themes)
+        #expect(!refused.names.contains("mine"))
+        #expect(refused.warnings.count == 1)
+        #expect(refused.warnings.first?.hasPrefix("themes not read: \(themes.path) can be written by group or others (mode 777)") == true, "\(refused.warnings)")
     }
 
     /// A start parses only the theme it uses (`loadLazily`); what it offers

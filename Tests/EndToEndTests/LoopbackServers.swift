@@ -49,7 +49,7 @@ final class SilentServer: @unchecked Sendable {
 
 /// An HTTP proxy on loopback, started by a test: `CONNECT host:port` tunnels
 /// and absolute-form requests (`GET http://host:port/path`) are relayed to
-/// 127.0.0.1 only. It records the target of every request it receives, so a
+/// 127.0.0.1 only (for 127.0.0.1, localhost and `*.test` names). It records the target of every request it receives, so a
 /// test can tell whether the client went through it. Plain threads and poll(2):
 /// nothing here runs on the cooperative pool.
 final class LoopbackProxy: @unchecked Sendable {
@@ -132,7 +132,9 @@ final class LoopbackProxy: @unchecked Sendable {
         }
         guard let colon = hostPort.lastIndex(of: ":"), let port = UInt16(hostPort[hostPort.index(after: colon)...]) else { return }
         let host = String(hostPort[..<colon])
-        guard host == "127.0.0.1" || host == "localhost" else {
+        // A `.test` name (RFC 6761: never resolves) stands for a remote API
+        // host that only the proxy can reach: it too is relayed to 127.0.0.1.
+        guard host == "127.0.0.1" || host == "localhost" || host.hasSuffix(".test") else {
             let refusal = "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"
             _ = write(client, refusal, refusal.utf8.count)
             return
