@@ -13,7 +13,8 @@ struct CrashSettingTests {
     func cSetting(dir: String, pid: Int32) -> String? {
         var buffer = [CChar](repeating: 0, count: 1400)
         guard coclick_backtrace_setting(&buffer, buffer.count, dir, pid) == 1 else { return nil }
-        return String(cString: buffer)
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     @Test func theConstructorsSettingIsTheOnePrepareWants() {
