@@ -118,10 +118,12 @@ struct ClipboardTmuxTests {
 
     /// screen inside a tmux pane whose tmux takes OSC 52 (`set-clipboard on`),
     /// as a terminal would: the pane has no TMUX, as on a host reached by ssh.
+    /// `autodetach off`: when the pane goes (the test ends, passed or failed),
+    /// screen ends with it, and coclick too, instead of living on detached.
     @Test func insideGNUScreenTheURLReachesTheOuterTerminal() async throws {
         #expect(Self.screenInstalled, "GNU screen is not installed: apt-get install screen (README, .ci/run)")
         let command = """
-        printf 'startup_message off\\n' > "$DIR/screenrc"
+        printf 'startup_message off\\nautodetach off\\n' > "$DIR/screenrc"
         mkdir -m 700 "$DIR/screen"
         SCREENDIR="$DIR/screen" screen -c "$DIR/screenrc" sh -c 'echo "STY=$STY" > "$DIR/sty.txt"; exec "$COCLICK" demo'
         echo "EXITED=$?"
