@@ -9,6 +9,7 @@ import TerminalText
 /// The answers to requests the runtime made (list, detail, create, lookup, draft).
 extension Reducer {
     static func detailLoaded(_ state: inout AppState, _ m: Meeting, purpose: DetailPurpose) -> [Effect] {
+        let m = ServerTextLimits.cut(m)
         state.details[m.id] = m
         if state.detailID == m.id {
             state.detailLoading = false

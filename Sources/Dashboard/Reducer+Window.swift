@@ -117,7 +117,7 @@ extension Reducer {
         state.now = max(state.now, at)
         if let company { state.company = company }
         // A page holds at most what was asked for, whatever the server sent.
-        let rows = page.meetings.count > query.per ? Array(page.meetings.prefix(query.per)) : page.meetings
+        let rows = page.meetings.prefix(query.per).map(ServerTextLimits.cut)
         let answered = state.pollRound.remove(query) != nil
         if query.startsTo != nil {
             // Only the reminders' query has an end: near now, by start time.

@@ -232,6 +232,25 @@ struct ScheduleWindowTests {
         #expect(s.detailLoading && s.detailError == nil)
     }
 
+    @Test func serverTextIsCutToWhatCanBeShownWhenItArrives() {
+        var (s, fx) = startedState()
+        let huge = String(repeating: "a", count: 1_000_000) + "@example.com"
+        _ = answer(&s, requests(fx).pages[0], [meeting(1, minutes: 30, user: huge)], more: false)
+        #expect(s.meetings[0].user!.count <= 321)
+        var d = detail(of: meeting(1, minutes: 30))
+        d.customData = .object(["notes": .string(String(repeating: "x", count: 500_000))])
+        d.customDataRaw = try? RawJSON.parse(#"{"notes": "\#(String(repeating: "x", count: 500_000))"}"#)
+        d.cookies = [Cookie(domain: String(repeating: "d", count: 100_000), name: "n", value: "v")]
+        _ = reduce(&s, .detailLoaded(d, purpose: .show))
+        let kept = s.details[d.id]!
+        guard case .object(let o)? = kept.customData, case .string(let notes)? = o["notes"] else { Issue.record("no custom data"); return }
+        #expect(notes.count <= 2_049)
+        #expect(kept.cookies!.first!.domain.count <= 2_049)
+        // Duplicating still takes the custom data exactly as the server sent it.
+        #expect(kept.customDataRaw == d.customDataRaw)
+        #expect(kept.prospectRoomURL == d.prospectRoomURL)
+    }
+
     @Test func theEndOfALiveMeetingShowsWhenItsDurationIsKnown() {
         var s = makeState()
         var m = meeting(1, status: .inProgress, minutes: -10)
