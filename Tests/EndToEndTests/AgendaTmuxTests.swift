@@ -16,15 +16,9 @@ struct AgendaTmuxTests {
         """
     }
 
-    /// Starts copying what the pane's program writes into `$DIR/out`, then lets it start.
-    func record(_ t: Pane) async throws -> URL {
-        let out = t.dir.appendingPathComponent("out")
-        try await t.tmux("pipe-pane", "-O", "-t", t.session, "cat >> \(Pane.quote(out.path))")
-        _ = FileManager.default.createFile(atPath: t.dir.appendingPathComponent("go").path, contents: Data())
-        return out
-    }
+    func record(_ t: Pane) async throws -> URL { try await t.recordOutput() }
 
-    func bytes(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
+    func bytes(_ url: URL) -> String { Pane.recorded(url) }
 
     func count(_ needle: String, in hay: String) -> Int { hay.components(separatedBy: needle).count - 1 }
 

@@ -11,19 +11,13 @@ struct CommandTests {
         _ options: SimulatorOptions = SimulatorOptions(),
         _ body: (Simulator, [String: String]) async throws -> Void
     ) async throws {
-        let sim = Simulator(options: options)
-        let url = try await sim.start()
-        do {
+        try await withRunningSimulator(options) { sim, url in
             try await body(sim, [
                 "COCLICK_API_URL": url.absoluteString,
                 "COCLICK_SECRET_ID": Simulator.demoCredentials.secretID,
                 "COCLICK_SECRET_KEY": Simulator.demoCredentials.secretKey,
             ])
-        } catch {
-            await offPool { await sim.stop() }
-            throw error
         }
-        await offPool { await sim.stop() }
     }
 
     func json(_ text: String) throws -> Any {

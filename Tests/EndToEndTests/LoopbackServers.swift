@@ -1,3 +1,4 @@
+import CoClickSimulator
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -197,4 +198,17 @@ func makeLoopbackCertificate(in directory: URL) async throws -> (cert: String, k
     ], env: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"], search: true, timeout: 60)
     guard let r, r.status == 0 else { throw PaneError(message: "openssl failed: \(r?.err ?? "timeout")") }
     return (cert, key)
+}
+
+/// Runs `body` with a simulator on 127.0.0.1 and its base URL, and stops it on every path.
+func withRunningSimulator(_ options: SimulatorOptions = SimulatorOptions(), _ body: (Simulator, URL) async throws -> Void) async throws {
+    let sim = Simulator(options: options)
+    let url = try await sim.start()
+    do {
+        try await body(sim, url)
+    } catch {
+        await offPool { await sim.stop() }
+        throw error
+    }
+    await offPool { await sim.stop() }
 }

@@ -254,6 +254,21 @@ final class Pane: @unchecked Sendable {
     }
 }
 
+extension Pane {
+    /// Starts copying what the pane's program writes into `$DIR/out`, then
+    /// lets it start (it waits for `$DIR/go`): under load a tmux command can
+    /// take seconds, and nothing written before is lost.
+    func recordOutput() async throws -> URL {
+        let out = dir.appendingPathComponent("out")
+        try await tmux("pipe-pane", "-O", "-t", session, "cat >> \(Self.quote(out.path))")
+        _ = FileManager.default.createFile(atPath: dir.appendingPathComponent("go").path, contents: Data())
+        return out
+    }
+
+    /// What has been recorded so far.
+    static func recorded(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
+}
+
 struct PaneError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }

@@ -10,19 +10,7 @@ import Testing
 @Suite("What the commands say is true", .serialized)
 struct PresenterTruthCommandTests {
     func withSimulator(_ body: (Simulator, [String: String]) async throws -> Void) async throws {
-        let sim = Simulator(options: SimulatorOptions())
-        let url = try await sim.start()
-        do {
-            try await body(sim, [
-                "COCLICK_API_URL": url.absoluteString,
-                "COCLICK_SECRET_ID": Simulator.demoCredentials.secretID,
-                "COCLICK_SECRET_KEY": Simulator.demoCredentials.secretKey,
-            ])
-        } catch {
-            await offPool { await sim.stop() }
-            throw error
-        }
-        await offPool { await sim.stop() }
+        try await CommandTests().withSimulator(SimulatorOptions(), body)
     }
 
     /// A config folder of its own, with `files` (path under it -> text).

@@ -29,14 +29,9 @@ struct ScheduleTmuxTests {
         """
     }
 
-    func record(_ t: Pane) async throws -> URL {
-        let out = t.dir.appendingPathComponent("out")
-        try await t.tmux("pipe-pane", "-O", "-t", t.session, "cat >> \(Pane.quote(out.path))")
-        _ = FileManager.default.createFile(atPath: t.dir.appendingPathComponent("go").path, contents: Data())
-        return out
-    }
+    func record(_ t: Pane) async throws -> URL { try await t.recordOutput() }
 
-    func bytes(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
+    func bytes(_ url: URL) -> String { Pane.recorded(url) }
 
     @Test func aBusyAfternoonOpensOnWhatIsLiveAndRingsForPageTwo() async throws {
         try await Pane.with(width: 100, height: 30, command: shell("demo --fixture busy")) { t in

@@ -14,15 +14,7 @@ struct TransportTests {
     ]
 
     func withSimulator(_ options: SimulatorOptions = SimulatorOptions(), _ body: (Simulator, URL) async throws -> Void) async throws {
-        let sim = Simulator(options: options)
-        let url = try await sim.start()
-        do {
-            try await body(sim, url)
-        } catch {
-            await offPool { await sim.stop() }
-            throw error
-        }
-        await offPool { await sim.stop() }
+        try await withRunningSimulator(options, body)
     }
 
     // MARK: Deadlines

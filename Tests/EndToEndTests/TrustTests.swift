@@ -18,15 +18,7 @@ struct TrustTests {
     ]
 
     func withSimulator(_ body: (Simulator, URL) async throws -> Void) async throws {
-        let sim = Simulator(options: SimulatorOptions())
-        let url = try await sim.start()
-        do {
-            try await body(sim, url)
-        } catch {
-            await offPool { await sim.stop() }
-            throw error
-        }
-        await offPool { await sim.stop() }
+        try await withRunningSimulator(SimulatorOptions(), body)
     }
 
     /// Names that merely start like loopback addresses. The proxy in the
