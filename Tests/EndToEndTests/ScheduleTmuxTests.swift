@@ -57,6 +57,34 @@ struct ScheduleTmuxTests {
         }
     }
 
+    @Test func meShowsMyMeetingsMTogglesAndColonGoesToADate() async throws {
+        try await Pane.with(width: 100, height: 30, command: shell("demo --fixture busy --me grace@example.com")) { t in
+            _ = try await record(t)
+            func rows(_ screen: String) -> [Substring] {
+                screen.split(separator: "\n").filter { $0.contains("@example.com") && !$0.contains("owner:") }
+            }
+            let mine = try await t.waitForScreen("my meetings", timeout: 60) { $0.contains("owner: me (grace@example.com)") && rows($0).count >= 3 }
+            let owners = rows(mine)
+            #expect(!owners.isEmpty && owners.allSatisfy { $0.contains("grace@example.com") }, "\(mine)")
+            try await t.keys("m")
+            try await t.waitForScreen("everyone's", timeout: 20) { $0.contains("owner: any") && $0.contains("ada@example.com") }
+            // The form's User starts with me.
+            try await t.keys("n")
+            let form = try await t.waitForScreen("the form", timeout: 20) { $0.contains("New meeting") }
+            #expect(form.contains("grace@example.com"), "\(form)")
+            try await t.keys("Escape")
+            try await t.waitForScreen("the list again", timeout: 20) { !$0.contains("New meeting") && $0.contains("owner: any") }
+            // A date with nothing after it says so; `.` comes back to now.
+            try await t.keys(":")
+            try await t.waitFor("go to date:")
+            try await t.type("in 30d")
+            try await t.keys("Enter")
+            try await t.waitFor("No meetings on or after")
+            try await t.keys(".", "Enter")
+            try await t.waitFor("/live/")
+        }
+    }
+
     @Test func aTallTerminalFillsAndScrollsOnAcrossPages() async throws {
         // 45 meetings a minute apart from tomorrow on: three pages of 20 fill a 60-row list.
         try await Pane.with(width: 120, height: 64, command: shell("demo --fixture 45")) { t in
