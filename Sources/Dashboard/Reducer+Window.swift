@@ -34,7 +34,12 @@ extension Reducer {
         pages = Set(pages.sorted().prefix(maxPagesPerPoll))
         let soon = needsSoonQuery(state, refreshing: &pages)
         var wanted = pages.sorted().map { state.query(page: $0) }
-        if soon { wanted.append(soonQuery(state)) }
+        if soon {
+            wanted.append(soonQuery(state))
+        } else {
+            // The window's pages speak for the meetings near now: an older answer would only contradict them.
+            state.soon = []
+        }
         state.pollRound = Set(wanted)
         state.pollRoundError = nil
         let new = wanted.filter { !state.inFlight.contains($0) }

@@ -48,7 +48,8 @@ public enum Reminders {
     static func candidates(_ state: AppState) -> [Meeting] {
         var seen = Set<String>()
         var out: [Meeting] = []
-        for m in state.soon + state.meetings where seen.insert(m.id).inserted {
+        // The list's rows first: a page refreshed this poll is the newest word on a meeting.
+        for m in state.meetings + state.soon where seen.insert(m.id).inserted {
             if state.remindAll || state.isMine(m) { out.append(m) }
         }
         return out
