@@ -96,8 +96,10 @@ public final class Simulator: Sendable {
             }
         }
         let logger = Logger(label: "coclick.simulator", factory: { _ in SwiftLogNoOpLogHandler() })
-        // A connection idle (or half-sent) for `idleTimeout` is closed.
-        let http1 = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(max(0.001, options.idleTimeout) * 1000)))
+        // A connection idle (or half-sent) for `idleTimeout` is closed; the
+        // value is clamped so any Double converts to a TimeAmount.
+        let idleSeconds = options.idleTimeout.isFinite ? min(max(options.idleTimeout, 0.001), 366 * 86_400) : 75
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(idleSeconds * 1000)))
         let connections = OpenConnections(limit: options.maxConnections)
         let serverBuilder: HTTPServerBuilder
         if let tls = options.tls {
