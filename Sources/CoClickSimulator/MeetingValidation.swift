@@ -5,6 +5,9 @@ import Foundation
 /// has them ("User must exist", "please specify a start date", "Please
 /// specify a cobrowsing URL", "Cobrowsing URL is not valid").
 enum MeetingValidation {
+    /// Largest `custom_data` accepted, as compact JSON.
+    static let maxCustomDataBytes = 16 * 1024
+
     struct Errors: Error {
         /// In the documentation's field order.
         var fields: [(String, [String])]
@@ -93,7 +96,13 @@ enum MeetingValidation {
         var custom: JSONValue?
         switch body[MeetingField.customData.name] {
         case nil, .null?: break
-        case .object(let o)?: custom = .object(o)
+        case .object(let o)?:
+            // Bounded: a client creating meetings for days must not grow the simulator without end.
+            if let size = try? JSONEncoder().encode(JSONValue.object(o)).count, size > maxCustomDataBytes {
+                add(MeetingField.customData.name, "Custom data is too long (maximum is \(maxCustomDataBytes) bytes)")
+            } else {
+                custom = .object(o)
+            }
         default: add(MeetingField.customData.name, "Custom data must be a JSON object")
         }
 

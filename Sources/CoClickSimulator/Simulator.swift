@@ -19,8 +19,16 @@ import ServiceLifecycle
 /// `/essai/presenter/<token>`), which serves a small page there.
 ///
 /// Whatever a client sends, it answers: a known path asked with another
-/// method gets 405 and `Allow`, a body over 1 MiB 413, pagination headers
-/// past any limit an empty page (or 400 when they are not integers).
+/// method gets 405 and `Allow`, a body over 1 MiB 413 (at once when
+/// `Content-Length` says so, and the connection is closed), pagination
+/// headers past any limit an empty page (or 400 when they are not integers),
+/// HTTP/1.0 an HTTP/1.0 answer and a closed connection.
+///
+/// It stays up whatever clients do: a connection idle or half-sent for
+/// `SimulatorOptions.idleTimeout` is closed, past `maxConnections` a new
+/// connection is closed at once, at most `maxMeetings` meetings are kept
+/// (creating one more forgets the oldest created) and `custom_data` is at
+/// most `MeetingValidation.maxCustomDataBytes` (16 KiB).
 /// `docs/openapi.yaml` describes the API; `scripts/api-fuzz` checks the
 /// simulator against it.
 ///
@@ -88,15 +96,26 @@ public final class Simulator: Sendable {
             }
         }
         let logger = Logger(label: "coclick.simulator", factory: { _ in SwiftLogNoOpLogHandler() })
+        // A connection idle (or half-sent) for `idleTimeout` is closed; the
+        // value is clamped so any Double converts to a TimeAmount.
+        let idleSeconds = options.idleTimeout.isFinite ? min(max(options.idleTimeout, 0.001), 366 * 86_400) : 75
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(idleSeconds * 1000)))
+        let connections = OpenConnections(limit: options.maxConnections)
         let serverBuilder: HTTPServerBuilder
         if let tls = options.tls {
             let config = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificateFile).map { .certificate($0) },
                 privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.privateKeyFile, format: .pem))
             )
-            serverBuilder = try .tls(.http1(), tlsConfiguration: config)
+            serverBuilder = HTTPServerBuilder { responder in
+                GuardedChannel(base: try TLSChannel(HTTP1Channel(responder: responder, configuration: http1), tlsConfiguration: config),
+                               connections: connections, maxBodyBytes: SimulatorCore.maxBodyBytes)
+            }
         } else {
-            serverBuilder = .http1()
+            serverBuilder = HTTPServerBuilder { responder in
+                GuardedChannel(base: HTTP1Channel(responder: responder, configuration: http1),
+                               connections: connections, maxBodyBytes: SimulatorCore.maxBodyBytes)
+            }
         }
         let app = Application(
             responder: SimulatorResponder(core: core),
@@ -244,7 +263,7 @@ public final class Simulator: Sendable {
             presenterWaitingRoomIframeURL: new.presenterWaitingRoomIframeURL,
             prospectWaitingRoomIframeURL: new.prospectWaitingRoomIframeURL
         )
-        core.state.withLock { $0.meetings.append(m) }
+        core.state.withLock { $0.store(m, limit: options.maxMeetings) }
         return id
     }
 

@@ -31,6 +31,14 @@ final class SimulatorCore: Sendable {
         var origin = "http://127.0.0.1"
         /// Set by `stop()`: hung requests give up.
         var stopping = false
+
+        /// Appends a meeting; past `limit` the oldest created are forgotten,
+        /// so a client creating meetings for days cannot grow memory forever.
+        mutating func store(_ meeting: StoredMeeting, limit: Int) {
+            let limit = max(1, limit)
+            if meetings.count >= limit { meetings.removeFirst(meetings.count - limit + 1) }
+            meetings.append(meeting)
+        }
     }
 
     let options: SimulatorOptions
@@ -250,7 +258,7 @@ final class SimulatorCore: Sendable {
                 meeting.customDataText = custom.text(indent: 0)
             }
             let origin = state.withLock { s in
-                s.meetings.append(meeting)
+                s.store(meeting, limit: options.maxMeetings)
                 return s.origin
             }
             if options.grown {

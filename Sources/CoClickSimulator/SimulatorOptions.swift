@@ -83,6 +83,14 @@ public struct SimulatorOptions: Sendable {
     public var pageHeaders = true
     /// Serve HTTPS with this certificate and key (PEM files) instead of HTTP.
     public var tls: SimulatorTLS?
+    /// Seconds a connection may stay idle, or half-sent, before it is closed.
+    /// Longer than the client's own 60 s pool timeout, so the server never
+    /// closes a connection the client is about to reuse.
+    public var idleTimeout: TimeInterval = 75
+    /// Open connections at most; past it a new connection is closed at once.
+    public var maxConnections = 512
+    /// Stored meetings at most; creating one more forgets the oldest created.
+    public var maxMeetings = 5_000
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, credentials: Credentials = Simulator.demoCredentials,
