@@ -210,11 +210,12 @@ func expectAPIError(_ expected: APIError, sourceLocation: SourceLocation = #_sou
     /// A client whose clock runs behind believes its token is fresh; the
     /// server says 401 after the TTL, and the client re-authenticates once.
     @Test func tokenExpiringMidSessionIsRenewedAfter401() async throws {
-        try await withClient(SimulatorOptions(tokenTTL: 2), clientNow: { Date().addingTimeInterval(-3600) }) { client, sim in
+        // Six seconds: the first two requests must fall inside it even when every suite runs at once on two cores.
+        try await withClient(SimulatorOptions(tokenTTL: 6), clientNow: { Date().addingTimeInterval(-3600) }) { client, sim in
             _ = try await client.meetings(MeetingQuery())
             _ = try await client.meetings(MeetingQuery())
             #expect(sim.count("POST", "authenticate") == 1)
-            try await Task.sleep(nanoseconds: 2_300_000_000)
+            try await Task.sleep(nanoseconds: 6_300_000_000)
             let page = try await client.meetings(MeetingQuery())
             #expect(!page.meetings.isEmpty)
             #expect(sim.count("POST", "authenticate") == 2)
