@@ -147,9 +147,12 @@ struct ListMeetings: AsyncCommand {
         let asciiOnly = Output.charset.isASCII
         var printed = 0
         var widths: [Int] = []
-        if json { Output.write("[", to: STDOUT_FILENO) }
+        var opened = false
         let end = try await client.walkPages(query, maxPages: Self.pageCap) { page in
             if json {
+                // Opened with the first page: a walk that fails at once prints nothing.
+                if !opened { Output.write("[", to: STDOUT_FILENO) }
+                opened = true
                 var raw = try ServerJSON.parse(page.body)
                 if let me { raw = MeOwner.keepMine(raw, me) }
                 var out = ""
@@ -169,7 +172,7 @@ struct ListMeetings: AsyncCommand {
             printed += meetings.count
         }
         if json {
-            Output.write(printed == 0 ? "]\n" : "\n]\n", to: STDOUT_FILENO)
+            Output.write((opened ? "" : "[") + (printed == 0 ? "]\n" : "\n]\n"), to: STDOUT_FILENO)
         } else if printed == 0 {
             Output.line(noMeetings(query))
         }
