@@ -149,28 +149,53 @@ public actor CoClickClient {
         return page
     }
 
-    /// Every page from `query.page` on. The API documents no totals and a
+    /// How a walk over pages ended.
+    public enum PageWalkEnd: Sendable, Equatable {
+        /// An empty page, or one shorter than the first: nothing more.
+        case complete
+        /// Page `page` held the same meetings as the page before it (a server
+        /// that ignores `X-Page`); `full` when that page was as long as asked
+        /// for, so meetings may be missing.
+        case repeated(page: Int, full: Bool)
+        /// `pages` pages were read and the server still had more.
+        case capped(pages: Int)
+    }
+
+    /// Every page from `query.page` on, handed to `body` one at a time (so a
+    /// caller can print and drop each). The API documents no totals and a
     /// server may clamp `X-Per` without saying so, so a page is the last only
     /// when it is empty or shorter than the first page (1,000 meetings at 100
-    /// a page: 11 requests). A server that ignores `X-Page` (the same first
-    /// meeting twice) also ends the walk.
-    public func allPages(_ query: MeetingQuery, maxPages: Int = 10_000) async throws -> [MeetingPage] {
-        let deadline = operationDeadline(pages: true)
+    /// a page: 11 requests). A page with the same ids as the one before (a
+    /// server that ignores `X-Page`) ends the walk and is not handed on; so
+    /// does reading `maxPages` pages.
+    public nonisolated func walkPages(
+        _ query: MeetingQuery, maxPages: Int = 10_000, _ body: (MeetingPage) async throws -> Void
+    ) async throws -> PageWalkEnd {
+        let deadline = await operationDeadline(pages: true)
         var q = query
-        var pages: [MeetingPage] = []
+        var previousIDs: [String]?
         var firstCount: Int?
         for _ in 0..<maxPages {
             let page = try await meetings(q, deadline: deadline)
-            if page.meetings.isEmpty { pages.append(page); break }
-            if let previousFirst = pages.last?.meetings.first?.id, previousFirst == page.meetings.first?.id { break }
-            pages.append(page)
+            if page.meetings.isEmpty { try await body(page); return .complete }
+            let ids = page.meetings.map(\.id)
+            if ids == previousIDs { return .repeated(page: q.page, full: ids.count >= query.per) }
+            try await body(page)
+            previousIDs = ids
             if let firstCount {
-                if page.meetings.count < firstCount { break }
+                if ids.count < firstCount { return .complete }
             } else {
-                firstCount = page.meetings.count
+                firstCount = ids.count
             }
             q.page += 1
         }
+        return .capped(pages: maxPages)
+    }
+
+    /// Every page from `query.page` on, kept (see `walkPages`).
+    public func allPages(_ query: MeetingQuery, maxPages: Int = 10_000) async throws -> [MeetingPage] {
+        var pages: [MeetingPage] = []
+        _ = try await walkPages(query, maxPages: maxPages) { pages.append($0) }
         return pages
     }
 
@@ -339,6 +364,10 @@ public actor CoClickClient {
     }
 
     private func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws -> T {
+        // The same limit as RawJSON's, which prints and keeps what this decodes.
+        if RawJSON.nestsTooDeep(data) {
+            throw APIError.invalidResponse("JSON nested more than \(RawJSON.maxDepth) levels deep (expected \(what))")
+        }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch {

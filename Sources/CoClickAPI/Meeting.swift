@@ -111,6 +111,8 @@ public struct Meeting: Sendable, Hashable, Codable, Identifiable {
     public mutating func keepRawCustomData(from body: Data) {
         guard let raw = try? RawJSON.parse(body), let custom = raw[MeetingField.customData.name], custom.members != nil else { return }
         customDataRaw = custom
+        // A number past a double's range (`1e400`) fails the typed decoding; the data is still there.
+        if customData == nil { customData = JSONValue(custom) }
     }
 
     /// The short id the CoClick console shows.

@@ -38,7 +38,9 @@ public indirect enum RawJSON: Sendable, Hashable {
         public var description: String { "\(message) (at byte \(offset))" }
     }
 
-    /// Deeper nesting than this is refused rather than risking the stack.
+    /// Arrays and objects nested deeper than this are refused rather than
+    /// risking the stack: by this reader and, before decoding, by the client
+    /// (`nestsTooDeep`), so the CLI and the dashboard accept the same bodies.
     public static let maxDepth = 256
 
     // MARK: Reading
@@ -80,8 +82,11 @@ public indirect enum RawJSON: Sendable, Hashable {
         }
 
         mutating func value(depth: Int) throws(Failure) -> RawJSON {
-            guard depth < RawJSON.maxDepth else { throw fail("nested more than \(RawJSON.maxDepth) levels deep") }
             guard i < bytes.count else { throw fail("unexpected end of the JSON text") }
+            // `depth` arrays and objects hold this value: one more is refused past the limit (as `nestsTooDeep` counts).
+            if bytes[i] == UInt8(ascii: "{") || bytes[i] == UInt8(ascii: "["), depth >= RawJSON.maxDepth {
+                throw fail("nested more than \(RawJSON.maxDepth) levels deep")
+            }
             switch bytes[i] {
             case UInt8(ascii: "{"): return try object(depth: depth)
             case UInt8(ascii: "["): return try array(depth: depth)
@@ -238,10 +243,12 @@ public indirect enum RawJSON: Sendable, Hashable {
 
     /// JSON text: keys in their order, numbers as their literal text.
     /// `indent` > 0 pretty-prints; `asciiOnly` writes non-ASCII as `\u` escapes
-    /// (the same values, for a terminal that is not UTF-8).
-    public func text(indent: Int = 2, asciiOnly: Bool = false) -> String {
+    /// (the same values, for a terminal that is not UTF-8). `level` is how
+    /// deep the value sits in a document written piece by piece (an item of
+    /// a streamed array: 1).
+    public func text(indent: Int = 2, asciiOnly: Bool = false, level: Int = 0) -> String {
         var out = ""
-        write(into: &out, indent: indent, level: 0, asciiOnly: asciiOnly)
+        write(into: &out, indent: indent, level: level, asciiOnly: asciiOnly)
         return out
     }
 
@@ -355,6 +362,41 @@ public indirect enum RawJSON: Sendable, Hashable {
         case .array(let a): self = .array(a.map(RawJSON.init))
         case .object(let o): self = .object(o.keys.sorted().map { Member($0, RawJSON(o[$0]!)) })
         }
+    }
+
+    /// The first number (as written) that a double cannot hold: what a JSON
+    /// reader that reads numbers as doubles (the API's) refuses, like `1e400`.
+    public var firstNumberBeyondDouble: String? {
+        switch self {
+        case .null, .bool, .string: return nil
+        case .number(let n): return (Double(n)?.isFinite ?? false) ? nil : n
+        case .array(let items): return items.lazy.compactMap(\.firstNumberBeyondDouble).first
+        case .object(let members): return members.lazy.compactMap(\.value.firstNumberBeyondDouble).first
+        }
+    }
+
+    /// Whether `bytes` nest arrays and objects deeper than `maxDepth`: checked
+    /// before any other reader sees a server's body, so every reader in
+    /// coclick (the models' decoder and this one) accepts the same documents.
+    public static func nestsTooDeep(_ bytes: Data) -> Bool {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for b in bytes {
+            if inString {
+                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > maxDepth { return true }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return false
     }
 
     /// The pages' arrays as one array (`--all`).

@@ -80,8 +80,9 @@ public enum DetailView {
         }
         out.append(DetailRow([]))
         out.append(DetailRow([Span("custom data", .title)]))
-        if let data = m.customData {
-            for l in data.prettyText().split(separator: "\n", omittingEmptySubsequences: false) {
+        // As the server wrote it when it is known: exact numbers, even past a double's range.
+        if let text = m.customDataRaw.map({ $0.text(indent: 2) }) ?? m.customData?.prettyText() {
+            for l in text.split(separator: "\n", omittingEmptySubsequences: false) {
                 out.append(DetailRow([Span("  " + SafeText.escape(String(l)))]))
             }
         } else {

@@ -29,7 +29,8 @@ enum MeetingText {
         ]
         let cookies = m.cookies ?? []
         rows.append(("cookies", cookies.isEmpty ? "none" : "\(cookies.count)"))
-        rows.append((MeetingField.customData.name, m.customData == nil ? Glyph.dash.rawValue : ""))
+        let customData = customData.flatMap { $0.members != nil ? $0 : nil } ?? m.customDataRaw
+        rows.append((MeetingField.customData.name, m.customData == nil && customData == nil ? Glyph.dash.rawValue : ""))
         let width = rows.map { $0.0.count }.max() ?? 0
         var lines: [String] = []
         for (label, value) in rows {
@@ -41,8 +42,7 @@ enum MeetingText {
                 table.rows = cookies.map { [Output.safe($0.domain), Output.safe($0.name), Output.safe($0.value)] }
                 lines += table.render().split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
             }
-            if label == MeetingField.customData.name, let data = m.customData {
-                let text = customData.map { $0.text(indent: 2) } ?? data.prettyText()
+            if label == MeetingField.customData.name, let text = customData.map({ $0.text(indent: 2) }) ?? m.customData?.prettyText() {
                 lines += SafeText.escapeLines(text).map { "  " + $0 }
             }
         }

@@ -106,37 +106,88 @@ struct ListMeetings: AsyncCommand {
         var query = try query(pageSize: all && per == nil ? 100 : settings.pageSize)
         if let me { query.userEmailContains = me }
         let client = try global.client(settings)
-        var meetings: [Meeting]
-        let bodies: [Data]
-        if all {
-            let pages = try await client.allPages(query)
-            meetings = pages.flatMap(\.meetings)
-            bodies = pages.map(\.body)
-        } else {
-            let page = try await client.meetings(query)
-            meetings = page.meetings
-            bodies = [page.body]
-            if try await Self.morePages(after: page, query: query, client: client) {
-                var more = "more meetings on page \(page.page + 1)"
-                if let total = page.total { more = "\(meetings.count) of \(total) meetings shown; more on page \(page.page + 1)" }
-                Output.warn("\(more): add --page \(page.page + 1), or --all for every page")
-            }
+        if all { return try await listAll(query, me: me, client: client) }
+        let page = try await client.meetings(query)
+        var meetings = page.meetings
+        if try await Self.morePages(after: page, query: query, client: client) {
+            var more = "more meetings on page \(page.page + 1)"
+            if let total = page.total { more = "\(meetings.count) of \(total) meetings shown; more on page \(page.page + 1)" }
+            Output.warn("\(more): add --page \(page.page + 1), or --all for every page")
         }
         // The server matches "contains": --mine keeps the meetings whose owner is exactly me.
         if let me { meetings = meetings.filter { MeOwner.matches($0.user, me) } }
         if json {
-            // The server's JSON, unchanged; --all joins the pages' arrays.
-            var pages = try bodies.map(ServerJSON.parse)
-            if let me { pages = pages.map { MeOwner.keepMine($0, me) } }
-            Output.serverJSON(all ? RawJSON.joined(pages) : pages[0])
+            // The server's JSON, unchanged.
+            var raw = try ServerJSON.parse(page.body)
+            if let me { raw = MeOwner.keepMine(raw, me) }
+            Output.serverJSON(raw)
             return 0
         }
         if meetings.isEmpty {
-            Output.line(query.startsFrom != nil && from == nil ? "No meetings from today on (--every-date shows past ones)." : "No meetings.")
+            Output.line(noMeetings(query))
             return 0
         }
         Output.line(MeetingTable.render(meetings, now: Date(), zone: .process))
         return 0
+    }
+
+    func noMeetings(_ query: MeetingQuery) -> String {
+        query.startsFrom != nil && from == nil ? "No meetings from today on (--every-date shows past ones)." : "No meetings."
+    }
+
+    /// `--all` reads at most this many pages (100,000 meetings at 100 a page):
+    /// a server that never runs out of pages is stopped, and said so.
+    static let pageCap = 1_000
+
+    /// `--all`: each page is printed as it arrives and then dropped, so memory
+    /// stays flat however many pages there are. `--json` writes one array:
+    /// `[`, each page's items as the server sent them, then `]`.
+    func listAll(_ query: MeetingQuery, me: String?, client: CoClickClient) async throws -> Int32 {
+        let now = Date()
+        let asciiOnly = Output.charset.isASCII
+        var printed = 0
+        var widths: [Int] = []
+        var opened = false
+        let end = try await client.walkPages(query, maxPages: Self.pageCap) { page in
+            if json {
+                // Opened with the first page: a walk that fails at once prints nothing.
+                if !opened { Output.write("[", to: STDOUT_FILENO) }
+                opened = true
+                var raw = try ServerJSON.parse(page.body)
+                if let me { raw = MeOwner.keepMine(raw, me) }
+                var out = ""
+                for item in raw.items ?? [raw] {
+                    out += (printed == 0 ? "\n  " : ",\n  ") + item.text(indent: 2, asciiOnly: asciiOnly, level: 1)
+                    printed += 1
+                }
+                if !out.isEmpty { Output.write(out, to: STDOUT_FILENO) }
+                return
+            }
+            var meetings = page.meetings
+            if let me { meetings = meetings.filter { MeOwner.matches($0.user, me) } }
+            guard !meetings.isEmpty else { return }
+            let table = MeetingTable.table(meetings, now: now, zone: .process).render(header: printed == 0, atLeast: widths)
+            widths = table.widths
+            Output.line(table.text)
+            printed += meetings.count
+        }
+        if json {
+            Output.write((opened ? "" : "[") + (printed == 0 ? "]\n" : "\n]\n"), to: STDOUT_FILENO)
+        } else if printed == 0 {
+            Output.line(noMeetings(query))
+        }
+        switch end {
+        case .complete:
+            return 0
+        case .repeated(let page, let full):
+            let what = "page \(page) repeats page \(page - 1) (the server seems to ignore X-Page), so the list stops there"
+            // A full page repeated may hide more meetings; a short one held them all.
+            Output.warn(full ? "\(what); it may be incomplete" : what)
+            return full ? 1 : 0
+        case .capped(let pages):
+            Output.warn("stopped after \(pages) pages: the server kept sending more, so the list is incomplete; narrow it with --from, --to, --status or --user")
+            return 1
+        }
     }
 }
 
@@ -159,6 +210,10 @@ extension ListMeetings {
 /// The list as a table: short id, status word, local start, countdown, owner.
 enum MeetingTable {
     static func render(_ meetings: [Meeting], now: Date, zone: LocalZone) -> String {
+        table(meetings, now: now, zone: zone).render()
+    }
+
+    static func table(_ meetings: [Meeting], now: Date, zone: LocalZone) -> TextTable {
         let zoneText = zone.name(at: now)
         var table = TextTable(header: ["ID", "STATUS", "STARTS (\(zoneText))", "WHEN", "OWNER"])
         for m in meetings {
@@ -176,7 +231,7 @@ enum MeetingTable {
             default: return nil
             }
         }
-        return table.render()
+        return table
     }
 
     /// Never colour alone: the word is always there too.
@@ -305,6 +360,9 @@ struct CreateMeeting: AsyncCommand {
         }
         guard value.members != nil else {
             throw UsageError("--custom-data must be a JSON object ({...}), not \(value.kindName)")
+        }
+        if let number = value.firstNumberBeyondDouble {
+            throw UsageError("--custom-data: the number \(SafeText.escape(String(number.prefix(40)))) is too large for the API to read (beyond a double's range, about 1.8e308)")
         }
         return value
     }

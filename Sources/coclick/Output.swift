@@ -29,7 +29,8 @@ enum Output {
     /// Writes all of `text`. A reader that went away (`coclick ... | head`)
     /// ends the process as it ends `cat`: by SIGPIPE, quietly. (SwiftNIO
     /// ignores SIGPIPE, so the write fails with EPIPE instead; FileHandle's
-    /// write would trap on that.) Other write errors end it with status 1.
+    /// write would trap on that.) Other write errors (a full disk) end it
+    /// with status 1, said on stderr.
     static func write(_ text: String, to fd: Int32) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
@@ -40,6 +41,8 @@ enum Output {
                 signal(SIGPIPE, SIG_DFL)
                 raise(SIGPIPE)
             }
+            let reason = n < 0 ? String(cString: strerror(errno)) : "nothing was written"
+            if fd != STDERR_FILENO { write("coclick: cannot write the output: \(reason)\n", to: STDERR_FILENO) }
             exit(1)
         }
     }
@@ -92,10 +95,16 @@ struct TextTable {
 
     init(header: [String]) { self.header = header }
 
-    func render() -> String {
+    func render() -> String { render(header: true, atLeast: []).text }
+
+    /// The table, with or without its header line, its columns at least
+    /// `atLeast` wide; and the widths used, so a table printed in pieces
+    /// keeps (or widens) its columns from one piece to the next.
+    func render(header withHeader: Bool, atLeast: [Int]) -> (text: String, widths: [Int]) {
         let header = self.header.map(Output.charset.fit)
         let rows = self.rows.map { $0.map(Output.charset.fit) }
         var widths = header.map(TextWidth.width)
+        for (i, w) in atLeast.enumerated() where i < widths.count { widths[i] = max(widths[i], w) }
         for row in rows {
             for (i, cell) in row.enumerated() where i < widths.count {
                 widths[i] = max(widths[i], TextWidth.width(cell))
@@ -111,7 +120,8 @@ struct TextTable {
             }
             return out
         }
-        return ([line(header, row: nil)] + rows.enumerated().map { line($0.element, row: $0.offset) }).joined(separator: "\n")
+        let lines = (withHeader ? [line(header, row: nil)] : []) + rows.enumerated().map { line($0.element, row: $0.offset) }
+        return (lines.joined(separator: "\n"), widths)
     }
 }
 
