@@ -250,10 +250,50 @@ static void die_of(int sig) {
     _exit(128 + sig);
 }
 
+// MARK: Helper programs
+
+#define MAX_HELPERS 32
+static volatile sig_atomic_t helper_groups[MAX_HELPERS];
+static pthread_mutex_t helpers_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t helpers_at_exit = PTHREAD_ONCE_INIT;
+
+static void end_helpers_at_exit(void) { coclick_end_helpers(); }
+static void register_at_exit(void) { atexit(end_helpers_at_exit); }
+
+int coclick_helper_started(int pgid) {
+    if (pgid <= 0) return -1;
+    pthread_once(&helpers_at_exit, register_at_exit);
+    pthread_mutex_lock(&helpers_lock);
+    int result = -1;
+    for (int i = 0; i < MAX_HELPERS; i++) {
+        if (helper_groups[i] == 0) { helper_groups[i] = pgid; result = 0; break; }
+    }
+    pthread_mutex_unlock(&helpers_lock);
+    return result;
+}
+
+void coclick_helper_ended(int pgid) {
+    pthread_mutex_lock(&helpers_lock);
+    for (int i = 0; i < MAX_HELPERS; i++) {
+        if (helper_groups[i] == pgid) helper_groups[i] = 0;
+    }
+    pthread_mutex_unlock(&helpers_lock);
+}
+
+// No lock: a handler may interrupt a thread holding it. A slot is one
+// sig_atomic_t, read once; a group is forgotten as soon as its leader is reaped.
+void coclick_end_helpers(void) {
+    for (int i = 0; i < MAX_HELPERS; i++) {
+        int g = helper_groups[i];
+        if (g > 0) kill(-g, SIGKILL);
+    }
+}
+
 // MARK: Handlers
 
 static void quit_handler(int sig) {
     int saved = errno;
+    coclick_end_helpers();
     emergency_restore();
     errno = saved;
     die_of(sig);
@@ -268,6 +308,7 @@ static void crash_handler(int sig, siginfo_t *info, void *context) {
         for (;;) pause();
     }
     state.reporter = self;
+    coclick_end_helpers();
     emergency_restore();
     write_crash_report(sig, info, context);
     die_of(sig);

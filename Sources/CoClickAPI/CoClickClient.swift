@@ -324,6 +324,8 @@ public actor CoClickClient {
                     current = nil
                     attempt -= 1
                     continue
+                case 429:
+                    throw APIError.rateLimited(retryAfter: Self.retryAfter(response.header("Retry-After"), now: now()))
                 default:
                     throw Self.error(status: response.status, body: response.body)
                 }
@@ -350,6 +352,26 @@ public actor CoClickClient {
         case 500...599: return .server(status: status)
         default: return .unexpectedStatus(status)
         }
+    }
+
+    /// `Retry-After` (RFC 9110): seconds, or an HTTP date, as seconds from `now`.
+    static func retryAfter(_ value: String?, now: Date) -> Double? {
+        guard let value = value?.trimmed, !value.isEmpty else { return nil }
+        if let seconds = Int(value) { return seconds >= 0 ? Double(seconds) : nil }
+        // IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT", the form servers send.
+        let parts = value.split(separator: " ")
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let year = Int(parts[3]),
+              let month = months.firstIndex(of: String(parts[2])) else { return nil }
+        let time = parts[4].split(separator: ":").compactMap { Int($0) }
+        guard time.count == 3 else { return nil }
+        var comps = DateComponents()
+        comps.year = year; comps.month = month + 1; comps.day = day
+        comps.hour = time[0]; comps.minute = time[1]; comps.second = time[2]
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        guard let date = cal.date(from: comps) else { return nil }
+        return max(0, date.timeIntervalSince(now))
     }
 
     static func validationErrors(in body: Data) -> ValidationErrors? {

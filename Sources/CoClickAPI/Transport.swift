@@ -8,6 +8,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import NIOTLS
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -156,8 +157,9 @@ final class Transport: Sendable {
             request: request, delegate: collector, eventLoop: .indifferent,
             deadline: .now() + .nanoseconds(max(1, nanos)), logger: nil
         )
+        let response: APIResponse
         do {
-            return try await withTaskCancellationHandler {
+            response = try await withTaskCancellationHandler {
                 try await task.futureResult.get()
             } onCancel: {
                 task.cancel()
@@ -165,7 +167,63 @@ final class Transport: Sendable {
         } catch {
             let sent = collector.requestSent
             if Task.isCancelled { throw TransportFailure(error: .offline("cancelled"), sent: sent) }
-            throw TransportFailure(error: Self.apiError(error, proxy: key.proxy), sent: sent)
+            var failure = Self.apiError(error, proxy: key.proxy)
+            if failure == .timeout, let p = key.proxy {
+                // Through a proxy, silence before the request went out is the
+                // proxy's (a CONNECT or a handshake it never answered): say so,
+                // not that the API was slow.
+                failure = .offline(sent ? "no answer in time through the proxy \(p.host):\(p.port)"
+                                        : "the proxy \(p.host):\(p.port) did not answer in time")
+            }
+            if failure == .tls(.untrusted), key.proxy == nil, let u = URL(string: url), let host = u.host {
+                failure = await Self.diagnoseRefusedCertificate(host: host, port: u.port ?? 443, deadline: deadline) ?? failure
+            }
+            throw TransportFailure(error: failure, sent: sent)
+        }
+        // A plain-http request through a proxy gets the proxy's 407 as its
+        // answer: the request went no further, so it was not carried out.
+        if response.status == 407, let p = key.proxy {
+            throw TransportFailure(error: .proxyAuthentication(proxy: "\(p.host):\(p.port)", hadCredentials: p.username != nil), sent: false)
+        }
+        return response
+    }
+
+    /// BoringSSL says only that verification failed. A certificate that is
+    /// out of its dates is told apart by looking at it once more, unverified,
+    /// on a connection that sends nothing.
+    static func diagnoseRefusedCertificate(host: String, port: Int, deadline: ContinuousClock.Instant) async -> APIError? {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = .none
+        let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+        let isAddress = (try? SocketAddress(ipAddress: bare, port: 0)) != nil
+        let remaining = ContinuousClock.now.duration(to: deadline)
+        guard remaining > .milliseconds(100) else { return nil }
+        do {
+            let context = try NIOSSLContext(configuration: tls)
+            let done = eventLoopGroup.next().makePromise(of: Void.self)
+            // Completed at most once more by the waiter; a second completion is ignored.
+            defer { done.fail(ChannelError.alreadyClosed) }
+            let channel = try await ClientBootstrap(group: eventLoopGroup)
+                .connectTimeout(.milliseconds(min(5000, remaining.milliseconds)))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let handler = try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : bare)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                        try channel.pipeline.syncOperations.addHandler(HandshakeWaiter(done))
+                    }
+                }
+                .connect(host: bare, port: port).get()
+            defer { channel.close(promise: nil) }
+            let timeout = channel.eventLoop.scheduleTask(in: .seconds(5)) { channel.close(promise: nil) }
+            defer { timeout.cancel() }
+            try await done.futureResult.get()
+            guard let certificate = try await channel.nioSSL_peerCertificate().get() else { return nil }
+            let now = time(nil)
+            if certificate.notValidAfter < now { return .tls(.expired) }
+            if certificate.notValidBefore > now { return .tls(.notYetValid) }
+            return nil
+        } catch {
+            return nil
         }
     }
 
@@ -186,7 +244,8 @@ final class Transport: Sendable {
             case .cancelled:
                 return .offline("cancelled")
             case .proxyAuthenticationRequired:
-                return .offline("the proxy\(via) requires authentication (407): put user:password@ in the proxy URL")
+                if let p = proxy { return .proxyAuthentication(proxy: "\(p.host):\(p.port)", hadCredentials: p.username != nil) }
+                return .offline("a proxy wants credentials (407)")
             case .invalidProxyResponse:
                 return .offline("the proxy\(via) refused the connection")
             default:
@@ -228,18 +287,44 @@ final class Transport: Sendable {
         return .offline("network error: \(String(describing: type(of: error)))")
     }
 
-    static let untrustedAdvice = "TLS: the server's certificate is not trusted by this machine (if a proxy inspects TLS here, set SSL_CERT_FILE to its CA bundle)"
-
     static func tlsError(_ detail: String) -> APIError {
         let d = detail.uppercased()
-        if d.contains("CERTIFICATE_VERIFY_FAILED") || d.contains("CERTIFICATE VERIFY FAILED") || d.contains("UNABLE_TO_GET_ISSUER") || d.contains("SELF_SIGNED") {
-            return .offline(untrustedAdvice)
-        }
+        // BoringSSL names the verify result after the reason ("CERTIFICATE_VERIFY_FAILED"
+        // comes with every one of them): the specific reasons are looked at first.
+        if d.contains("EXPIRED") { return .tls(.expired) }
+        if d.contains("NOT YET VALID") || d.contains("NOT_YET_VALID") { return .tls(.notYetValid) }
         if d.contains("HOSTNAME") || d.contains("DOESNOTMATCH") || d.contains("DOES NOT MATCH") {
-            return .offline("TLS: the server's certificate is for another host name")
+            return .tls(.wrongHost)
         }
-        if d.contains("EXPIRED") { return .offline("TLS: the server's certificate has expired") }
-        return .offline("TLS handshake failed")
+        if d.contains("CERTIFICATE_VERIFY_FAILED") || d.contains("CERTIFICATE VERIFY FAILED") || d.contains("UNABLE_TO_GET_ISSUER") || d.contains("SELF_SIGNED") {
+            return .tls(.untrusted)
+        }
+        return .tls(.handshake)
+    }
+}
+
+/// Fulfils `done` when the TLS handshake has finished (or fails with the connection).
+private final class HandshakeWaiter: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let promise: EventLoopPromise<Void>
+    init(_ promise: EventLoopPromise<Void>) { self.promise = promise }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let e = event as? TLSUserEvent, case .handshakeCompleted = e { promise.succeed() }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        promise.fail(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        promise.fail(ChannelError.alreadyClosed)
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        promise.fail(ChannelError.alreadyClosed)
     }
 }
 

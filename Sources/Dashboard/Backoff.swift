@@ -19,11 +19,23 @@ public enum Backoff {
         let exp = min(failures - 1, 20)
         return min(cap, base * Double(1 << exp))
     }
+
+    /// The longest a server's `Retry-After` holds polling back: a manual
+    /// refresh still asks at once, and a day is as long as a dashboard waits unasked.
+    public static let retryAfterCap: TimeInterval = 86_400
+
+    /// The wait after a failed poll: the back-off, or what a rate-limiting
+    /// API asked for when that is longer.
+    public static func delay(afterFailures failures: Int, error: APIError?) -> TimeInterval {
+        let backoff = delay(afterFailures: failures)
+        guard case .rateLimited(let after?)? = error?.underlying else { return backoff }
+        return max(backoff, min(after, retryAfterCap))
+    }
 }
 
 /// The connection as shown in the footer, in words.
 public enum ConnectionState: Sendable, Hashable {
-    case connecting, ok, retrying, offline, maintenance, keyRejected
+    case connecting, ok, retrying, offline, maintenance, rateLimited, keyRejected
 
     public var words: String {
         switch self {
@@ -32,6 +44,7 @@ public enum ConnectionState: Sendable, Hashable {
         case .retrying: return "retrying"
         case .offline: return "offline"
         case .maintenance: return "maintenance"
+        case .rateLimited: return "rate limited"
         case .keyRejected: return "API key rejected"
         }
     }
@@ -45,6 +58,7 @@ public enum ConnectionState: Sendable, Hashable {
         switch error {
         case .unauthorized, .configuration: return .keyRejected
         case .maintenance: return .maintenance
+        case .rateLimited: return .rateLimited
         case .offline, .timeout: return failures >= offlineAfterFailures ? .offline : .retrying
         default: return .retrying
         }

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import CoClickAPI
 import TerminalText
 
 /// The footer's connection line, in words (never colour alone):
@@ -11,6 +12,7 @@ import TerminalText
 /// - `retrying (3) · next try in 8s · data 40s old · the CoClick server had a problem (500)…`
 /// - `offline · data 2m 10s old · next try in 16s · cannot reach the API: connection refused`
 /// - `maintenance · data 1m 05s old · next try in 8s · the CoClick API is offline for maintenance (503)…`
+/// - `rate limited · data 1m 05s old · next try in 59m · the API is limiting requests (429)…`
 /// - `API key rejected · polling stopped, r retries · data 5m 00s old · authentication failed (401)…`
 ///
 /// While a poll is in flight after failures, "next try in" reads "trying now…".
@@ -36,7 +38,7 @@ public struct ConnectionStatus: Sendable, Hashable {
             parts.append(state.isLoading ? "loading…" : cached == nil ? "no data yet" : "not refreshed yet")
         case .ok:
             parts.append(age.map { "updated \($0) ago" } ?? "no data yet")
-        case .retrying, .offline, .maintenance, .keyRejected:
+        case .retrying, .offline, .maintenance, .rateLimited, .keyRejected:
             let next: String
             if state.isLoading {
                 next = "trying now…"
@@ -44,11 +46,13 @@ public struct ConnectionStatus: Sendable, Hashable {
                 next = "polling stopped, \(state.keymap.keysText(.refresh, in: .list)) retries"
             } else {
                 let at = state.nextPollAt ?? state.now.addingTimeInterval(state.nextPollDelay)
-                next = "next try in \(Int(max(0, at.timeIntervalSince(state.now)).rounded(.up)))s"
+                let wait = max(0, at.timeIntervalSince(state.now))
+                // A rate limit's wait can be an hour: minutes read better than 3600s.
+                next = "next try in " + (wait < 120 ? "\(Int(wait.rounded(.up)))s" : APIError.span(wait))
             }
             let data = age.map { "data \($0) old" } ?? "no data yet"
             // Offline and maintenance lead with the data's age: that is what the presenter must know.
-            parts += c == .retrying || c == .keyRejected ? [next, data] : [data, next]
+            parts += c == .retrying || c == .keyRejected || c == .rateLimited ? [next, data] : [data, next]
             if let e = state.lastError { parts.append(SafeText.escape(e)) }
         }
         detail = "· " + parts.joined(separator: " · ")

@@ -183,19 +183,22 @@ extension Reducer {
         guard state.pollRoundError != nil else {
             return schedulePoll(&state, after: state.refreshInterval)
         }
+        let error = state.pollRoundError
         state.pollRoundError = nil
         guard state.connection.pollsAutomatically else {
             // Retrying a rejected key would only be rejected again (and may lock the account).
             state.nextPollAt = nil
             return []
         }
-        return schedulePoll(&state, after: Backoff.delay(afterFailures: state.consecutiveFailures))
+        return schedulePoll(&state, after: Backoff.delay(afterFailures: state.consecutiveFailures, error: error))
     }
 
     /// Asks for the next page before the selection gets there: when less than
     /// a screenful lies below what is drawn, or a seek has not found its meeting.
     static func fetchAhead(_ state: inout AppState) -> [Effect] {
-        guard state.window.canGrow, state.connection.pollsAutomatically || state.connection == .connecting else { return [] }
+        // A rate-limited API is asked nothing more until the poll it allowed.
+        guard state.window.canGrow, state.connection != .rateLimited,
+              state.connection.pollsAutomatically || state.connection == .connecting else { return [] }
         let next = state.window.loadedPages + 1
         if state.seek != nil, next > maxSeekPages { return [] }
         let q = state.query(page: next)

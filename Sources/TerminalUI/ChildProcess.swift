@@ -1,4 +1,5 @@
 import CoClickAPI
+import CSignals
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -21,7 +22,11 @@ import Darwin
 /// - its environment is the user's without the API key pair or coclick's own
 ///   crash-report setting (`inheritedEnvironment`);
 /// - `run()` waits on a thread of its own (never the main queue or the
-///   cooperative pool) and kills the program after `timeout`.
+///   cooperative pool); after `timeout` its whole process group gets SIGTERM,
+///   then SIGKILL `grace` seconds later (a program that ignores SIGTERM, or
+///   a shell's own children, go too);
+/// - while it runs, its group is recorded so that coclick's exit, or its
+///   death by a signal, ends it: no helper outlives coclick.
 /// Only the program itself is waited for: one that leaves a server behind
 /// (xclip and wl-copy keep serving the selection) is done when it exits.
 public struct ChildProcess: Sendable {
@@ -29,8 +34,10 @@ public struct ChildProcess: Sendable {
     public var arguments: [String]
     /// Written to the program's stdin, which is then closed.
     public var input: Data
-    /// Seconds before the program is killed.
+    /// Seconds before the program is told to end.
     public var timeout: TimeInterval
+    /// Seconds between SIGTERM and SIGKILL, once the time is up.
+    public static let grace: TimeInterval = 1
 
     public init(_ arguments: [String], input: Data = Data(), timeout: TimeInterval = 5) {
         self.arguments = arguments
@@ -121,6 +128,9 @@ public struct ChildProcess: Sendable {
             return Result(termination: .couldNotStart("cannot run \(program)"), output: "", timeout: timeout)
         }
 
+        // The program leads a session, so its group is its pid.
+        _ = coclick_helper_started(pid)
+        defer { coclick_helper_ended(pid) }
         _ = fcntl(stdinPipe.write, F_SETFL, fcntl(stdinPipe.write, F_GETFL) | O_NONBLOCK)
         _ = fcntl(outputPipe.read, F_SETFL, fcntl(outputPipe.read, F_GETFL) | O_NONBLOCK)
         var writeFD: Int32 = stdinPipe.write
@@ -185,8 +195,7 @@ public struct ChildProcess: Sendable {
             }
             let left = deadline - Self.monotonicSeconds()
             if left <= 0 {
-                kill(pid, SIGKILL)
-                while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+                Self.end(group: pid, status: &status)
                 termination = .timedOut
                 break
             }
@@ -303,6 +312,20 @@ public struct ChildProcess: Sendable {
         _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
         _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
         return (fds[0], fds[1])
+    }
+
+    /// SIGTERM to the group, SIGKILL after `grace`, and the leader reaped.
+    private static func end(group pid: pid_t, status: inout Int32) {
+        kill(-pid, SIGTERM)
+        let until = monotonicSeconds() + grace
+        while monotonicSeconds() < until {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid || (r < 0 && errno != EINTR) { break }
+            usleep(20_000)
+        }
+        // Also what the leader left behind in its group, ignoring SIGTERM.
+        kill(-pid, SIGKILL)
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
     }
 
     private static func termination(_ status: Int32) -> Termination {

@@ -66,6 +66,28 @@ struct PollingTests {
         #expect(s.consecutiveFailures == 0)
     }
 
+    @Test func aRateLimitWaitsAsLongAsTheAPIAsksAndSaysSo() {
+        var s = makeState(meetings: 2)
+        _ = reduce(&s, .pollDue)
+        let fx = reduce(&s, .listFailed(query: s.query, error: .rateLimited(retryAfter: 3600), at: fixedNow))
+        #expect(fx == [.schedulePoll(after: 3600)])
+        #expect(s.connection == .rateLimited)
+        #expect(s.meetings.count == 2)
+        s.now = fixedNow.addingTimeInterval(61)
+        let footer = ConnectionStatus(s).text
+        #expect(footer.hasPrefix("rate limited · next try in 59m"), "\(footer)")
+        #expect(footer.contains("asks to wait 1h"), "\(footer)")
+        // Without a Retry-After, or a shorter one, the usual back-off stands.
+        var t = makeState()
+        _ = reduce(&t, .pollDue)
+        #expect(reduce(&t, .listFailed(query: t.query, error: .rateLimited(retryAfter: nil), at: fixedNow)) == [.schedulePoll(after: 2)])
+        _ = reduce(&t, .pollDue)
+        #expect(reduce(&t, .listFailed(query: t.query, error: .rateLimited(retryAfter: 1), at: fixedNow)) == [.schedulePoll(after: 4)])
+        // A server asking for years is held to a day.
+        _ = reduce(&t, .pollDue)
+        #expect(reduce(&t, .listFailed(query: t.query, error: .rateLimited(retryAfter: 1e9), at: fixedNow)) == [.schedulePoll(after: Backoff.retryAfterCap)])
+    }
+
     @Test func aResultForAnOldQueryIsDroppedAndTheCurrentOneFetched() {
         var s = makeState(meetings: 2)
         _ = reduce(&s, .pollDue)

@@ -252,4 +252,69 @@ struct ClipboardTmuxTests {
             #expect(!(try await pane.capture()).contains("GARBAGE"))
         }
     }
+
+    // MARK: - Helpers never outlive their time, nor coclick
+
+    /// The pids a stand-in program wrote (itself and the child it started), once it has.
+    func helperPIDs(_ file: URL, pane: Pane) async throws -> [pid_t] {
+        var pids: [pid_t] = []
+        try await pane.waitUntil("the helper's pids", timeout: Self.patience) {
+            pids = ((try? String(contentsOf: file, encoding: .utf8)) ?? "").split(whereSeparator: \.isWhitespace).compactMap { pid_t($0) }
+            return pids.count == 2
+        }
+        return pids
+    }
+
+    /// Gone, or a zombie waiting for init: either way no longer running.
+    static func ended(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 else { return true }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
+    }
+
+    func expectEnded(_ pids: [pid_t], _ what: String, pane: Pane) async throws {
+        try await pane.waitUntil(what, timeout: 10) { pids.allSatisfy(Self.ended) }
+    }
+
+    /// A program that ignores SIGTERM and never reads its stdin, with a child
+    /// of its own.
+    static let stubborn = """
+    trap '' TERM
+    sleep 600 &
+    echo $$ $! > "$(dirname "$0")/pids"
+    while :; do sleep 1; done
+    """
+
+    @Test func aClipboardProgramThatIgnoresSIGTERMIsKilledAfterItsTime() async throws {
+        let tool = try stubProgram("stubborn-copy", Self.stubborn)
+        defer { try? FileManager.default.removeItem(at: tool.dir) }
+        try await withDemo(env: ["COCLICK_CLIPBOARD": "command:\(tool.path)"]) { pane in
+            try await pane.keys("y")
+            let pids = try await helperPIDs(tool.dir.appendingPathComponent("pids"), pane: pane)
+            try await pane.waitFor("(stubborn-copy: no answer in 5 s)", timeout: Self.patience)
+            try await expectEnded(pids, "the program and its child ended after 5 s and the grace", pane: pane)
+        }
+    }
+
+    /// A browser that never exits is left alone while coclick runs (it may be
+    /// the browser itself), and ends with coclick: on q, and on SIGTERM/SIGHUP.
+    @Test(arguments: [0, SIGTERM, SIGHUP])
+    func aBrowserThatNeverExitsEndsWithCoclick(_ sig: Int32) async throws {
+        let tool = try stubProgram("browser", Self.stubborn)
+        defer { try? FileManager.default.removeItem(at: tool.dir) }
+        try await withDemo(env: ["BROWSER": tool.path]) { pane in
+            try await pane.keys("o")
+            let pids = try await helperPIDs(tool.dir.appendingPathComponent("pids"), pane: pane)
+            try await Task.sleep(for: .seconds(1))
+            #expect(!pids.contains(where: Self.ended), "the browser was ended while coclick runs")
+            if sig == 0 {
+                try await pane.type("q")
+            } else {
+                #expect(kill(try await pane.coclickPID(), sig) == 0)
+            }
+            try await pane.waitFor("EXITED=", timeout: Self.patience)
+            try await expectEnded(pids, "the browser and its child ended with coclick", pane: pane)
+        }
+    }
 }

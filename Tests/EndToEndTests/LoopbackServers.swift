@@ -212,3 +212,184 @@ func withRunningSimulator(_ options: SimulatorOptions = SimulatorOptions(), _ bo
     }
     await offPool { await sim.stop() }
 }
+
+/// A server on loopback that answers every request with the same bytes
+/// (`response`, built from the request line) and closes: a rate-limiting
+/// API, a proxy that wants credentials. It counts connections and keeps
+/// each request line.
+final class CannedServer: @unchecked Sendable {
+    let fd: Int32
+    let port: Int
+    private let response: @Sendable (String) -> String
+    private let lock = NSLock()
+    private var _lines: [String] = []
+    private var _connections = 0
+    private var stopped = false
+
+    var requestLines: [String] { lock.withLock { _lines } }
+    var connections: Int { lock.withLock { _connections } }
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    init(_ response: @escaping @Sendable (String) -> String) throws {
+        (fd, port) = try listeningSocket()
+        self.response = response
+        let t = Thread { [self] in acceptLoop() }
+        t.start()
+    }
+
+    func stop() {
+        lock.withLock { stopped = true }
+        shutdown(fd, Int32(SHUT_RDWR))
+        Glibc.close(fd)
+    }
+
+    private func acceptLoop() {
+        while true {
+            let client = accept(fd, nil, nil)
+            if client < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            if lock.withLock({ stopped }) { Glibc.close(client); return }
+            lock.withLock { _connections += 1 }
+            let t = Thread { [self] in serve(client) }
+            t.start()
+        }
+    }
+
+    private func serve(_ client: Int32) {
+        defer { Glibc.close(client) }
+        var data: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 4096)
+        while data.count < 65536, !String(decoding: data, as: UTF8.self).contains("\r\n\r\n") {
+            let n = read(client, &buf, buf.count)
+            if n <= 0 { return }
+            data += buf[0..<n]
+        }
+        let line = String(decoding: data, as: UTF8.self).components(separatedBy: "\r\n").first ?? ""
+        lock.withLock { _lines.append(line) }
+        let answer = Array(response(line).utf8)
+        _ = answer.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+        // Let the client read the answer before the connection goes.
+        shutdown(client, Int32(SHUT_WR))
+        _ = read(client, &buf, buf.count)
+    }
+}
+
+/// Relays TCP connections on loopback to `127.0.0.1:target`, counting them:
+/// how many times a client connected (TLS included, which no HTTP log sees).
+final class CountingRelay: @unchecked Sendable {
+    let fd: Int32
+    let port: Int
+    let target: Int
+    private let lock = NSLock()
+    private var _connections = 0
+    private var stopped = false
+
+    var connections: Int { lock.withLock { _connections } }
+
+    init(to target: Int) throws {
+        (fd, port) = try listeningSocket()
+        self.target = target
+        let t = Thread { [self] in acceptLoop() }
+        t.start()
+    }
+
+    func stop() {
+        lock.withLock { stopped = true }
+        shutdown(fd, Int32(SHUT_RDWR))
+        Glibc.close(fd)
+    }
+
+    private func acceptLoop() {
+        while true {
+            let client = accept(fd, nil, nil)
+            if client < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            if lock.withLock({ stopped }) { Glibc.close(client); return }
+            lock.withLock { _connections += 1 }
+            let t = Thread { [self] in serve(client) }
+            t.start()
+        }
+    }
+
+    private func serve(_ client: Int32) {
+        defer { Glibc.close(client) }
+        let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard upstream >= 0 else { return }
+        defer { Glibc.close(upstream) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(target).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard connected else { return }
+        var fds = [pollfd(fd: client, events: Int16(POLLIN), revents: 0), pollfd(fd: upstream, events: Int16(POLLIN), revents: 0)]
+        var buf = [UInt8](repeating: 0, count: 16384)
+        while !lock.withLock({ stopped }) {
+            let r = poll(&fds, 2, 500)
+            if r < 0 { if errno == EINTR { continue } else { return } }
+            for i in 0..<2 where fds[i].revents != 0 {
+                let n = read(fds[i].fd, &buf, buf.count)
+                if n <= 0 { return }
+                let other = i == 0 ? upstream : client
+                var off = 0
+                while off < n {
+                    let w = buf[off..<n].withUnsafeBytes { write(other, $0.baseAddress, $0.count) }
+                    if w <= 0 { return }
+                    off += w
+                }
+            }
+        }
+    }
+}
+
+/// A certificate for 127.0.0.1 and localhost that expired yesterday, signed
+/// by a CA made here (`openssl ca` takes explicit dates; `req -days` cannot
+/// go into the past): (CA certificate, server certificate, server key) PEM paths.
+func makeExpiredLoopbackCertificate(in directory: URL) async throws -> (ca: String, cert: String, key: String) {
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+    let env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+    func openssl(_ args: [String]) async throws {
+        let r = try await runTool("openssl", args, env: env, search: true, timeout: 60)
+        guard let r, r.status == 0 else { throw PaneError(message: "openssl \(args.first ?? "") failed: \(r?.err ?? "timeout")") }
+    }
+    try FileManager.default.createDirectory(atPath: path("newcerts"), withIntermediateDirectories: true)
+    _ = FileManager.default.createFile(atPath: path("index.txt"), contents: Data())
+    try "1000\n".write(toFile: path("serial"), atomically: true, encoding: .utf8)
+    try """
+    [ca]
+    default_ca = test
+    [test]
+    dir = \(directory.path)
+    database = $dir/index.txt
+    new_certs_dir = $dir/newcerts
+    serial = $dir/serial
+    default_md = sha256
+    policy = anything
+    copy_extensions = copy
+    [anything]
+    commonName = supplied
+    [server]
+    subjectAltName = IP:127.0.0.1,DNS:localhost
+    basicConstraints = CA:FALSE
+    """.write(toFile: path("ca.cnf"), atomically: true, encoding: .utf8)
+    try await openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path("ca-key.pem"), "-out", path("ca.pem"),
+                       "-days", "30", "-subj", "/CN=coclick expired-test CA", "-addext", "basicConstraints=critical,CA:TRUE"])
+    try await openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", path("key.pem"), "-out", path("server.csr"), "-subj", "/CN=127.0.0.1"])
+    let day: TimeInterval = 86_400
+    func stamp(_ d: Date) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let c = cal.dateComponents([.year, .month, .day], from: d)
+        return String(format: "%04d%02d%02d000000Z", c.year!, c.month!, c.day!)
+    }
+    try await openssl(["ca", "-batch", "-config", path("ca.cnf"), "-cert", path("ca.pem"), "-keyfile", path("ca-key.pem"),
+                       "-in", path("server.csr"), "-out", path("cert.pem"), "-extensions", "server", "-notext",
+                       "-startdate", stamp(Date().addingTimeInterval(-10 * day)), "-enddate", stamp(Date().addingTimeInterval(-2 * day))])
+    return (path("ca.pem"), path("cert.pem"), path("key.pem"))
+}

@@ -122,6 +122,25 @@ struct NetworkFaultTmuxTests {
         }
     }
 
+    /// A rate-limiting API that asks for an hour gets no request in the
+    /// meantime, and the footer says when the next one goes.
+    @Test func aRateLimitHoldsPollingForItsRetryAfter() async throws {
+        let server = try CannedServer { _ in
+            "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 3600\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        }
+        defer { server.stop() }
+        let home = try makeTempDirectory()
+        let url = URL(string: server.url + "/api/v1")!
+        try await withDashboard(["--refresh", "1"], env: environment(url, home: home)) { tmux in
+            let screen = try await tmux.waitForScreen("rate limited", timeout: Self.patience) { Self.footer($0).hasPrefix(" rate limited · ") }
+            #expect(Self.footer(screen).contains("next try in 1h") || Self.footer(screen).contains("next try in 59m"), "\(Self.footer(screen))")
+            #expect(Self.footer(screen).contains("(429)"), "\(Self.footer(screen))")
+            // Back-off alone would have asked again after 2 s, 4 s, 8 s...
+            try await Task.sleep(for: .seconds(8))
+            #expect(server.requestLines.count == 1, "\(server.requestLines)")
+        }
+    }
+
     @Test func shortLivedTokensRenewWithoutTheUserNoticing() async throws {
         try await withSimulator(SimulatorOptions(tokenTTL: 3)) { sim, url in
             let home = try makeTempDirectory()

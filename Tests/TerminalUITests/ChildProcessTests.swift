@@ -56,6 +56,40 @@ struct ChildProcessTests {
         #expect(kill(pid, 0) != 0, "the hung program was killed and reaped")
     }
 
+    /// A shell that ignores SIGTERM and never reads its input, with a child
+    /// of its own: at the timeout SIGTERM goes to the whole group, and SIGKILL
+    /// a grace period later; neither the shell nor its child is left.
+    @Test func aProgramThatIgnoresSIGTERMAndItsChildrenAreKilledAfterTheGrace() async throws {
+        let dir = try tempDirectory()
+        let pids = dir.appendingPathComponent("pids").path
+        let started = Date()
+        let r = await ChildProcess(
+            ["/bin/sh", "-c", "trap '' TERM; sleep 600 & echo $$ $! > '\(pids)'; while :; do sleep 1; done"],
+            input: Data(repeating: 65, count: 1 << 20), timeout: 0.5
+        ).run()
+        let took = Date().timeIntervalSince(started)
+        #expect(r.termination == .timedOut)
+        #expect(took >= 0.5 + ChildProcess.grace * 0.9, "SIGKILL came before the grace period: \(took) s")
+        #expect(took < 10, "\(took) s")
+        let both = ((try? String(contentsOfFile: pids, encoding: .utf8)) ?? "").split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(both.count == 2)
+        // The group leader was reaped; its child is reparented and reaped by init, so give it a moment.
+        for pid in both {
+            var gone = false
+            for _ in 0..<100 where !gone {
+                gone = kill(pid, 0) != 0 || Self.isZombie(pid)
+                if !gone { usleep(20_000) }
+            }
+            #expect(gone, "\(pid) outlived its time")
+        }
+    }
+
+    static func isZombie(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
+    }
+
     @Test func aProgramKilledBySignalIsSaid() async {
         let r = await ChildProcess(["/bin/sh", "-c", "kill -TERM $$"]).run()
         #expect(r.termination == .signaled(SIGTERM))

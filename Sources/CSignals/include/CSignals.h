@@ -31,6 +31,18 @@ void coclick_set_crash_report(const char *directory, const char *tmp_path, int b
 /// Returns the read end of that pipe, or -1.
 int coclick_install_signal_handlers(void);
 
+/// Helper programs (clipboard, browser) run in process groups of their own.
+/// A group is recorded while its program runs, so that coclick's exit, or
+/// its death by INT/TERM/HUP or a crash, ends it too (SIGKILL to the group).
+/// Returns 0, or -1 when every slot is taken (the program runs unrecorded).
+int coclick_helper_started(int pgid);
+
+/// The program of `pgid` has ended (or was killed): forget its group.
+void coclick_helper_ended(int pgid);
+
+/// SIGKILL to every recorded group (async-signal-safe).
+void coclick_end_helpers(void);
+
 /// The next signal number queued on the self-pipe, or -1.
 int coclick_next_signal(void);
 
