@@ -60,8 +60,9 @@ struct GuardedChannel<Base: ServerChildChannel>: ServerChildChannel {
 /// Sits between the HTTP/1 decoder and Hummingbird, where the HTTP version
 /// and the raw `Content-Length` are still known (Hummingbird's request type
 /// keeps neither):
-/// - a request announcing a body over `maxBodyBytes` is answered 413 and the
-///   connection closed before any of the body is read;
+/// - a request announcing a body over `maxBodyBytes` is answered 413 at once,
+///   before any of the body is read (what comes after is thrown away, and the
+///   connection closes when the client stops sending, two seconds at most);
 /// - an HTTP/1.0 request is answered in HTTP/1.0 with `Connection: close`,
 ///   and the connection is closed once the answer is written.
 final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
@@ -99,8 +100,22 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .payloadTooLarge, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: answer.body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
-            context.close(promise: nil)
+            // A lingering close: a client still sending the body it announced would
+            // get a reset instead of the 413. Its bytes are read into nothing (see
+            // `refused`) until it stops or `lingering` passes, then the connection closes.
+            context.close(mode: .output, promise: nil)
+            context.eventLoop.assumeIsolated().scheduleTask(in: Self.lingering) { context.close(promise: nil) }
         }
+    }
+
+    static let lingering = TimeAmount.seconds(2)
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if refused, let e = event as? ChannelEvent, e == .inputClosed {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

@@ -33,6 +33,17 @@ extension Countdown {
 /// Status words as people read them: "in progress"; the other documented
 /// values as they are; anything else exactly as the server sent it (escaped).
 public enum StatusWord {
+    /// At most 6 cells, for a narrow list: "sched", "live", "closed", "cancel".
+    public static func short(_ status: MeetingStatus) -> String {
+        switch status {
+        case .scheduled: return "sched"
+        case .inProgress: return "live"
+        case .closed: return "closed"
+        case .cancelled: return "cancel"
+        case .other(let name): return SafeText.escape(String(name.prefix(6)))
+        }
+    }
+
     public static func text(_ status: MeetingStatus) -> String {
         switch status {
         case .inProgress: return "in progress"

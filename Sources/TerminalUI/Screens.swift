@@ -118,8 +118,13 @@ public enum Screens {
         var showStart = true, showID = true, showEnd = false, showExtras = false
         var owner = 10, site = 0, data = 0
 
+        /// A narrow list keeps status, time, countdown and owner: the status in a short word.
+        var shortStatus = false
+
         init(width: Int, endsKnown: Bool) {
-            showStart = width >= 48
+            shortStatus = width < 56
+            if shortStatus { status = 6 }
+            showStart = true
             showID = width >= 56
             // "10:00–11:00" once a row knows its end and there is room beside a readable owner.
             showEnd = endsKnown && width >= 84
@@ -195,7 +200,8 @@ public enum Screens {
         let drawn = agenda[scrollTop..<min(agenda.count, scrollTop + rows)].compactMap(\.meetingIndex)
         let cols = Columns(width: buf.width, endsKnown: drawn.contains { state.end(of: state.meetings[$0]) != nil })
         func cellsFor(_ m: Meeting, remind: Bool) -> [(String, Int, StyleRole)] {
-            var out: [(String, Int, StyleRole)] = [(statusWord(m.status), cols.status, StyleRole.status(m.status))]
+            let word = cols.shortStatus ? StatusWord.short(m.status) : statusWord(m.status)
+            var out: [(String, Int, StyleRole)] = [(word, cols.status, StyleRole.status(m.status))]
             if cols.showStart {
                 // The day is in the heading above: the row says the time (and the end, when known).
                 out.append((state.timeText(m, withEnd: cols.showEnd), cols.start, .normal))

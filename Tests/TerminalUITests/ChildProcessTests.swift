@@ -70,7 +70,8 @@ struct ChildProcessTests {
         let took = Date().timeIntervalSince(started)
         #expect(r.termination == .timedOut)
         #expect(took >= 0.5 + ChildProcess.grace * 0.9, "SIGKILL came before the grace period: \(took) s")
-        #expect(took < 10, "\(took) s")
+        // Not ten minutes (the sleep): a bound, not a timing (a loaded machine is slow).
+        #expect(took < 60, "\(took) s")
         let both = ((try? String(contentsOfFile: pids, encoding: .utf8)) ?? "").split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         #expect(both.count == 2)
         // The group leader was reaped; its child is reparented and reaped by init, so give it a moment.
