@@ -200,6 +200,8 @@ struct TrustTmuxTests {
                 #expect(Self.message(form).contains("can be written by group or others (mode 777)"), "\(Self.message(form))")
                 #expect(!form.contains("attacker@evil.example") && !form.contains("evil.example/login"), "\(form)")
                 try await t.keys("Escape")
+                // Esc and q in one read are Alt-q: q goes once the list is back.
+                try await t.waitForScreen("the list again", timeout: Self.patience) { !$0.contains("New meeting") }
                 try await t.keys("q")
                 try await poll("the dashboard quits", timeout: Self.patience) { try await !t.isRunning() }
             }
