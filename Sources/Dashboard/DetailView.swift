@@ -129,7 +129,9 @@ public enum Hyperlink {
 
 /// The help overlay's lines, made from the keymap.
 public enum HelpView {
-    public static func lines(_ keymap: Keymap, problems: [String] = []) -> [[Span]] {
+    /// `charset`: the keys are padded as they will be drawn (under `LANG=C`
+    /// "↑" is drawn "Up", and the summaries must still line up).
+    public static func lines(_ keymap: Keymap, problems: [String] = [], charset: TerminalCharset = .utf8) -> [[Span]] {
         var out: [[Span]] = []
         if !problems.isEmpty {
             out.append([Span("Configuration problems (defaults used)", .warning)])
@@ -150,7 +152,7 @@ public enum HelpView {
             if !out.isEmpty { out.append([]) }
             out.append([Span(section.title, .title)])
             for l in section.lines {
-                out.append([Span("  " + DetailView.pad(l.keys, 22), .key), Span(l.summary)])
+                out.append([Span("  " + DetailView.pad(charset.fit(l.keys), 22), .key), Span(l.summary)])
             }
         }
         return out

@@ -96,5 +96,5 @@ extension Reducer {
 
 extension AppState {
     /// The help overlay's lines: the keys as configured, then any configuration problems.
-    public var helpLines: [[Span]] { HelpView.lines(keymap, problems: startupProblems) }
+    public var helpLines: [[Span]] { HelpView.lines(keymap, problems: startupProblems, charset: charset) }
 }
