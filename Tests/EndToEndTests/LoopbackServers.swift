@@ -54,39 +54,20 @@ final class SilentServer: @unchecked Sendable {
 /// test can tell whether the client went through it. Plain threads and poll(2):
 /// nothing here runs on the cooperative pool.
 final class LoopbackProxy: @unchecked Sendable {
-    let fd: Int32
-    let port: Int
+    private let listener: LoopbackListener
+    var port: Int { listener.port }
     private let lock = NSLock()
     private var _targets: [String] = []
-    private var stopped = false
 
     var targets: [String] { lock.withLock { _targets } }
     var url: String { "http://127.0.0.1:\(port)" }
 
     init() throws {
-        (fd, port) = try listeningSocket()
-        let t = Thread { [self] in acceptLoop() }
-        t.start()
+        listener = try LoopbackListener()
+        listener.start { [self] client in serve(client) }
     }
 
-    func stop() {
-        lock.withLock { stopped = true }
-        shutdown(fd, Int32(SHUT_RDWR))
-        Glibc.close(fd)
-    }
-
-    private func acceptLoop() {
-        while true {
-            let client = accept(fd, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            if lock.withLock({ stopped }) { Glibc.close(client); return }
-            let t = Thread { [self] in serve(client) }
-            t.start()
-        }
-    }
+    func stop() { listener.stop() }
 
     /// Reads up to the end of the request head.
     private func readHead(_ fd: Int32) -> [UInt8]? {
@@ -161,28 +142,7 @@ final class LoopbackProxy: @unchecked Sendable {
             if end < head.count { forward = Array(head[end...]) }
         }
         if !forward.isEmpty { _ = forward.withUnsafeBytes { write(upstream, $0.baseAddress, $0.count) } }
-        relay(client, upstream)
-    }
-
-    private func relay(_ a: Int32, _ b: Int32) {
-        var fds = [pollfd(fd: a, events: Int16(POLLIN), revents: 0), pollfd(fd: b, events: Int16(POLLIN), revents: 0)]
-        var buf = [UInt8](repeating: 0, count: 16384)
-        while true {
-            if lock.withLock({ stopped }) { return }
-            let r = poll(&fds, 2, 500)
-            if r < 0 { if errno == EINTR { continue } else { return } }
-            for i in 0..<2 where fds[i].revents != 0 {
-                let n = read(fds[i].fd, &buf, buf.count)
-                if n <= 0 { return }
-                let other = i == 0 ? b : a
-                var off = 0
-                while off < n {
-                    let w = buf[off..<n].withUnsafeBytes { write(other, $0.baseAddress, $0.count) }
-                    if w <= 0 { return }
-                    off += w
-                }
-            }
-        }
+        listener.relay(client, upstream)
     }
 }
 
@@ -213,27 +173,34 @@ func withRunningSimulator(_ options: SimulatorOptions = SimulatorOptions(), _ bo
     await offPool { await sim.stop() }
 }
 
-/// A server on loopback that answers every request with the same bytes
-/// (`response`, built from the request line) and closes: a rate-limiting
-/// API, a proxy that wants credentials. It counts connections and keeps
-/// each request line.
-final class CannedServer: @unchecked Sendable {
+/// A listening socket on 127.0.0.1 whose accept loop (a thread of its own,
+/// never the cooperative pool) hands each connection to `serve` on another
+/// thread, counting them, until `stop`.
+final class LoopbackListener: @unchecked Sendable {
     let fd: Int32
     let port: Int
-    private let response: @Sendable (String) -> String
     private let lock = NSLock()
-    private var _lines: [String] = []
     private var _connections = 0
     private var stopped = false
 
-    var requestLines: [String] { lock.withLock { _lines } }
     var connections: Int { lock.withLock { _connections } }
-    var url: String { "http://127.0.0.1:\(port)" }
 
-    init(_ response: @escaping @Sendable (String) -> String) throws {
-        (fd, port) = try listeningSocket()
-        self.response = response
-        let t = Thread { [self] in acceptLoop() }
+    init() throws { (fd, port) = try listeningSocket() }
+
+    func start(serve: @escaping @Sendable (Int32) -> Void) {
+        let t = Thread { [self] in
+            while true {
+                let client = accept(fd, nil, nil)
+                if client < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                if lock.withLock({ stopped }) { Glibc.close(client); return }
+                lock.withLock { _connections += 1 }
+                let t = Thread { serve(client) }
+                t.start()
+            }
+        }
         t.start()
     }
 
@@ -243,19 +210,50 @@ final class CannedServer: @unchecked Sendable {
         Glibc.close(fd)
     }
 
-    private func acceptLoop() {
-        while true {
-            let client = accept(fd, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return
+    /// Copies bytes both ways between `a` and `b` until either closes or the listener stops.
+    func relay(_ a: Int32, _ b: Int32) {
+        var fds = [pollfd(fd: a, events: Int16(POLLIN), revents: 0), pollfd(fd: b, events: Int16(POLLIN), revents: 0)]
+        var buf = [UInt8](repeating: 0, count: 16384)
+        while !lock.withLock({ stopped }) {
+            let r = poll(&fds, 2, 500)
+            if r < 0 { if errno == EINTR { continue } else { return } }
+            for i in 0..<2 where fds[i].revents != 0 {
+                let n = read(fds[i].fd, &buf, buf.count)
+                if n <= 0 { return }
+                let other = i == 0 ? b : a
+                var off = 0
+                while off < n {
+                    let w = buf[off..<n].withUnsafeBytes { write(other, $0.baseAddress, $0.count) }
+                    if w <= 0 { return }
+                    off += w
+                }
             }
-            if lock.withLock({ stopped }) { Glibc.close(client); return }
-            lock.withLock { _connections += 1 }
-            let t = Thread { [self] in serve(client) }
-            t.start()
         }
     }
+}
+
+/// A server on loopback that answers every request with the same bytes
+/// (`response`, built from the request line) and closes: a rate-limiting
+/// API, a proxy that wants credentials. It counts connections and keeps
+/// each request line.
+final class CannedServer: @unchecked Sendable {
+    private let listener: LoopbackListener
+    var port: Int { listener.port }
+    private let response: @Sendable (String) -> String
+    private let lock = NSLock()
+    private var _lines: [String] = []
+
+    var requestLines: [String] { lock.withLock { _lines } }
+    var connections: Int { listener.connections }
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    init(_ response: @escaping @Sendable (String) -> String) throws {
+        listener = try LoopbackListener()
+        self.response = response
+        listener.start { [self] client in serve(client) }
+    }
+
+    func stop() { listener.stop() }
 
     private func serve(_ client: Int32) {
         defer { Glibc.close(client) }
@@ -279,41 +277,19 @@ final class CannedServer: @unchecked Sendable {
 /// Relays TCP connections on loopback to `127.0.0.1:target`, counting them:
 /// how many times a client connected (TLS included, which no HTTP log sees).
 final class CountingRelay: @unchecked Sendable {
-    let fd: Int32
-    let port: Int
+    private let listener: LoopbackListener
+    var port: Int { listener.port }
     let target: Int
-    private let lock = NSLock()
-    private var _connections = 0
-    private var stopped = false
 
-    var connections: Int { lock.withLock { _connections } }
+    var connections: Int { listener.connections }
 
     init(to target: Int) throws {
-        (fd, port) = try listeningSocket()
+        listener = try LoopbackListener()
         self.target = target
-        let t = Thread { [self] in acceptLoop() }
-        t.start()
+        listener.start { [self] client in serve(client) }
     }
 
-    func stop() {
-        lock.withLock { stopped = true }
-        shutdown(fd, Int32(SHUT_RDWR))
-        Glibc.close(fd)
-    }
-
-    private func acceptLoop() {
-        while true {
-            let client = accept(fd, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            if lock.withLock({ stopped }) { Glibc.close(client); return }
-            lock.withLock { _connections += 1 }
-            let t = Thread { [self] in serve(client) }
-            t.start()
-        }
-    }
+    func stop() { listener.stop() }
 
     private func serve(_ client: Int32) {
         defer { Glibc.close(client) }
@@ -328,23 +304,7 @@ final class CountingRelay: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
         guard connected else { return }
-        var fds = [pollfd(fd: client, events: Int16(POLLIN), revents: 0), pollfd(fd: upstream, events: Int16(POLLIN), revents: 0)]
-        var buf = [UInt8](repeating: 0, count: 16384)
-        while !lock.withLock({ stopped }) {
-            let r = poll(&fds, 2, 500)
-            if r < 0 { if errno == EINTR { continue } else { return } }
-            for i in 0..<2 where fds[i].revents != 0 {
-                let n = read(fds[i].fd, &buf, buf.count)
-                if n <= 0 { return }
-                let other = i == 0 ? upstream : client
-                var off = 0
-                while off < n {
-                    let w = buf[off..<n].withUnsafeBytes { write(other, $0.baseAddress, $0.count) }
-                    if w <= 0 { return }
-                    off += w
-                }
-            }
-        }
+        listener.relay(client, upstream)
     }
 }
 
