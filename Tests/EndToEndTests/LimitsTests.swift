@@ -165,9 +165,9 @@ final class ScriptedServer: Sendable {
         var per: Int
     }
 
-    private let state = Mutex<(url: String, task: Task<Void, Error>?, group: ServiceGroup?, watched: String?, sizes: [Int], list: Int, all: Int)>(("", nil, nil, nil, [], 0, 0))
+    private let state = Mutex<(app: LoopbackApp?, watched: String?, sizes: [Int], list: Int, all: Int)>((nil, nil, [], 0, 0))
 
-    var url: String { state.withLock { $0.url } }
+    var url: String { state.withLock { $0.app?.apiURL ?? "" } }
     var listRequests: Int { state.withLock { $0.list } }
     /// Requests other than authentication.
     var requests: Int { state.withLock { $0.all } }
@@ -196,25 +196,10 @@ final class ScriptedServer: Sendable {
         }
         router.get("/api/v1/meetings") { request, _ in respond(request) }
         router.get("/api/v1/meetings/{id}") { request, _ in respond(request) }
-        let ports = AsyncStream<Int>.makeStream()
-        let quiet = Logger(label: "scripted-server") { _ in SwiftLogNoOpLogHandler() }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in
-                                  ports.continuation.yield(channel.localAddress?.port ?? 0)
-                                  ports.continuation.finish()
-                              }, logger: quiet)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: quiet))
-        let task = Task { try await group.run() }
-        var port = 0
-        for await p in ports.stream { port = p }
-        guard port > 0 else { task.cancel(); throw PaneError(message: "the scripted server did not start") }
-        server.state.withLock { $0.url = "http://127.0.0.1:\(port)/api/v1"; $0.task = task; $0.group = group }
+        let app = try await LoopbackApp.start(router, label: "the scripted server")
+        server.state.withLock { $0.app = app }
         return server
     }
 
-    func stop() async {
-        let (task, group) = state.withLock { ($0.task, $0.group) }
-        await group?.triggerGracefulShutdown()
-        _ = try? await task?.value
-    }
+    func stop() async { await state.withLock { $0.app }?.stop() }
 }

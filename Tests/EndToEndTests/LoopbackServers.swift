@@ -1,5 +1,8 @@
 import CoClickSimulator
 import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -352,4 +355,35 @@ func makeExpiredLoopbackCertificate(in directory: URL) async throws -> (ca: Stri
                        "-in", path("server.csr"), "-out", path("cert.pem"), "-extensions", "server", "-notext",
                        "-startdate", stamp(Date().addingTimeInterval(-10 * day)), "-enddate", stamp(Date().addingTimeInterval(-2 * day))])
     return (path("ca.pem"), path("cert.pem"), path("key.pem"))
+}
+
+/// A test's own HTTP server: a Hummingbird router on 127.0.0.1, a free port.
+struct LoopbackApp: Sendable {
+    let port: Int
+    private let task: Task<Void, Error>
+    private let group: ServiceGroup
+
+    /// `http://127.0.0.1:PORT/api/v1`.
+    var apiURL: String { "http://127.0.0.1:\(port)/api/v1" }
+
+    static func start(_ router: Router<BasicRequestContext>, label: String) async throws -> LoopbackApp {
+        let ports = AsyncStream<Int>.makeStream()
+        let quiet = Logger(label: label) { _ in SwiftLogNoOpLogHandler() }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in
+                                  ports.continuation.yield(channel.localAddress?.port ?? 0)
+                                  ports.continuation.finish()
+                              }, logger: quiet)
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: quiet))
+        let task = Task { try await group.run() }
+        var port = 0
+        for await p in ports.stream { port = p }
+        guard port > 0 else { task.cancel(); throw PaneError(message: "\(label) did not start") }
+        return LoopbackApp(port: port, task: task, group: group)
+    }
+
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
 }

@@ -131,9 +131,9 @@ struct ScheduleTmuxTests {
 /// all past ones), then three upcoming, the first (zoe's) three minutes away.
 final class PagingServer: Sendable {
     private let counter = Mutex(0)
-    private let state = Mutex<(url: String, task: Task<Void, Error>?, group: ServiceGroup?)>(("", nil, nil))
+    private let app = Mutex<LoopbackApp?>(nil)
 
-    var url: String { state.withLock { $0.url } }
+    var url: String { app.withLock { $0?.apiURL ?? "" } }
     var listRequests: Int { counter.withLock { $0 } }
 
     static func meetings(now: Date) -> [[String: String]] {
@@ -172,25 +172,10 @@ final class PagingServer: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(string: "[" + items.joined(separator: ",") + "]")))
         }
-        let ports = AsyncStream<Int>.makeStream()
-        let quiet = Logger(label: "paging-server") { _ in SwiftLogNoOpLogHandler() }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in
-                                  ports.continuation.yield(channel.localAddress?.port ?? 0)
-                                  ports.continuation.finish()
-                              }, logger: quiet)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: quiet))
-        let task = Task { try await group.run() }
-        var port = 0
-        for await p in ports.stream { port = p }
-        guard port > 0 else { task.cancel(); throw PaneError(message: "the paging server did not start") }
-        server.state.withLock { $0 = ("http://127.0.0.1:\(port)/api/v1", task, group) }
+        let running = try await LoopbackApp.start(router, label: "the paging server")
+        server.app.withLock { $0 = running }
         return server
     }
 
-    func stop() async {
-        let (task, group) = state.withLock { ($0.task, $0.group) }
-        await group?.triggerGracefulShutdown()
-        _ = try? await task?.value
-    }
+    func stop() async { await app.withLock { $0 }?.stop() }
 }
