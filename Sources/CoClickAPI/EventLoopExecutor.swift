@@ -5,7 +5,7 @@ import NIOPosix
 @_spi(ExperimentalCustomExecutors) @_spi(ExperimentalScheduling) import _Concurrency
 
 /// Swift concurrency's default executor on the transport's one NIO event-loop
-/// thread (issue 7, quiet when idle).
+/// thread (quiet when idle).
 ///
 /// Without it, tasks that are not on the main actor (the client actor, the
 /// simulator's handlers, delayed jobs such as `Task.sleep`) run on

@@ -124,10 +124,11 @@ extension Reducer {
         // A page holds at most what was asked for, whatever the server sent.
         let rows = page.meetings.prefix(query.per).map(ServerTextLimits.cut)
         let answered = state.pollRound.remove(query) != nil
+        let ofTheWindow = query.startsTo == nil && query.onPage(1) == state.query
         if query.startsTo != nil {
             // Only the reminders' query has an end: near now, by start time.
             state.soon = rows
-        } else if query.onPage(1) == state.query {
+        } else if ofTheWindow {
             state.cachedAt = nil
             let only = state.showsOnlyMine
             let me = state.me?.lowercased()
@@ -153,7 +154,7 @@ extension Reducer {
             state.detailRetryable = false
             effects.append(.fetchDetail(id: id, purpose: .show))
         }
-        if state.isStartView, query.onPage(1) == state.query {
+        if state.isStartView, ofTheWindow {
             // What the next start draws at once.
             effects.append(.cacheList(CachedList(savedAt: at, window: state.window)))
         }

@@ -280,7 +280,7 @@ public struct ThemeCatalog: Sendable {
     }
 
     /// As `load`, but a shipped theme is parsed only when `theme(named:)`
-    /// asks for it: a start needs one (first paint, issue 7). The user's
+    /// asks for it: a start needs one (first paint). The user's
     /// files are read at once, so that a bad one is said at start. (Every
     /// shipped theme parses: ThemeTests.)
     public static func loadLazily(userDirectory: URL?, shipped: [(name: String, toml: String)] = ShippedThemes.files) -> ThemeCatalog {

@@ -2,11 +2,11 @@ import Dashboard
 
 /// Writes the list cache off the main thread: the write ends in an fsync
 /// (8 ms and more on a busy disk), which must not hold back the frame that
-/// shows the list (first paint, issue 9).
+/// shows the list (first paint).
 ///
 /// One write at a time, on a short-lived thread of its own, never on
 /// libdispatch's workers: one worker, once started, brings back the pool
-/// monitor's wake-up every second for the rest of the process (issue 7).
+/// monitor's wake-up every second for the rest of the process.
 /// A list queued while a write runs replaces any other still waiting: the
 /// cache keeps the last list, so only the newest needs writing.
 final class CacheWriter: @unchecked Sendable {

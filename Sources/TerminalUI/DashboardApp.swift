@@ -65,7 +65,7 @@ public enum DashboardApp {
         // Nothing cached: page 1 of the start view is asked for now, on the
         // client's threads, while this thread reads the themes, sets up the
         // terminal and draws the first frame; the rows arrive that much
-        // sooner (first paint, issue 7). The first poll takes this answer.
+        // sooner (first paint). The first poll takes this answer.
         // With a cached list the first frame has rows already, and the poll
         // starts after it: its threads would only compete with that frame.
         // A terminal refused by its name (TERM=dumb) sends no request.

@@ -7,7 +7,7 @@ import Darwin
 #endif
 
 /// The main thread's event loop, run by `main()` in place of `dispatchMain()`
-/// (issue 7, quiet when idle). The main thread blocks in `poll()` on the fds
+/// (quiet when idle). The main thread blocks in `poll()` on the fds
 /// watched here (the terminal, the signal self-pipe) and on libdispatch's
 /// main-queue wake-up fd, with the timeout set to the nearest timer (the
 /// countdown tick, the next poll). A tick then wakes this one thread, and

@@ -9,7 +9,7 @@ import Darwin
 /// cache writer and ChildProcess's blocking wait need, without Foundation's
 /// `Thread` and `NSCondition` (which run CoreFoundation's thread set-up in a
 /// dashboard that otherwise needs only FoundationEssentials), and never on
-/// libdispatch's workers (issue 7: one worker, once started, wakes every second).
+/// libdispatch's workers (one worker, once started, wakes every second).
 enum OSThread {
     /// Starts `body` on a new detached thread named `name` (cut to the 15
     /// bytes Linux keeps). Returns false when no thread could be started.

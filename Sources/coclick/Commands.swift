@@ -144,7 +144,7 @@ struct Coclick: ParsableCommand {
         }
         // Before the first task: tasks off the main actor run on the client's
         // NIO event-loop thread, not on libdispatch's worker pool, whose
-        // monitor would wake the process every second for good (issue 7).
+        // monitor would wake the process every second for good.
         ConcurrencyExecutor.installTransportEventLoop()
         Task { @MainActor in
             let code = await runReportingErrors(async)
@@ -152,7 +152,7 @@ struct Coclick: ParsableCommand {
         }
         // Not dispatchMain(): the main thread runs its own loop, which drains the
         // main queue and serves the dashboard's terminal, signals and timers, so
-        // an idle dashboard wakes one thread once a second (issue 7).
+        // an idle dashboard wakes one thread once a second.
         MainLoop.run()
     }
 

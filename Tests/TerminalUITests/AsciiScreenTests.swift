@@ -31,15 +31,15 @@ struct AsciiScreenTests {
 
     /// The help's summaries line up in ASCII too: "↑" is drawn "Up", and the
     /// keys are padded as drawn.
-    @Test func theHelpsColumnsLineUpInASCII() {
+    @Test func theHelpsColumnsLineUpInASCII() throws {
         var s = ascii(listState(width: 100, height: 40))
         _ = reduce(&s, .key(.char("?")))
         let lines = Screens.render(s).text.split(separator: "\n").map(String.init)
-        let up = try? #require(lines.first { $0.contains("move up") })
-        let enter = try? #require(lines.first { $0.contains("open detail") })
-        #expect(up?.contains("k Up") == true)
-        #expect(up?.range(of: "move up")?.lowerBound.utf16Offset(in: up!) == enter?.range(of: "open detail")?.lowerBound.utf16Offset(in: enter!),
-                "\(up ?? "") / \(enter ?? "")")
+        let up = try #require(lines.first { $0.contains("move up") })
+        let enter = try #require(lines.first { $0.contains("open detail") })
+        #expect(up.contains("k Up"))
+        #expect(up.range(of: "move up")?.lowerBound.utf16Offset(in: up) == enter.range(of: "open detail")?.lowerBound.utf16Offset(in: enter),
+                "\(up) / \(enter)")
     }
 
     /// Typed non-ASCII is kept whole and drawn as its escape, cell for cell:
