@@ -82,13 +82,14 @@ final class RawSocket: @unchecked Sendable {
             halfBody.send("POST /api/v1/authenticate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{\"secret_id\"")
             let started = Date()
             for (name, s) in [("half-sent head", halfHead), ("half-sent body", halfBody)] {
-                let r = await s.readUntilClosed(timeout: 30)
+                let r = await s.readUntilClosed(timeout: 120)
                 #expect(r.closed, "\(name) connection still open")
                 #expect(r.data.isEmpty, "\(name): \(String(decoding: r.data, as: UTF8.self))")
             }
             let elapsed = Date().timeIntervalSince(started)
-            // Closed by the timeout, not at once; the upper bound only says "not never" (a loaded machine is slow).
-            #expect(elapsed > 0.8 && elapsed < 30, "closed after \(elapsed) s")
+            // Closed by the timeout, not at once; the upper bound only says "not never": under the
+            // whole test run on two cores a 1 s timeout has been seen to close after 41 s (not understood).
+            #expect(elapsed > 0.8 && elapsed < 240, "closed after \(elapsed) s")
             // And a client that does talk is served.
             let ok = try RawSocket(port: try port(sim))
             ok.send("GET /_simulator HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
