@@ -1,39 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// How the release binary is linked on Linux (`swift build -c release --static-swift-stdlib`):
-/// with lld, so that `scripts/link-order.txt` (the functions a dashboard runs from start
-/// to idle, written by `scripts/profile-link-order`) lays that code out together: the
-/// kernel maps code in 64 KiB windows around each page touched, so code run at start and
-/// at idle, spread over a 25 MiB text, kept about 20 MiB of it resident. The symbols
-/// stay private to the binary (the static runtime's `-export-dynamic` put 2 MiB of names
-/// into the dynamic symbol table), and the start-up relocations are packed (RELR), so
-/// the dynamic loader reads 24 KiB of them, not 2.8 MiB. Identical functions are folded
-/// into one (`--icf=all`: 2.4 MiB less code, 1 MiB less resident; no code of ours compares
-/// function addresses, and the end-to-end and tmux suites pass against the release binary,
-/// `COCLICK_BINARY=.build/release/coclick swift test --filter "EndToEndTests|TerminalUITests"`,
-/// but for the crash-file checks that expect the runtime's symbolicated backtrace, which a
-/// static binary does not have with or without these flags: it writes raw frames).
-/// The C++ runtime is linked statically: `-L` puts `linker/static-libstdc++` first on the
-/// search path, and the `libstdc++.so` there is a linker script naming `libstdc++.a`, so
-/// the `-lstdc++` that the static Swift runtime's link arguments carry takes the archive
-/// (ICU and toml++ are C++). The dashboard then holds only the C++ runtime code it runs,
-/// not the whole shared library mapped and relocated (1.2 MiB less resident).
-/// `linker/unnamed-functions.ld` gathers the functions that have no name (so no place in
-/// the order list) in one spot before the hot code (3 MiB less resident).
-/// Debug builds link as usual.
-let packageDirectory = String(#filePath.dropLast("Package.swift".count))
-let releaseLinkFlags: [String] = [
-    "-use-ld=lld",
-    "-Xlinker", "--no-export-dynamic",
-    "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
-    "-Xlinker", "--symbol-ordering-file=\(packageDirectory)scripts/link-order.txt",
-    "-Xlinker", "--no-warn-symbol-ordering",
-    "-Xlinker", "--icf=all",
-    "-L\(packageDirectory)linker/static-libstdc++",
-    "-Xlinker", "-T", "-Xlinker", "\(packageDirectory)linker/unnamed-functions.ld",
-]
-
 /// Only the members of modules a file imports itself are visible to it (SE-0444). Without
 /// this, Foundation's String extensions, reached through a dependency that imports
 /// Foundation (TOMLKit), answered `contains`, `range(of:)` and the like in modules that
@@ -112,7 +79,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
-            linkerSettings: [.unsafeFlags(releaseLinkFlags, .when(platforms: [.linux], configuration: .release))],
             plugins: ["BuildInfoPlugin"]
         ),
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),

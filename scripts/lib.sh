@@ -1,8 +1,7 @@
 # Shared by the scripts in this folder (sourced, not run).
 
-# README's release command (the static binary users run; -function-sections lets
-# the link lay out scripts/link-order.txt's functions side by side).
-release_build=(swift build -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections --product coclick)
+# README's release command (the static binary users run).
+release_build=(swift build -c release --static-swift-stdlib --product coclick)
 
 # start_simulator BIN DIR [ARGS...]: starts `BIN simulator --port 0 ARGS` in the
 # background, prefixed by $sim_prefix when set (e.g. chrt), its output in DIR.

@@ -5,7 +5,12 @@ enum CoclickBinary {
     static let url: URL = {
         let fm = FileManager.default
         var candidates: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["COCLICK_BINARY"] { candidates.append(URL(fileURLWithPath: env)) }
+        // The binary under test when CI runs the suites against the installed package:
+        // that one or none, never a fallback to the build's.
+        if let env = ProcessInfo.processInfo.environment["COCLICK_BINARY"] {
+            precondition(fm.isExecutableFile(atPath: env), "COCLICK_BINARY=\(env) is not an executable file")
+            return URL(fileURLWithPath: env)
+        }
         let argv0 = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         // .build/<triple>/debug/coclickPackageTests.xctest -> .build/<triple>/debug/coclick
         candidates.append(argv0.deletingLastPathComponent().appendingPathComponent("coclick"))
