@@ -1,7 +1,8 @@
 # Shared by the scripts in this folder (sourced, not run).
 
-# README's release command (the static binary users run).
-release_build=(swift build -c release --static-swift-stdlib --product coclick)
+# README's release command (the static binary users run). COCLICK_SCRATCH: build in
+# that folder instead of .build (a release build beside a running debug one).
+release_build=(swift build -c release --static-swift-stdlib --product coclick ${COCLICK_SCRATCH:+--scratch-path "$COCLICK_SCRATCH"})
 
 # start_simulator BIN DIR [ARGS...]: starts `BIN simulator --port 0 ARGS` in the
 # background, prefixed by $sim_prefix when set (e.g. chrt), its output in DIR.

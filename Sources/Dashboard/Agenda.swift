@@ -104,8 +104,7 @@ public enum Agenda {
     /// "14:05" in the calendar's zone.
     public static func clock(_ date: Date, _ cal: Calendar) -> String {
         let c = cal.dateComponents([.hour, .minute], from: date)
-        func two(_ v: Int?) -> String { let v = v ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
-        return "\(two(c.hour)):\(two(c.minute))"
+        return "\((c.hour ?? 0).zeroPadded()):\((c.minute ?? 0).zeroPadded())"
     }
 
     public static func calendar(_ zone: TimeZone) -> Calendar { LocalTime.calendar(zone) }

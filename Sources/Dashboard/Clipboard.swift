@@ -160,20 +160,28 @@ public enum OSC52 {
 
     /// The bytes to write to the terminal.
     public static func sequence(for text: String, envelope: Envelope) -> String {
-        let plain = "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
-        switch envelope {
+        envelope.wrap("\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}")
+    }
+}
+
+extension OSC52.Envelope {
+    /// `sequence` (an escape sequence, all ASCII but for what it carries) as the
+    /// multiplexer passes it on to the terminal: copies and reminders alike.
+    public func wrap(_ sequence: String) -> String {
+        switch self {
         case .plain:
-            return plain
+            return sequence
         case .tmux:
-            return "\u{1B}Ptmux;" + plain.replacing("\u{1B}", with: "\u{1B}\u{1B}") + "\u{1B}\\"
+            return "\u{1B}Ptmux;" + sequence.replacing("\u{1B}", with: "\u{1B}\u{1B}") + "\u{1B}\\"
         case .screen:
-            // All ASCII, so bytes and characters agree; 4 bytes of each chunk are `ESC P` and `ESC \`.
-            let bytes = Array(plain.utf8)
-            let room = screenChunkLimit - 4
+            // Cut between UTF-8 sequences; 4 bytes of each chunk are `ESC P` and `ESC \`.
+            let bytes = Array(sequence.utf8)
+            let room = OSC52.screenChunkLimit - 4
             var out = ""
             var i = 0
             while i < bytes.count {
-                let end = min(i + room, bytes.count)
+                var end = min(i + room, bytes.count)
+                while end < bytes.count, end > i + 1, bytes[end] & 0xC0 == 0x80 { end -= 1 }
                 out += "\u{1B}P" + String(decoding: bytes[i..<end], as: UTF8.self) + "\u{1B}\\"
                 i = end
             }

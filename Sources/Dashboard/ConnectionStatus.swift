@@ -61,10 +61,9 @@ public struct ConnectionStatus: Sendable, Hashable {
     /// "40s", "2m 10s", "1h 05m", "3d 04h": an age that reads at a glance.
     public static func span(_ interval: TimeInterval) -> String {
         let t = max(0, Int(interval.rounded(.down)))
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         if t < 60 { return "\(t)s" }
-        if t < 3600 { return "\(t / 60)m \(two(t % 60))s" }
-        if t < 86_400 { return "\(t / 3600)h \(two((t % 3600) / 60))m" }
-        return "\(t / 86_400)d \(two((t % 86_400) / 3600))h"
+        if t < 3600 { return "\(t / 60)m \((t % 60).zeroPadded())s" }
+        if t < 86_400 { return "\(t / 3600)h \(((t % 3600) / 60).zeroPadded())m" }
+        return "\(t / 86_400)d \(((t % 86_400) / 3600).zeroPadded())h"
     }
 }

@@ -54,18 +54,20 @@ public struct DashboardSettings: Sendable, Hashable {
     public var remindAll = false
 
     public init(
-        themeName: String = "default", refreshInterval: TimeInterval = 15, pageSize: Int = 20,
-        clipboardMode: ClipboardMode = .auto, remindBeforeMinutes: Int = 5, notifyMode: NotifyMode = .all, noColor: Bool = false,
+        themeName: String = "default", refreshInterval: TimeInterval = TimeInterval(Bounded.refreshInterval.defaultValue),
+        pageSize: Int = Bounded.pageSize.defaultValue,
+        clipboardMode: ClipboardMode = .auto, remindBeforeMinutes: Int = Bounded.remindBeforeMinutes.defaultValue, notifyMode: NotifyMode = .all, noColor: Bool = false,
         userThemeDirectory: URL? = DashboardSettings.defaultUserThemeDirectory(), apiDescription: String = "",
         keymap: Keymap = .standard, draftDirectory: URL? = DraftStore.defaultDirectory(),
         cacheDirectory: URL? = ListCache.defaultDirectory(), account: AccountKey? = nil, mouse: Bool = true,
         profileName: String? = nil, startupProblems: [String] = []
     ) {
         self.themeName = themeName
-        self.refreshInterval = max(1, refreshInterval)
-        self.pageSize = min(max(1, pageSize), 500)
+        self.refreshInterval = min(max(TimeInterval(Bounded.refreshInterval.range.lowerBound), refreshInterval),
+                                   TimeInterval(Bounded.refreshInterval.range.upperBound))
+        self.pageSize = Bounded.pageSize.clamp(pageSize)
         self.clipboardMode = clipboardMode
-        self.remindBeforeMinutes = max(0, remindBeforeMinutes)
+        self.remindBeforeMinutes = Bounded.remindBeforeMinutes.clamp(remindBeforeMinutes)
         self.notifyMode = notifyMode
         self.noColor = noColor
         self.userThemeDirectory = userThemeDirectory
@@ -91,5 +93,29 @@ public struct DashboardSettings: Sendable, Hashable {
     /// True when `NO_COLOR` is set to a non-empty value.
     public static func noColorRequested(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         !(environment["NO_COLOR"] ?? "").isEmpty
+    }
+}
+
+extension DashboardSettings {
+    /// A number a user sets (a config key or a flag): its default and the range
+    /// it must lie in, said once for the config reader and the dashboard.
+    public struct Bounded: Sendable {
+        /// What the user calls it, for the message about a value out of range.
+        public let name: String
+        public let unit: String
+        public let defaultValue: Int
+        public let range: ClosedRange<Int>
+
+        public static let refreshInterval = Bounded(name: "refresh interval", unit: " seconds", defaultValue: 15, range: 1...3600)
+        public static let pageSize = Bounded(name: "page size", unit: "", defaultValue: 20, range: 1...100)
+        public static let remindBeforeMinutes = Bounded(name: "remind_before_minutes", unit: "", defaultValue: 5, range: 0...1440)
+
+        public func clamp(_ value: Int) -> Int { min(max(range.lowerBound, value), range.upperBound) }
+
+        /// Nil when `value` lies in the range, else what to tell the user.
+        public func problem(_ value: Int) -> String? {
+            range.contains(value) ? nil
+                : "\(name) must be between \(range.lowerBound) and \(range.upperBound)\(unit) (got \(value))"
+        }
     }
 }

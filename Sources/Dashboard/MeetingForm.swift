@@ -59,6 +59,24 @@ public struct CookieRow: Sendable, Hashable {
 
 /// The create form: what was typed, where the cursor is, and the errors
 /// from the client's checks and from the server.
+/// Why a submit did not create a meeting, where no single field is to blame.
+public enum FormFailure: Hashable, Sendable {
+    /// Submitted with marked fields; goes once they are fixed.
+    case fixMarkedFields
+    /// The API answered with field errors (shown at their fields).
+    case refusedByServer
+    /// Anything else, in words (network, 401, an answer that may have been lost); may hold several lines.
+    case message(String)
+
+    public var text: String {
+        switch self {
+        case .fixMarkedFields: "Fix the marked fields first"
+        case .refusedByServer: "The API refused the meeting: see the marked fields"
+        case .message(let text): text
+        }
+    }
+}
+
 public struct MeetingForm: Sendable, Hashable {
     public var user = TextField()
     public var startsAt = TextField()
@@ -73,8 +91,8 @@ public struct MeetingForm: Sendable, Hashable {
     public var inFlight = false
     /// The API's `errors` object from the last refused submit, by API field name.
     public var serverErrors: [String: [String]] = [:]
-    /// A failure that belongs to no field (network, 401...). May hold several lines.
-    public var failure: String?
+    /// A failure that belongs to no field (network, 401...).
+    public var failure: FormFailure?
     /// A neutral note under the button (e.g. the result of looking for the meeting).
     public var notice: String?
     /// The last create got no answer (timeout, dropped connection): the meeting may exist.

@@ -9,12 +9,10 @@ import TerminalText
 /// The create form's keys: the form edits itself (`MeetingForm.handle`);
 /// what reaches beyond it (submit, cancel, look for a create) is here.
 extension Reducer {
-    static let fixFieldsFirst = "Fix the marked fields first"
-
     static func formKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         let effects = formEdit(&state, key)
         // The complaint goes once the marked fields are fixed, before the next submit.
-        if var form = state.form, form.failure == fixFieldsFirst,
+        if var form = state.form, form.failure == .fixMarkedFields,
            case .success = form.build(now: state.now, zone: state.timeZone) {
             form.failure = nil
             state.form = form
@@ -74,7 +72,7 @@ extension Reducer {
         form.notice = nil
         switch form.build(now: state.now, zone: state.timeZone) {
         case .failure(let problems):
-            form.failure = fixFieldsFirst
+            form.failure = .fixMarkedFields
             if let f = form.firstMarkedField(problems.fields) { form.focus = f }
             return []
         case .success(let meeting):

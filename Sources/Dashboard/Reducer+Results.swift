@@ -58,14 +58,14 @@ extension Reducer {
         form.outcomeUnknown = false
         if case .validation(let errors) = error {
             form.serverErrors = errors.fields
-            form.failure = "The API refused the meeting: see the marked fields"
+            form.failure = .refusedByServer
         } else if error.createMayHaveSucceeded {
             form.outcomeUnknown = true
-            form.failure = mayExistText(state, error.underlying)
+            form.failure = .message(mayExistText(state, error.underlying))
         } else if error.isTransient {
-            form.failure = "Not created: " + error.description
+            form.failure = .message("Not created: " + error.description)
         } else {
-            form.failure = error.description
+            form.failure = .message(error.description)
         }
         state.form = form
         if state.screen != .form {
@@ -78,7 +78,7 @@ extension Reducer {
         // Only into a form nobody has typed in yet.
         guard state.form == nil || state.form?.isBlank == true, state.form?.inFlight != true else { return [] }
         var form = MeetingForm(draft: draft)
-        if form.outcomeUnknown { form.failure = mayExistText(state, nil) }
+        if form.outcomeUnknown { form.failure = .message(mayExistText(state, nil)) }
         state.form = form
         state.draftOnDisk = draft
         let cookieNote = draft.cookies.isEmpty ? "" : " (cookie values are not saved to disk: type them again)"

@@ -18,6 +18,17 @@ public enum NotifyMode: String, Sendable, Hashable, CaseIterable {
 }
 
 /// One reminder: a meeting entered the reminder lead, or started.
+/// A reminder given: which kind, for which meeting (each is given once).
+public struct ReminderKey: Hashable, Sendable {
+    public var kind: Reminder.Kind
+    public var meetingID: String
+
+    public init(_ kind: Reminder.Kind, _ meetingID: String) {
+        self.kind = kind
+        self.meetingID = meetingID
+    }
+}
+
 public struct Reminder: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable { case lead, start }
     public var kind: Kind
@@ -65,12 +76,12 @@ public enum Reminders {
             guard let start = m.startsAt?.date else { continue }
             let left = start.timeIntervalSince(state.now)
             let live = m.status == .scheduled || m.status == .inProgress
-            if left <= 0, -left < startWindow, live, !state.reminded.contains("start:" + m.id) {
-                state.reminded.insert("start:" + m.id)
-                state.reminded.insert("lead:" + m.id)
+            if left <= 0, -left < startWindow, live, !state.reminded.contains(ReminderKey(.start, m.id)) {
+                state.reminded.insert(ReminderKey(.start, m.id))
+                state.reminded.insert(ReminderKey(.lead, m.id))
                 out.append(reminder(.start, m, state))
-            } else if left > 0, left <= lead, m.status == .scheduled, !state.reminded.contains("lead:" + m.id) {
-                state.reminded.insert("lead:" + m.id)
+            } else if left > 0, left <= lead, m.status == .scheduled, !state.reminded.contains(ReminderKey(.lead, m.id)) {
+                state.reminded.insert(ReminderKey(.lead, m.id))
                 out.append(reminder(.lead, m, state))
             }
         }
@@ -132,30 +143,26 @@ public enum Reminders {
 /// The bytes that reach the terminal for reminders and titles.
 public enum TerminalAlert {
     /// Bell, then (for `.all`) OSC 9 and OSC 777 notify; each OSC wrapped in
-    /// tmux passthrough when `tmux` is true, as copies are.
-    public static func bytes(for r: Reminder, mode: NotifyMode, tmux: Bool) -> String {
+    /// the multiplexer's passthrough (`envelope`), as copies are.
+    public static func bytes(for r: Reminder, mode: NotifyMode, envelope: OSC52.Envelope) -> String {
         switch mode {
         case .off: return ""
         case .bell: return "\u{07}"
         case .all:
             let title = printable(r.title), body = printable(r.body)
-            return "\u{07}" + wrap("\u{1B}]9;\(title): \(body)\u{07}", tmux: tmux)
-                + wrap("\u{1B}]777;notify;\(title);\(body)\u{07}", tmux: tmux)
+            return "\u{07}" + envelope.wrap("\u{1B}]9;\(title): \(body)\u{07}")
+                + envelope.wrap("\u{1B}]777;notify;\(title);\(body)\u{07}")
         }
     }
 
     /// OSC 2: the window title.
-    public static func title(_ text: String, tmux: Bool) -> String {
+    public static func title(_ text: String) -> String {
         "\u{1B}]2;\(printable(text))\u{07}"
     }
 
     /// XTWINOPS: save the title on a stack, and give it back.
     public static let pushTitle = "\u{1B}[22;0t"
     public static let popTitle = "\u{1B}[23;0t"
-
-    static func wrap(_ seq: String, tmux: Bool) -> String {
-        tmux ? "\u{1B}Ptmux;" + seq.replacing("\u{1B}", with: "\u{1B}\u{1B}") + "\u{1B}\\" : seq
-    }
 
     /// Last line of defence: no control character ever goes inside an OSC.
     static func printable(_ s: String) -> String {

@@ -60,16 +60,15 @@ public enum Countdown {
     public static func duration(_ interval: TimeInterval, style: Style) -> String {
         let total = Int(interval.rounded(.down))
         let d = total / 86_400, h = (total % 86_400) / 3600, m = (total % 3600) / 60, s = total % 60
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         switch style {
         case .countdown:
-            if total < 3600 { return "\(m)m \(two(s))s" }
-            if total < 86_400 { return "\(h)h \(two(m))m" }
-            return "\(d)d \(two(h))h"
+            if total < 3600 { return "\(m)m \(s.zeroPadded())s" }
+            if total < 86_400 { return "\(h)h \(m.zeroPadded())m" }
+            return "\(d)d \(h.zeroPadded())h"
         case .minutes:
             if total < 3600 { return "\(m)m" }
-            if total < 86_400 { return "\(h)h \(two(m))m" }
-            return "\(d)d \(two(h))h"
+            if total < 86_400 { return "\(h)h \(m.zeroPadded())m" }
+            return "\(d)d \(h.zeroPadded())h"
         case .coarse:
             // "3h ago", "2d ago": one unit is enough for the past.
             if total < 60 { return "\(total)s" }
@@ -93,9 +92,8 @@ public enum MeetingDuration {
     public static func text(seconds: Int) -> String {
         guard seconds >= 0 else { return "\(seconds)s" }
         let h = seconds / 3600, m = (seconds % 3600) / 60, s = seconds % 60
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        if h > 0 { return "\(h)h \(two(m))m" + (s > 0 ? " \(two(s))s" : "") }
-        if m > 0 { return "\(m)m" + (s > 0 ? " \(two(s))s" : "") }
+        if h > 0 { return "\(h)h \(m.zeroPadded())m" + (s > 0 ? " \(s.zeroPadded())s" : "") }
+        if m > 0 { return "\(m)m" + (s > 0 ? " \(s.zeroPadded())s" : "") }
         return "\(s)s"
     }
 }
@@ -105,8 +103,7 @@ public enum LocalTime {
     /// "2026-12-01 14:30" in `zone`.
     public static func startText(_ date: Date, zone: TimeZone) -> String {
         let c = calendar(zone).dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        func two(_ v: Int?) -> String { let v = v ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
-        return "\(c.year ?? 0)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute))"
+        return "\(c.year ?? 0)-\((c.month ?? 0).zeroPadded())-\((c.day ?? 0).zeroPadded()) \((c.hour ?? 0).zeroPadded()):\((c.minute ?? 0).zeroPadded())"
     }
 
     /// The start of the day that holds `now` in `zone`: where "today" begins
@@ -131,8 +128,7 @@ public enum LocalTime {
     public static func offsetText(_ offset: Int) -> String {
         let sign = offset < 0 ? "-" : "+"
         let a = abs(offset)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "UTC\(sign)\(two(a / 3600)):\(two((a % 3600) / 60))"
+        return "UTC\(sign)\((a / 3600).zeroPadded()):\(((a % 3600) / 60).zeroPadded())"
     }
 
     public static func calendar(_ zone: TimeZone) -> Calendar {

@@ -33,13 +33,8 @@ public enum SafeText {
         case 0x09: return "\\t"
         case 0x0A: return "\\n"
         case 0x0D: return "\\r"
-        case 0x00...0x7F: return "\\x" + hex(u.value, width: 2)
-        default: return "\\u" + hex(u.value, width: 4)
+        case 0x00...0x7F: return "\\x" + u.value.zeroPadded(2, radix: 16)
+        default: return "\\u" + u.value.zeroPadded(4, radix: 16)
         }
-    }
-
-    private static func hex(_ v: UInt32, width: Int) -> String {
-        let h = String(v, radix: 16)
-        return String(repeating: "0", count: max(0, width - h.count)) + h
     }
 }

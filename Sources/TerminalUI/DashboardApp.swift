@@ -332,9 +332,9 @@ final class DashboardRuntime {
                 }
             }
         case .remind(let r):
-            pendingRaw.append(TerminalAlert.bytes(for: r, mode: state.notifyMode, tmux: state.clipboardMode == .tmux))
+            pendingRaw.append(TerminalAlert.bytes(for: r, mode: state.notifyMode, envelope: state.clipboardMode == .tmux ? .tmux : .plain))
         case .setTitle(let title):
-            pendingRaw.append(TerminalAlert.title(title, tmux: state.clipboardMode == .tmux))
+            pendingRaw.append(TerminalAlert.title(title))
         case .openURL(let argv, let url, let link):
             // On a thread of its own, detached from the terminal; a browser
             // that stays in the foreground is left alone for a day.

@@ -57,7 +57,7 @@ public enum Screens {
 
     /// The bottom two rows: a message or key hints, then the connection line.
     /// `question`: a yes/no question waiting for its answer, shown before anything else.
-    static func footer(_ buf: inout CellBuffer, _ state: AppState, hints: [(String, String)], question: String? = nil) {
+    static func footer(_ buf: inout CellBuffer, _ state: AppState, hints: [Hint], question: String? = nil) {
         let hintY = ScreenGeometry(width: buf.width, height: buf.height).hintRow
         buf.fill(y: hintY, role: .normal)
         if let question {
@@ -67,8 +67,8 @@ public enum Screens {
             buf.write(SafeText.escape(m.text), x: 1, y: hintY, maxWidth: buf.width - 2, role: m.isError ? .error : .message)
         } else {
             var spans: [Span] = []
-            for (k, what) in fitHints(hints, width: buf.width - 2) {
-                spans += [Span(k, .key), Span(" " + what + "  ", .dim)]
+            for hint in fitHints(hints, width: buf.width - 2) {
+                spans += [Span(hint.keys, .key), Span(" " + hint.label + "  ", .dim)]
             }
             buf.write(spans, x: 1, y: hintY, maxWidth: buf.width - 2)
         }
@@ -91,21 +91,28 @@ public enum Screens {
         return down + "/" + up
     }
 
-    static func hints(_ state: AppState, _ ctx: KeyContext, _ commands: [(Command, String)]) -> [(String, String)] {
-        commands.map { (state.keymap.keysText($0.0, in: ctx), $0.1) }
+    /// A key hint in the footer: the command's keys as configured, and a word for it.
+    struct Hint {
+        let command: Command
+        let keys: String
+        let label: String
+    }
+
+    static func hints(_ state: AppState, _ ctx: KeyContext, _ commands: [(Command, String)]) -> [Hint] {
+        commands.map { Hint(command: $0.0, keys: state.keymap.keysText($0.0, in: ctx), label: $0.1) }
     }
 
     /// What leaves a screen or explains it; the last hints to go when the footer is narrow.
-    static let essentialHints: Set<String> = ["quit", "help", "back", "cancel"]
+    static let essentialCommands: Set<Command> = [.quit, .help, .back, .cancel]
 
     /// The hints that fit in `width` columns, in their order: others are
     /// dropped from the end first, so quit and help stay (at 80 columns too).
-    static func fitHints(_ hints: [(String, String)], width: Int) -> [(String, String)] {
-        var kept = hints.filter { !$0.0.isEmpty }
-        func used(_ h: [(String, String)]) -> Int {
-            h.reduce(0) { $0 + TextWidth.width($1.0) + 1 + TextWidth.width($1.1) + 2 } - 2
+    static func fitHints(_ hints: [Hint], width: Int) -> [Hint] {
+        var kept = hints.filter { !$0.keys.isEmpty }
+        func used(_ h: [Hint]) -> Int {
+            h.reduce(0) { $0 + TextWidth.width($1.keys) + 1 + TextWidth.width($1.label) + 2 } - 2
         }
-        while used(kept) > width, let i = kept.lastIndex(where: { !essentialHints.contains($0.1) }) {
+        while used(kept) > width, let i = kept.lastIndex(where: { !essentialCommands.contains($0.command) }) {
             kept.remove(at: i)
         }
         return kept
@@ -474,7 +481,7 @@ public enum Screens {
             let key = state.keymap.keysText(.submit, in: .form)
             b.write("  or \(key) from any field", x: fieldX + TextWidth.width(label), y: y, maxWidth: max(0, fieldW - TextWidth.width(label)), role: .dim)
         })
-        for (text, role) in [(form.failure, StyleRole.error), (form.notice, StyleRole.message)] {
+        for (text, role) in [(form.failure?.text, StyleRole.error), (form.notice, StyleRole.message)] {
             for line in (text ?? "").split(separator: "\n") {
                 lines.append(FormLine(field: nil) { b, y in
                     b.write(SafeText.escape(String(line)), x: 1, y: y, maxWidth: b.width - 2, role: role)

@@ -134,14 +134,10 @@ struct Settings {
             if let problem = catalog.problem(with: asked) { throw UsageError("--theme: \(problem)") }
         }
         let themeName = nonEmpty(theme) ?? nonEmpty(env["COCLICK_THEME"]) ?? nonEmpty(file.theme) ?? "default"
-        let refreshInterval = refresh ?? file.refreshInterval ?? 15
-        guard (1...3600).contains(refreshInterval) else {
-            throw UsageError("refresh interval must be between 1 and 3600 seconds (got \(refreshInterval))")
-        }
-        let pageSize = per ?? file.pageSize ?? 20
-        guard (1...100).contains(pageSize) else {
-            throw UsageError("page size must be between 1 and 100 (got \(pageSize))")
-        }
+        let refreshInterval = refresh ?? file.refreshInterval ?? DashboardSettings.Bounded.refreshInterval.defaultValue
+        if let problem = DashboardSettings.Bounded.refreshInterval.problem(refreshInterval) { throw UsageError(problem) }
+        let pageSize = per ?? file.pageSize ?? DashboardSettings.Bounded.pageSize.defaultValue
+        if let problem = DashboardSettings.Bounded.pageSize.problem(pageSize) { throw UsageError(problem) }
         let clipText = nonEmpty(env["COCLICK_CLIPBOARD"]) ?? nonEmpty(file.clipboard) ?? "auto"
         guard let clip = ClipboardMode(parsing: clipText) else {
             throw UsageError("clipboard mode '\(SafeText.escape(clipText))' is not one of \(ClipboardMode.choices)")
@@ -150,10 +146,8 @@ struct Settings {
         guard let notify = NotifySetting(rawValue: notifyText.lowercased()) else {
             throw UsageError("notify '\(SafeText.escape(notifyText))' is not one of all, bell, off")
         }
-        let remind = file.remindBeforeMinutes ?? 5
-        guard (0...1440).contains(remind) else {
-            throw UsageError("remind_before_minutes must be between 0 and 1440 (got \(remind))")
-        }
+        let remind = file.remindBeforeMinutes ?? DashboardSettings.Bounded.remindBeforeMinutes.defaultValue
+        if let problem = DashboardSettings.Bounded.remindBeforeMinutes.problem(remind) { throw UsageError(problem) }
         let me = nonEmpty(g.me?.trimmed) ?? nonEmpty(file.me?.trimmed)
         if let me, !me.contains("@") || me.contains(where: { $0.isWhitespace || $0.isNewline }) {
             throw UsageError("me '\(SafeText.escape(me))' is not an email address (me = \"you@example.com\")")

@@ -28,23 +28,26 @@ enum MeetingText {
             ("presenter_room_url", Output.safe(m.presenterRoomURL)),
         ]
         let cookies = m.cookies ?? []
+        let cookiesRow = rows.count
         rows.append(("cookies", cookies.isEmpty ? "none" : "\(cookies.count)"))
         let customData = customData.flatMap { $0.members != nil ? $0 : nil } ?? m.customDataRaw
+        let customDataRow = rows.count
         rows.append((MeetingField.customData.name, m.customData == nil && customData == nil ? Glyph.dash.rawValue : ""))
+        // The tables that go right under a row: the cookies under "cookies", the custom data under its own.
+        var below: [Int: [String]] = [:]
+        if !cookies.isEmpty {
+            var table = TextTable(header: ["DOMAIN", "NAME", "VALUE"])
+            table.rows = cookies.map { [Output.safe($0.domain), Output.safe($0.name), Output.safe($0.value)] }
+            below[cookiesRow] = table.render().split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+        }
+        if let text = customData.map({ $0.text(indent: 2) }) ?? m.customData?.prettyText() {
+            below[customDataRow] = SafeText.escapeLines(text).map { "  " + $0 }
+        }
         let width = rows.map { $0.0.count }.max() ?? 0
         var lines: [String] = []
-        for (label, value) in rows {
-            let line = value.isEmpty ? label : label + String(repeating: " ", count: width - label.count + 2) + value
-            lines.append(line)
-            // Each table right under its own label.
-            if label == "cookies", !cookies.isEmpty {
-                var table = TextTable(header: ["DOMAIN", "NAME", "VALUE"])
-                table.rows = cookies.map { [Output.safe($0.domain), Output.safe($0.name), Output.safe($0.value)] }
-                lines += table.render().split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
-            }
-            if label == MeetingField.customData.name, let text = customData.map({ $0.text(indent: 2) }) ?? m.customData?.prettyText() {
-                lines += SafeText.escapeLines(text).map { "  " + $0 }
-            }
+        for (i, (label, value)) in rows.enumerated() {
+            lines.append(value.isEmpty ? label : label + String(repeating: " ", count: width - label.count + 2) + value)
+            lines += below[i] ?? []
         }
         return lines.map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }.joined(separator: "\n")
     }

@@ -137,11 +137,11 @@ struct IssueNineFixTests {
         _ = reduce(&s, .draftUnreadable("none"))
         type(&s, "ada@example.com")
         press(&s, .ctrl("s"))
-        #expect(s.form?.failure == "Fix the marked fields first")
+        #expect(s.form?.failure == .fixMarkedFields)
         // The cursor went to the first marked field.
         #expect(s.form?.focus == .startsAt)
         type(&s, "in 2h")
-        #expect(s.form?.failure == "Fix the marked fields first", "the URL is still missing")
+        #expect(s.form?.failure == .fixMarkedFields, "the URL is still missing")
         press(&s, .tab)
         type(&s, "https://example.com")
         #expect(s.form?.failure == nil)

@@ -68,7 +68,7 @@ struct CreateUnderFaultsTests {
         expectAllFieldsKept(s)
         #expect(s.form?.inFlight == false)
         #expect(s.form?.outcomeUnknown == true)
-        let text = s.form?.failure ?? ""
+        let text = s.form?.failure?.text ?? ""
         #expect(text.contains("The server did not answer: the meeting may exist"))
         #expect(text.contains("Ctrl-R: look for it in the list · Ctrl-S: submit again"))
         // Submitting again is allowed (the user chose to).
@@ -83,16 +83,16 @@ struct CreateUnderFaultsTests {
         press(&s, .ctrl("s"))
         _ = reduce(&s, .createFailed(.offline("connection refused")))
         #expect(s.form?.outcomeUnknown == false)
-        #expect(s.form?.failure == "Not created: " + APIError.offline("connection refused").description)
+        #expect(s.form?.failure == .message("Not created: " + APIError.offline("connection refused").description))
         // A timeout before the request went out (e.g. while authenticating): not created.
         press(&s, .ctrl("s"))
         _ = reduce(&s, .createFailed(.timeout))
         #expect(s.form?.outcomeUnknown == false)
-        #expect(s.form?.failure?.hasPrefix("Not created: ") == true)
+        #expect(s.form?.failure?.text.hasPrefix("Not created: ") == true)
         press(&s, .ctrl("s"))
         _ = reduce(&s, .createFailed(.server(status: 500)))
         expectAllFieldsKept(s)
-        #expect(s.form?.failure?.contains("500") == true)
+        #expect(s.form?.failure?.text.contains("500") == true)
     }
 
     @Test func lookingFindsTheMeetingAndShowsIt() {
@@ -175,7 +175,7 @@ struct CreateUnderFaultsTests {
         #expect(s.form?.cookies.first?.value.text == "")
         #expect(s.message?.text.contains("cookie values are not saved") == true)
         // It still knows the last create may have gone through, and what to look for.
-        #expect(s.form?.failure?.contains("may exist") == true)
+        #expect(s.form?.failure?.text.contains("may exist") == true)
         guard case .lookFor(let l)? = press(&s, .ctrl("r")).first else { Issue.record("no look"); return }
         #expect(l.user == "ada@example.com")
     }
@@ -215,6 +215,6 @@ struct CreateUnderFaultsTests {
         _ = reduce(&s, .createFailed(.unconfirmed(.timeout)))
         #expect(s.message?.isError == true)
         press(&s, .char("n"))
-        #expect(s.form?.failure?.contains("may exist") == true)
+        #expect(s.form?.failure?.text.contains("may exist") == true)
     }
 }

@@ -97,7 +97,7 @@ struct FormKeysTests {
         press(&s, .tab, .tab, .tab, .tab)
         #expect(s.form?.focus == .submit)
         #expect(press(&s, .ctrl("s")).isEmpty)
-        #expect(s.form?.failure == "Fix the marked fields first")
+        #expect(s.form?.failure == .fixMarkedFields)
         // starts_at (empty) comes before the URL.
         #expect(s.form?.focus == .startsAt)
         type(&s, "in 2h")

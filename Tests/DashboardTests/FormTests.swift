@@ -176,7 +176,7 @@ struct FormTests {
         fillValid(&s)
         press(&s, .ctrl("s"))
         _ = reduce(&s, .createFailed(.offline("connection refused")))
-        #expect(s.form?.failure?.contains("connection refused") == true)
+        #expect(s.form?.failure?.text.contains("connection refused") == true)
         #expect(s.form?.cobrowsingURL.text == "https://shop.example.com/")
         #expect(press(&s, .ctrl("s")).count == 1)
     }

@@ -91,7 +91,7 @@ struct MouseReducerTests {
         // The button: a click submits (here the client checks stop it: no user yet).
         let fx = click(&s, .field(.submit))
         #expect(fx.isEmpty)
-        #expect(s.form?.failure == "Fix the marked fields first")
+        #expect(s.form?.failure == .fixMarkedFields)
         #expect(s.form?.cobrowsingURL.text == "https://example.com/x")
     }
 

@@ -61,7 +61,7 @@ struct ReminderTests {
         #expect(reminders(fx).count == 1)
         #expect(titles(fx).isEmpty)
         let r = reminders(fx)[0]
-        #expect(TerminalAlert.bytes(for: r, mode: .bell, tmux: false) == "\u{07}")
+        #expect(TerminalAlert.bytes(for: r, mode: .bell, envelope: .plain) == "\u{07}")
     }
 
     @Test func theTitleNamesTheNextStartAndChangesOnlyWhenItsTextDoes() {
@@ -80,7 +80,7 @@ struct ReminderTests {
         let fx = reduce(&s, .tick(fixedNow.addingTimeInterval(1)))
         let r = reminders(fx)[0]
         for tmux in [false, true] {
-            let bytes = TerminalAlert.bytes(for: r, mode: .all, tmux: tmux)
+            let bytes = TerminalAlert.bytes(for: r, mode: .all, envelope: tmux ? .tmux : .plain)
             // Only the sequences' own ESC and BEL: the body holds none.
             let body = bytes.split(separator: "\u{07}").joined()
             #expect(!r.body.unicodeScalars.contains { SafeText.needsEscape($0) })
@@ -92,7 +92,7 @@ struct ReminderTests {
         }
         // No `;` from the server inside OSC 777's fields.
         #expect(!r.body.contains(";"))
-        let title = TerminalAlert.title(s.windowTitle ?? "", tmux: false)
+        let title = TerminalAlert.title(s.windowTitle ?? "")
         #expect(title.unicodeScalars.filter { $0.value < 0x20 || (0x80..<0xA0).contains($0.value) }.count == 2)
     }
 }
