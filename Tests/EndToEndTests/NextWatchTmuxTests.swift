@@ -170,3 +170,25 @@ struct NextWatchTmuxTests {
         await offPool { await sim.stop() }
     }
 }
+
+extension CommandTests {
+    /// `next` once, in each format; the formats and option clashes checked before anything is asked.
+    @Test func nextWritesEachFormatOnce() async throws {
+        try await withSimulator { sim, env in
+            let live = try #require(sim.meetings.filter { $0.status == .inProgress }.first)
+            let tmux = try await runCoclick(["next", "--format", "tmux"], env: env)
+            #expect(tmux.status == 0, "\(tmux.stderr)")
+            #expect(tmux.stdout.hasPrefix("#[fg=green,bold]live ") && tmux.stdout.hasSuffix("(\(live.shortID))#[default]\n"), "\(tmux.stdout)")
+            let waybar = try await runCoclick(["next", "--format", "waybar", "--template", "{status} {short_id}"], env: env)
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(waybar.stdout.utf8)) as? [String: Any], "\(waybar.stdout)")
+            #expect(o["text"] as? String == "in_progress \(live.shortID)")
+            #expect(o["class"] as? String == "in_progress")
+            #expect(o["percentage"] as? Int == 100)
+            for bad in [["--format", "nope"], ["--format", "{user}", "--template", "{id}"], ["--json", "--watch"],
+                        ["--json", "--format", "waybar"], ["--refresh", "5"], ["--watch", "--refresh", "0"]] {
+                let r = try await runCoclick(["next"] + bad, env: env)
+                #expect(r.status == 2 && r.stdout.isEmpty, "\(bad): \(r.status) \(r.stdout)")
+            }
+        }
+    }
+}
