@@ -29,8 +29,8 @@ struct NextWatchTmuxTests {
     /// status line, drawn as a user sees it, is the outer pane's last line.
     @Test func tmuxStatusLineFollowsTheNextMeeting() async throws {
         try await withRunningSimulator(SimulatorOptions(fixture: .count(3))) { sim, url in
+            // The inner server also ends by itself once its client (the outer pane) is gone: exit-unattached.
             let inner = "coclick-inner-\(getpid())-\(UUID().uuidString.prefix(6))"
-            defer { Task { try? await Pane.run(["-L", inner, "kill-server"]) } }
             let first = try #require(sim.meetings.first)
             let conf = """
             set -g status on
@@ -45,35 +45,51 @@ struct NextWatchTmuxTests {
             printf '%s\\n' \(Pane.quote(conf)) > "$DIR/inner.conf"
             exec tmux -L \(inner) -f "$DIR/inner.conf" new-session 'sleep 300'
             """
-            try await Pane.with(width: 120, height: 10, command: script, env: env(url), insideTmux: false) { pane in
-                try await pane.waitUntil("the first meeting in the status line", timeout: 60) {
-                    try await statusLine(pane).contains("(\(first.shortID))")
-                }
-                let line = try await statusLine(pane)
-                // The markup is tmux's, not text: no "#[" reaches the screen.
-                #expect(!line.contains("#["), "\(line)")
-                #expect(line.contains("in 1d 00h") || line.contains("in 23h 59m"), "\(line)")
-
-                // A meeting sooner than the first: the line moves to it.
-                sim.addMeeting(NewMeeting(user: "zed@example.com", startsAt: start(2 * 3600 + 30), cobrowsingURL: "https://example.com/zed"), duration: 600)
-                try await pane.waitUntil("zed's meeting in the status line", timeout: 30) {
-                    let l = try await statusLine(pane)
-                    return l.contains("zed@example.com") && l.contains("in 2h 00m")
-                }
-                // One about to start: its seconds count down, then it is live, in green.
-                sim.addMeeting(NewMeeting(user: "amy@example.com", startsAt: start(6), cobrowsingURL: "https://example.com/amy"), duration: 600)
-                try await pane.waitUntil("amy's countdown", timeout: 30) {
-                    let l = try await statusLine(pane)
-                    return l.contains("amy@example.com") && l.contains("in 0m 0")
-                }
-                try await pane.waitUntil("amy's meeting live", timeout: 30) {
-                    let l = try await statusLine(pane)
-                    return l.contains("amy@example.com") && l.contains("live 0m")
-                }
-                let coloured = try await pane.tmux("capture-pane", "-p", "-e", "-t", pane.session).out
-                let last = coloured.split(separator: "\n").last { $0.contains("amy@example.com") }.map(String.init) ?? ""
-                #expect(last.contains("32m") || last.contains("32;") || last.contains(";32"), "no green in \(last.debugDescription)")
+            func endInner() async {
+                _ = try? await Pane.run(["-L", inner, "kill-server"])
+                // tmux leaves the socket file behind when it exits.
+                let tmp = ProcessInfo.processInfo.environment["TMUX_TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+                unlink("\(tmp)/tmux-\(getuid())/\(inner)")
             }
+            do {
+                try await watchInTmuxStatus(sim, script: script, env: env(url), first: first)
+            } catch {
+                await endInner()
+                throw error
+            }
+            await endInner()
+        }
+    }
+
+    func watchInTmuxStatus(_ sim: Simulator, script: String, env: [String: String], first: Meeting) async throws {
+        try await Pane.with(width: 120, height: 10, command: script, env: env, insideTmux: false) { pane in
+            try await pane.waitUntil("the first meeting in the status line", timeout: 60) {
+                try await statusLine(pane).contains("(\(first.shortID))")
+            }
+            let line = try await statusLine(pane)
+            // The markup is tmux's, not text: no "#[" reaches the screen.
+            #expect(!line.contains("#["), "\(line)")
+            #expect(line.contains("in 1d 00h") || line.contains("in 23h 59m"), "\(line)")
+
+            // A meeting sooner than the first: the line moves to it.
+            sim.addMeeting(NewMeeting(user: "zed@example.com", startsAt: start(2 * 3600 + 30), cobrowsingURL: "https://example.com/zed"), duration: 600)
+            try await pane.waitUntil("zed's meeting in the status line", timeout: 30) {
+                let l = try await statusLine(pane)
+                return l.contains("zed@example.com") && l.contains("in 2h 00m")
+            }
+            // One about to start: its seconds count down, then it is live, in green.
+            sim.addMeeting(NewMeeting(user: "amy@example.com", startsAt: start(6), cobrowsingURL: "https://example.com/amy"), duration: 600)
+            try await pane.waitUntil("amy's countdown", timeout: 30) {
+                let l = try await statusLine(pane)
+                return l.contains("amy@example.com") && l.contains("in 0m 0")
+            }
+            try await pane.waitUntil("amy's meeting live", timeout: 30) {
+                let l = try await statusLine(pane)
+                return l.contains("amy@example.com") && l.contains("live 0m")
+            }
+            let coloured = try await pane.tmux("capture-pane", "-p", "-e", "-t", pane.session).out
+            let last = coloured.split(separator: "\n").last { $0.contains("amy@example.com") }.map(String.init) ?? ""
+            #expect(last.contains("32m") || last.contains("32;") || last.contains(";32"), "no green in \(last.debugDescription)")
         }
     }
 
