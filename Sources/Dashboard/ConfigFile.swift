@@ -26,6 +26,8 @@ public struct ConfigFile: Sendable, Hashable {
     public var remind: String?
     /// The invitation template (`i`, `meetings show --invitation`), checked for unknown placeholders.
     public var invitation: String?
+    /// Minutes an exported meeting lasts when the server gives no `duration` (`meetings list --ics`).
+    public var icsDefaultMinutes: Int?
     /// The `[keys]` table: action -> keys as written (the dashboard applies it, see `KeyRemap`).
     public var keys = KeyRemap([])
     /// `[profiles.NAME]` tables (only at the top level), each any of these settings.
@@ -40,7 +42,7 @@ public struct ConfigFile: Sendable, Hashable {
     public static let knownKeys: Set<String> = [
         "api_url", "secret_id", "secret_key", "theme", "refresh_interval", "page_size", "clipboard", "remind_before_minutes", "notify",
         "mouse", "keys", "me", "remind",
-        "mouse", "keys", "invitation",
+        "mouse", "keys", "invitation", "ics_default_minutes",
     ]
 
     /// This file's settings with `profile`'s on top.
@@ -59,6 +61,7 @@ public struct ConfigFile: Sendable, Hashable {
         c.me = profile.me ?? me
         c.remind = profile.remind ?? remind
         c.invitation = profile.invitation ?? invitation
+        c.icsDefaultMinutes = profile.icsDefaultMinutes ?? icsDefaultMinutes
         // A profile's keys change those actions; the others keep the top level's.
         c.keys = KeyRemap(keys.entries.filter { k in !profile.keys.entries.contains { $0.action == k.action } } + profile.keys.entries)
         c.problems = problems + profile.problems
@@ -135,6 +138,7 @@ public struct ConfigFile: Sendable, Hashable {
         c.me = try string("me")
         c.remind = try string("remind")
         c.invitation = try string("invitation")
+        c.icsDefaultMinutes = try int("ics_default_minutes")
         if let text = c.invitation, let problem = Invitation.problem(in: text) {
             throw ParseError(message: "\(place)'invitation': \(problem)")
         }

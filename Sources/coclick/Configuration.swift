@@ -81,6 +81,8 @@ struct Settings {
     var problems: [String] = []
     /// The invitation template (config `invitation`), its placeholders checked.
     var invitation = Invitation.defaultTemplate
+    /// Minutes an exported meeting lasts without a `duration` (config `ics_default_minutes`).
+    var icsDefaultMinutes = ICalendar.defaultMinutes
 
     static let defaultAPIURL = "https://www.coclick.io/api/v1"
 
@@ -168,6 +170,11 @@ struct Settings {
         settings.me = me
         settings.remindAll = remindText == "all"
         settings.invitation = file.invitation ?? Invitation.defaultTemplate
+        let icsMinutes = file.icsDefaultMinutes ?? ICalendar.defaultMinutes
+        guard ICalendar.minutesRange.contains(icsMinutes) else {
+            throw UsageError("ics_default_minutes must be between \(ICalendar.minutesRange.lowerBound) and \(ICalendar.minutesRange.upperBound) (got \(icsMinutes))")
+        }
+        settings.icsDefaultMinutes = icsMinutes
         return settings
     }
 

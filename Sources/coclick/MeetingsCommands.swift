@@ -78,7 +78,19 @@ struct ListMeetings: AsyncCommand {
     @Flag(help: "Print the API's JSON, unchanged (--all: the pages' arrays joined into one).")
     var json = false
 
+    @Flag(help: "Print the meetings as an iCalendar file (RFC 5545) for a calendar app: every page of the window (--all implied), each meeting's detail read for its rooms and length.")
+    var ics = false
+
+    @Option(name: .customLong("default-length"), help: "With --ics: minutes a meeting lasts when the server gives no duration (config: ics_default_minutes; default 60).")
+    var defaultLength: Int?
+
     func validate() throws {
+        if ics && json { throw ValidationError("--ics and --json are two outputs; give one") }
+        if ics && page != 1 { throw ValidationError("--ics reads every page of the window; do not combine it with --page") }
+        if defaultLength != nil && !ics { throw ValidationError("--default-length is for --ics") }
+        if let defaultLength, !ICalendar.minutesRange.contains(defaultLength) {
+            throw ValidationError("--default-length must be between \(ICalendar.minutesRange.lowerBound) and \(ICalendar.minutesRange.upperBound) minutes")
+        }
         guard page >= 1 else { throw ValidationError("--page must be 1 or more") }
         if let per, !(1...100).contains(per) { throw ValidationError("--per must be between 1 and 100") }
         if let user, user.utf8.count > 256 { throw ValidationError("--user is too long (at most 256 bytes)") }
@@ -103,9 +115,10 @@ struct ListMeetings: AsyncCommand {
         let settings = try Settings.resolve(global, per: per)
         let me = mine ? try settings.mine() : nil
         // --all asks for the API's largest page: the fewest requests.
-        var query = try query(pageSize: all && per == nil ? 100 : settings.pageSize)
+        var query = try query(pageSize: (all || ics) && per == nil ? 100 : settings.pageSize)
         if let me { query.userEmailContains = me }
         let client = try global.client(settings)
+        if ics { return try await exportICS(query, me: me, client: client, minutes: defaultLength ?? settings.icsDefaultMinutes) }
         if all { return try await listAll(query, me: me, client: client) }
         let page = try await client.meetings(query)
         var meetings = page.meetings
@@ -192,6 +205,66 @@ struct ListMeetings: AsyncCommand {
 }
 
 extension ListMeetings {
+    /// Details read at once for `--ics`: a few, so a long window is quick without crowding the server.
+    static let detailsInFlight = 4
+
+    /// `--ics`: every page of the window, then each meeting's detail (the list
+    /// has no rooms, duration or site), written as one iCalendar file. Nothing
+    /// is written when the list is incomplete, so `... > f.tmp && mv f.tmp f`
+    /// keeps the last good file.
+    func exportICS(_ query: MeetingQuery, me: String?, client: CoClickClient, minutes: Int) async throws -> Int32 {
+        var listed: [Meeting] = []
+        var seen = Set<String>()
+        let end = try await client.walkPages(query, maxPages: Self.pageCap) { page in
+            for m in page.meetings where seen.insert(m.id).inserted {
+                if let me, !MeOwner.matches(m.user, me) { continue }
+                listed.append(m)
+            }
+        }
+        switch end {
+        case .complete, .repeated(_, full: false):
+            break
+        case .repeated(let page, full: true):
+            Output.warn("page \(page) repeats page \(page - 1) (the server seems to ignore X-Page): the calendar would be incomplete, so none is written")
+            return 1
+        case .capped(let pages):
+            Output.warn("stopped after \(pages) pages: the server kept sending more; narrow the window with --from and --to")
+            return 1
+        }
+        var meetings = try await Self.details(of: listed, client: client)
+        let undated = meetings.filter { $0.startsAt == nil }.count
+        meetings.removeAll { $0.startsAt == nil }
+        if undated > 0 { Output.warn("\(undated) meeting\(undated == 1 ? "" : "s") without a start left out of the calendar") }
+        // The file's own bytes: UTF-8 whatever the locale, never fitted to the terminal's charset.
+        Output.write(ICalendar.calendar(meetings, defaultMinutes: minutes, stamp: Date()), to: STDOUT_FILENO)
+        return 0
+    }
+
+    /// Each meeting's detail, in the list's order, a few at a time; one that
+    /// is gone by now (404) is left out and said.
+    static func details(of meetings: [Meeting], client: CoClickClient) async throws -> [Meeting] {
+        var out = [Meeting?](repeating: nil, count: meetings.count)
+        var gone = 0
+        try await withThrowingTaskGroup(of: (Int, Meeting?).self) { group in
+            var next = 0
+            func add() {
+                let i = next, m = meetings[i]
+                next += 1
+                group.addTask {
+                    if m.isDetail { return (i, m) }
+                    do { return (i, try await client.meeting(id: m.id)) } catch APIError.notFound { return (i, nil) }
+                }
+            }
+            while next < min(detailsInFlight, meetings.count) { add() }
+            while let (i, m) = try await group.next() {
+                if let m { out[i] = m } else { gone += 1 }
+                if next < meetings.count { add() }
+            }
+        }
+        if gone > 0 { Output.warn("\(gone) meeting\(gone == 1 ? " was" : "s were") deleted while the calendar was written; left out") }
+        return out.compactMap { $0 }
+    }
+
     /// Whether a page after `page` holds meetings. The API documents no totals,
     /// and a server may clamp the page size without saying so: a full page
     /// means more, and a short one without totals is checked by asking for

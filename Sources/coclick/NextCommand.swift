@@ -1,6 +1,7 @@
 import ArgumentParser
 import CoClickAPI
 import Foundation
+import Dashboard
 import TerminalText
 
 struct NextCommand: AsyncCommand {
@@ -8,15 +9,21 @@ struct NextCommand: AsyncCommand {
         commandName: "next",
         abstract: "One line about the current or next meeting, for tmux and status bars.",
         discussion: """
-        Placeholders for --format: \(NextLine.placeholders.map { "{\($0)}" }.joined(separator: " ")). \
-        Default: "\(NextLine.defaultFormat)". Prints "no upcoming meetings" when there is none.
+        --format: plain (the text), tmux (colour markup by status), waybar (one JSON object a line: \
+        text, tooltip, class, percentage). --template's placeholders: \(NextLine.placeholders.map { "{\($0)}" }.joined(separator: " ")). \
+        Default: "\(NextLine.defaultFormat)". Prints "no upcoming meetings" when there is none. \
+        --watch keeps the line current: a new line only when it changes, the API asked every refresh_interval \
+        seconds; while the API is away the last line stays, with "offline · 3m old" before it.
         """
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The line's format, with {placeholders}.")
-    var format: String = NextLine.defaultFormat
+    @Option(help: "plain, tmux or waybar (a text with {placeholders} is taken as --template).")
+    var format: String = StatusBar.Format.plain.rawValue
+
+    @Option(help: "The line's text, with {placeholders}.")
+    var template: String?
 
     @Option(name: [.customShort("u"), .long], help: "Only meetings whose owner email contains TEXT.")
     var user: String?
@@ -27,34 +34,60 @@ struct NextCommand: AsyncCommand {
     @Flag(help: "Print the meeting's JSON instead (the list shape, or the detail shape when a room URL is asked for).")
     var json = false
 
+    @Flag(help: "Keep the line current: a new line each time it changes, until stdout closes or a signal ends it.")
+    var watch = false
+
+    @Option(help: "With --watch: seconds between asks of the API (config: refresh_interval; default 15).")
+    var refresh: Int?
+
+    /// `--format`'s kind, and the text's template (`--format` with placeholders is the template, as before).
+    var output: (kind: StatusBar.Format, template: String) {
+        if let kind = StatusBar.Format(rawValue: format) { return (kind, template ?? NextLine.defaultFormat) }
+        return (.plain, format)
+    }
+
     func validate() throws {
         if mine && user != nil { throw ValidationError("--mine and --user both say whose meetings; give one") }
-        if let bad = NextLine.unknownPlaceholder(in: format) {
-            throw ValidationError("unknown placeholder {\(bad)} in --format; known: \(NextLine.placeholders.joined(separator: ", "))")
+        if StatusBar.Format(rawValue: format) == nil {
+            guard format.contains("{") else {
+                throw ValidationError("--format '\(SafeText.escape(format))': one of \(StatusBar.Format.allCases.map(\.rawValue).joined(separator: ", ")) (or a text with {placeholders})")
+            }
+            if template != nil { throw ValidationError("--format with {placeholders} is a template; give it as --template alone") }
         }
+        if let bad = NextLine.unknownPlaceholder(in: output.template) {
+            throw ValidationError("unknown placeholder {\(bad)}; known: \(NextLine.placeholders.joined(separator: ", "))")
+        }
+        if json && watch { throw ValidationError("--json and --watch: give one") }
+        if json && output.kind != .plain { throw ValidationError("--json is its own format; do not combine it with --format \(format)") }
+        if refresh != nil && !watch { throw ValidationError("--refresh is for --watch") }
     }
 
     func execute() async throws -> Int32 {
-        let settings = try Settings.resolve(global)
+        let settings = try Settings.resolve(global, refresh: refresh)
         let me = mine ? try settings.mine() : nil
-        let client = try global.client(settings)
         // Its times are local: a TZ that could not be read is said, never passed off as UTC.
         if let tz = LocalZone.process.unreadTZ, !json { Output.warn("TZ '\(SafeText.escape(tz))' unknown: times are UTC") }
+        let (kind, template) = output
+        var view = NextView(template: template, format: kind, leadMinutes: settings.remindBeforeMinutes)
+        if watch {
+            // The dashboard's client: no deadline for the whole command, no retries of its own (the loop backs off).
+            return await NextWatch.run(view, client: try global.dashboardClient(settings), me: me,
+                                       refresh: TimeInterval(settings.refreshInterval), user: user)
+        }
+        let client = try global.client(settings)
         let now = Date()
-        // Anything live, and anything scheduled from an hour ago on (a presenter may start late).
-        let query = MeetingQuery(
-            userEmailContains: me ?? user, statuses: [.scheduled, .inProgress],
-            startsFrom: now.addingTimeInterval(-86_400), sort: MeetingQuery.byStartAscending, per: 100
-        )
-        let pages = try await client.allPages(query, maxPages: 10)
-        let found = pages.flatMap(\.meetings).filter { m in me.map { MeOwner.matches(m.user, $0) } ?? true }
+        let pages = try await client.allPages(NextLine.query(me: me, user: user, now: now), maxPages: 10)
+        let found = NextLine.keep(pages.flatMap(\.meetings), me: me)
+        view.meetings = found
+        view.state = .ok
+        view.lastGood = now
         guard var meeting = NextLine.pick(found, now: now) else {
-            if json { Output.line("null") } else { Output.line("no upcoming meetings") }
+            if json { Output.line("null") } else { Output.line(view.output(now: now)) }
             return 0
         }
         // The server's own item (list shape), or its detail when a room URL is asked for.
         var raw: RawJSON?
-        if NextLine.needsDetail(format) {
+        if NextLine.needsDetail(template) {
             let response = try await client.meetingResponse(id: meeting.id)
             meeting = response.meeting
             raw = try ServerJSON.parse(response.body)
@@ -66,7 +99,8 @@ struct NextCommand: AsyncCommand {
         if json {
             if let raw { Output.serverJSON(raw) } else { try Output.json(meeting) }
         } else {
-            Output.line(NextLine.render(format, meeting, now: now))
+            view.details[meeting.id] = meeting
+            Output.write(view.output(now: now) + "\n", to: STDOUT_FILENO)
         }
         return 0
     }
@@ -86,6 +120,19 @@ enum NextLine {
             rest = rest[rest.index(after: close)...]
         }
         return nil
+    }
+
+    /// Anything live, and anything scheduled from a day ago on (a presenter may start late).
+    static func query(me: String?, user: String?, now: Date) -> MeetingQuery {
+        MeetingQuery(
+            userEmailContains: me ?? user, statuses: [.scheduled, .inProgress],
+            startsFrom: now.addingTimeInterval(-86_400), sort: MeetingQuery.byStartAscending, per: 100
+        )
+    }
+
+    /// The server matches "contains": `--mine` keeps the meetings whose owner is exactly me.
+    static func keep(_ meetings: [Meeting], me: String?) -> [Meeting] {
+        meetings.filter { m in me.map { MeOwner.matches(m.user, $0) } ?? true }
     }
 
     static func needsDetail(_ format: String) -> Bool {
