@@ -109,6 +109,8 @@ extension DashboardSettings {
         public static let refreshInterval = Bounded(name: "refresh interval", unit: " seconds", defaultValue: 15, range: 1...3600)
         public static let pageSize = Bounded(name: "page size", unit: "", defaultValue: 20, range: 1...100)
         public static let remindBeforeMinutes = Bounded(name: "remind_before_minutes", unit: "", defaultValue: 5, range: 0...1440)
+        /// How long an exported meeting without a `duration` lasts, in minutes.
+        public static let icsDefaultMinutes = Bounded(name: "ics_default_minutes", unit: "", defaultValue: 60, range: 1...1440)
 
         public func clamp(_ value: Int) -> Int { min(max(range.lowerBound, value), range.upperBound) }
 

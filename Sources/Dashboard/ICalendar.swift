@@ -14,10 +14,6 @@ public enum ICalendar {
     public static let productID = "-//coclick//coclick meetings//EN"
     /// UIDs are `<meeting id>@coclick`: globally unique as RFC 5545 asks, stable across exports.
     public static let uidDomain = "coclick"
-    /// The default length of a meeting whose `duration` is unknown (config `ics_default_minutes`).
-    public static let defaultMinutes = 60
-    /// A minute to a day: what `ics_default_minutes` and `--default-length` accept.
-    public static let minutesRange = 1...1440
     /// Longest a line may be, in octets, before it is folded (RFC 5545 section 3.1).
     public static let lineOctets = 75
 

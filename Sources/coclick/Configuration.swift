@@ -82,7 +82,7 @@ struct Settings {
     /// The invitation template (config `invitation`), its placeholders checked.
     var invitation = Invitation.defaultTemplate
     /// Minutes an exported meeting lasts without a `duration` (config `ics_default_minutes`).
-    var icsDefaultMinutes = ICalendar.defaultMinutes
+    var icsDefaultMinutes = DashboardSettings.Bounded.icsDefaultMinutes.defaultValue
 
     static let defaultAPIURL = "https://www.coclick.io/api/v1"
 
@@ -170,10 +170,8 @@ struct Settings {
         settings.me = me
         settings.remindAll = remindText == "all"
         settings.invitation = file.invitation ?? Invitation.defaultTemplate
-        let icsMinutes = file.icsDefaultMinutes ?? ICalendar.defaultMinutes
-        guard ICalendar.minutesRange.contains(icsMinutes) else {
-            throw UsageError("ics_default_minutes must be between \(ICalendar.minutesRange.lowerBound) and \(ICalendar.minutesRange.upperBound) (got \(icsMinutes))")
-        }
+        let icsMinutes = file.icsDefaultMinutes ?? DashboardSettings.Bounded.icsDefaultMinutes.defaultValue
+        if let problem = DashboardSettings.Bounded.icsDefaultMinutes.problem(icsMinutes) { throw UsageError(problem) }
         settings.icsDefaultMinutes = icsMinutes
         return settings
     }

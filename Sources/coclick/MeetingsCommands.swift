@@ -88,11 +88,13 @@ struct ListMeetings: AsyncCommand {
         if ics && json { throw ValidationError("--ics and --json are two outputs; give one") }
         if ics && page != 1 { throw ValidationError("--ics reads every page of the window; do not combine it with --page") }
         if defaultLength != nil && !ics { throw ValidationError("--default-length is for --ics") }
-        if let defaultLength, !ICalendar.minutesRange.contains(defaultLength) {
-            throw ValidationError("--default-length must be between \(ICalendar.minutesRange.lowerBound) and \(ICalendar.minutesRange.upperBound) minutes")
+        let lengths = DashboardSettings.Bounded.icsDefaultMinutes.range
+        if let defaultLength, !lengths.contains(defaultLength) {
+            throw ValidationError("--default-length must be between \(lengths.lowerBound) and \(lengths.upperBound) minutes")
         }
         guard page >= 1 else { throw ValidationError("--page must be 1 or more") }
-        if let per, !(1...100).contains(per) { throw ValidationError("--per must be between 1 and 100") }
+        let pageSizes = DashboardSettings.Bounded.pageSize.range
+        if let per, !pageSizes.contains(per) { throw ValidationError("--per must be between \(pageSizes.lowerBound) and \(pageSizes.upperBound)") }
         if let user, user.utf8.count > 256 { throw ValidationError("--user is too long (at most 256 bytes)") }
         if all && page != 1 { throw ValidationError("--all fetches from page 1; do not combine it with --page") }
         if everyDate && from != nil { throw ValidationError("--every-date and --from contradict each other; give one") }
