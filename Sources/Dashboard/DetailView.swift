@@ -12,15 +12,11 @@ import TerminalText
 public enum DetailView {
     public static let labelWidth = 20
 
-    /// The lines as drawn `width` columns wide (the screen less a margin each side).
-    public static func lines(for m: Meeting, loading: Bool, error: String?, now: Date, zone: TimeZone, width: Int) -> [[Span]] {
-        rows(for: m, loading: loading, error: error, now: now, zone: zone, screenWidth: width + 2).map(\.spans)
-    }
-
-    /// The rows for a screen `screenWidth` columns wide.
-    public static func rows(for m: Meeting, loading: Bool, error: String?, now: Date, zone: TimeZone, screenWidth: Int) -> [DetailRow] {
+    /// The rows as `geometry` lays them out: text in its detail width, a
+    /// URL's continuation across the whole screen.
+    public static func rows(for m: Meeting, loading: Bool, error: String?, now: Date, zone: TimeZone, geometry: ScreenGeometry) -> [DetailRow] {
         var out: [DetailRow] = []
-        let width = screenWidth - 2
+        let width = geometry.detailTextWidth
         let valueWidth = max(10, width - labelWidth - 1)
         func esc(_ s: String?) -> String { s.map(SafeText.escape) ?? "—" }
         /// A URL: an OSC 8 link; when it does not fit beside its label it
@@ -34,7 +30,7 @@ public enum DetailView {
                 return
             }
             out.append(DetailRow(spans: [Span(label, .label)]))
-            for piece in TextWidth.chunks(text, max(10, screenWidth)) {
+            for piece in TextWidth.chunks(text, max(10, geometry.width)) {
                 out.append(DetailRow(spans: [Span(piece)], flush: true, link: link))
             }
         }
@@ -108,53 +104,5 @@ public struct DetailRow: Sendable, Hashable {
         self.spans = spans
         self.flush = flush
         self.link = link
-    }
-}
-
-/// OSC 8 hyperlinks: what a server URL may become as a link target.
-public enum Hyperlink {
-    /// http(s) only; every byte outside printable ASCII percent-encoded, so
-    /// nothing in it can end or bend the escape sequence.
-    public static func target(_ raw: String) -> String? {
-        let lower = raw.lowercased()
-        guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else { return nil }
-        var out = ""
-        for b in raw.utf8 {
-            if b > 0x20, b < 0x7F { out.unicodeScalars.append(Unicode.Scalar(b)) }
-            else { out += "%" + (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true) }
-        }
-        return out
-    }
-}
-
-/// The help overlay's lines, made from the keymap.
-public enum HelpView {
-    /// `charset`: the keys are padded as they will be drawn (under `LANG=C`
-    /// "↑" is drawn "Up", and the summaries must still line up).
-    public static func lines(_ keymap: Keymap, problems: [String] = [], charset: TerminalCharset = .utf8) -> [[Span]] {
-        var out: [[Span]] = []
-        if !problems.isEmpty {
-            out.append([Span("Configuration problems (defaults used)", .warning)])
-            for p in problems {
-                // Wrapped by words: the overlay is at most 64 columns wide.
-                var line = ""
-                for word in SafeText.escape(p).split(separator: " ") {
-                    if !line.isEmpty, TextWidth.width(line) + 1 + TextWidth.width(String(word)) > 56 {
-                        out.append([Span("  " + line, .warning)])
-                        line = "  "
-                    }
-                    line += (line.isEmpty || line == "  " ? "" : " ") + word
-                }
-                if !line.isEmpty { out.append([Span("  " + line, .warning)]) }
-            }
-        }
-        for section in keymap.helpSections() {
-            if !out.isEmpty { out.append([]) }
-            out.append([Span(section.title, .title)])
-            for l in section.lines {
-                out.append([Span("  " + DetailView.pad(charset.fit(l.keys), 22), .key), Span(l.summary)])
-            }
-        }
-        return out
     }
 }

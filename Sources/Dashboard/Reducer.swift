@@ -239,7 +239,7 @@ enum Reducer {
 
     static func clampDetail(_ state: inout AppState) {
         guard let m = state.detailMeeting else { state.detailScroll = 0; return }
-        let total = DetailView.rows(for: m, loading: state.detailLoading, error: state.detailError, now: state.now, zone: state.timeZone, screenWidth: state.geometry.detailTextWidth + 2).count
+        let total = DetailView.rows(for: m, loading: state.detailLoading, error: state.detailError, now: state.now, zone: state.timeZone, geometry: state.geometry).count
         state.detailScroll = max(0, min(state.detailScroll, total - state.detailVisibleRows))
     }
 }

@@ -299,7 +299,7 @@ public enum Screens {
                right: state.detailLoading ? "loading…" : "")
         let g = state.geometry
         let lines = DetailView.rows(for: m, loading: state.detailLoading, error: state.detailError,
-                                    now: state.now, zone: state.timeZone, screenWidth: g.detailTextWidth + 2)
+                                    now: state.now, zone: state.timeZone, geometry: g)
         let rows = g.detailRows
         let scroll = max(0, min(state.detailScroll, lines.count - rows))
         for i in 0..<rows where scroll + i < lines.count {

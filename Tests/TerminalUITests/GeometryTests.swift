@@ -33,7 +33,7 @@ struct GeometryTests {
             _ = reduce(&s, .detailLoaded(Self.longDetail(), purpose: .show))
             for k in keys { _ = reduce(&s, .key(k)) }
             let g = s.geometry
-            let lines = DetailView.lines(for: Self.longDetail(), loading: false, error: nil, now: s.now, zone: s.timeZone, width: g.detailTextWidth)
+            let lines = DetailView.rows(for: Self.longDetail(), loading: false, error: nil, now: s.now, zone: s.timeZone, geometry: g).map(\.spans)
             #expect(lines.count > g.detailRows, "the detail must overflow at \(width)x\(height)")
             let buf = Screens.render(s)
             // The last text row shows the last line, and the line before it the one before.
