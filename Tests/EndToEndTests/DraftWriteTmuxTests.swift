@@ -113,4 +113,29 @@ struct DraftWriteTmuxTests {
             }
         }
     }
+
+    /// Every write fails (the state folder is a file): on quit, with the footer
+    /// gone, one line on stderr says the draft was not saved.
+    @Test func aDraftThatCouldNotBeWrittenIsSaidOnStderrAtQuit() async throws {
+        try await fault.withSimulator { _, url in
+            let home = try makeTempDirectory()
+            defer { try? FileManager.default.removeItem(at: home) }
+            var env = fault.environment(url, home: home)
+            let blocked = home.appendingPathComponent("state-is-a-file")
+            try Data("x".utf8).write(to: blocked)
+            env["XDG_STATE_HOME"] = blocked.path
+            let command = #""$COCLICK" --refresh 5; echo "EXITED=$?"; exec sleep 600"#
+            try await Pane.with(width: 100, height: 30, command: command, env: env) { t in
+                _ = try await t.waitForScreen("the list", timeout: Self.patience) { NetworkFaultTmuxTests.isOK($0) }
+                try await t.keys("n")
+                _ = try await t.waitForScreen("the form", timeout: Self.patience) { $0.contains("New meeting") }
+                try await t.type("grace@example.com")
+                try await t.keys("Escape")
+                _ = try await t.waitForScreen("the list again", timeout: Self.patience) { !$0.contains("New meeting") }
+                try await t.keys("q")
+                let after = try await t.waitForScreen("the exit", timeout: Self.patience) { $0.contains("EXITED=0") }
+                #expect(after.contains("coclick: the form's draft was not saved: "), "\(after)")
+            }
+        }
+    }
 }
