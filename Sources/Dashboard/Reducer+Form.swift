@@ -47,7 +47,7 @@ extension Reducer {
             }
             state.form = form
             let effects = keepDraft(&state)
-            if effects.isEmpty {
+            if effects.isEmpty, !state.draftSaveUnanswered {
                 // Already on disk as it is (or nothing to write).
                 sayDraftKept(&state)
             } else {

@@ -51,6 +51,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .draftStoreFailed(let why):
         // What is on disk is unknown now: the next change writes it again.
         state.draftOnDisk = nil
+        state.draftSaveUnanswered = false
         if state.draftWhereaboutsPending || !state.draftSaveFailing {
             Reducer.say(&state, Reducer.draftOnlyInMemoryText(state, why: why), error: true)
         }
@@ -62,7 +63,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         return []
     case .draftSaved(let draft):
         state.draftSaveFailing = false
-        if state.draftOnDisk == nil { state.draftOnDisk = draft }
+        state.draftSaveUnanswered = false
+        // Answers come after the keys that asked: one for a draft since removed or changed is history.
+        if state.draftOnDisk == nil, state.form?.draft == draft { state.draftOnDisk = draft }
         if state.draftWhereaboutsPending { Reducer.sayDraftKept(&state) }
         state.draftWhereaboutsPending = false
         return []
@@ -109,6 +112,7 @@ enum Reducer {
         let draft = form.draft
         guard draft != state.draftOnDisk else { return [] }
         state.draftOnDisk = draft
+        state.draftSaveUnanswered = true
         return [.saveDraft(draft)]
     }
 
@@ -128,6 +132,9 @@ enum Reducer {
     /// The draft file goes away (a blank form, or a create that went through).
     static func deleteDraft(_ state: inout AppState) -> [Effect] {
         state.draftOnDisk = nil
+        // A save still unanswered has nothing left to say about where the draft is.
+        state.draftWhereaboutsPending = false
+        state.draftSaveUnanswered = false
         return [.deleteDraft]
     }
 

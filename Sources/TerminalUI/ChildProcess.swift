@@ -22,9 +22,12 @@ import Darwin
 /// - its environment is the user's without the API key pair or coclick's own
 ///   crash-report setting (`inheritedEnvironment`);
 /// - `run()` waits on a thread of its own (never the main queue or the
-///   cooperative pool); after `timeout` its whole process group gets SIGTERM,
-///   then SIGKILL `grace` seconds later (a program that ignores SIGTERM, or
-///   a shell's own children, go too);
+///   cooperative pool), in one `poll` on its pipes and on a pipe that a second
+///   thread, blocked in `waitid`, writes to when the program ends: nothing
+///   wakes while a browser stays open (the timeout is poll's own);
+/// - after `timeout` its whole process group gets SIGTERM, then SIGKILL
+///   `grace` seconds later (a program that ignores SIGTERM, or a shell's own
+///   children, go too);
 /// - while it runs, its group is recorded so that coclick's exit, or its
 ///   death by a signal, ends it: no helper outlives coclick.
 /// Only the program itself is waited for: one that leaves a server behind
@@ -116,12 +119,15 @@ public struct ChildProcess: Sendable {
             return Result(termination: .couldNotStart("cannot make a pipe: \(String(cString: strerror(errno)))"), output: "", timeout: timeout)
         }
 
+        guard let endPipe = Self.makePipe() else {
+            for fd in [stdinPipe.read, stdinPipe.write, outputPipe.read, outputPipe.write] { close(fd) }
+            return Result(termination: .couldNotStart("cannot make a pipe: \(String(cString: strerror(errno)))"), output: "", timeout: timeout)
+        }
         let spawned = Self.spawn(arguments, stdin: stdinPipe.read, output: outputPipe.write)
         close(stdinPipe.read)
         close(outputPipe.write)
         guard case .success(let pid) = spawned else {
-            close(stdinPipe.write)
-            close(outputPipe.read)
+            for fd in [stdinPipe.write, outputPipe.read, endPipe.read, endPipe.write] { close(fd) }
             if case .failure(let e) = spawned {
                 return Result(termination: .couldNotStart("cannot run \(program): \(e.message)"), output: "", timeout: timeout)
             }
@@ -131,6 +137,24 @@ public struct ChildProcess: Sendable {
         // The program leads a session, so its group is its pid.
         _ = coclick_helper_started(pid)
         defer { coclick_helper_ended(pid) }
+        // Its end, as a byte on `endPipe`; it stays unreaped (a zombie) until
+        // this thread reaps it, so its pid (and group) cannot be reused before.
+        let watcher = OSThread.start(name: "child end") {
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0, errno == EINTR {}
+            var byte: UInt8 = 1
+            _ = write(endPipe.write, &byte, 1)
+            close(endPipe.write)
+        }
+        defer { close(endPipe.read) }
+        var status: Int32 = 0
+        guard watcher else {
+            close(endPipe.write)
+            for fd in [stdinPipe.write, outputPipe.read] { close(fd) }
+            kill(-pid, SIGKILL)
+            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+            return Result(termination: .couldNotStart("no thread to wait for it"), output: "", timeout: timeout)
+        }
         _ = fcntl(stdinPipe.write, F_SETFL, fcntl(stdinPipe.write, F_GETFL) | O_NONBLOCK)
         _ = fcntl(outputPipe.read, F_SETFL, fcntl(outputPipe.read, F_GETFL) | O_NONBLOCK)
         var writeFD: Int32 = stdinPipe.write
@@ -179,45 +203,42 @@ public struct ChildProcess: Sendable {
         }
 
         let deadline = Self.monotonicSeconds() + timeout
-        var status: Int32 = 0
-        var termination: Termination?
-        var pauseMS: Int32 = 1
+        var killAt: TimeInterval?
+        var timedOut = false
         pumpInput()
-        while termination == nil {
-            let r = waitpid(pid, &status, WNOHANG)
-            if r == pid {
-                termination = Self.termination(status)
-                break
+        while true {
+            let now = Self.monotonicSeconds()
+            if !timedOut, now >= deadline {
+                timedOut = true
+                kill(-pid, SIGTERM)
+                killAt = now + Self.grace
             }
-            if r < 0, errno != EINTR {
-                termination = .exited(-1)
-                break
+            if let at = killAt, now >= at {
+                // Also what the leader left behind in its group, ignoring SIGTERM.
+                kill(-pid, SIGKILL)
+                killAt = nil
             }
-            let left = deadline - Self.monotonicSeconds()
-            if left <= 0 {
-                Self.end(group: pid, status: &status)
-                termination = .timedOut
-                break
-            }
-            var fds: [pollfd] = []
+            var fds = [pollfd(fd: endPipe.read, events: Int16(POLLIN), revents: 0)]
             if writeFD >= 0 { fds.append(pollfd(fd: writeFD, events: Int16(POLLOUT), revents: 0)) }
             if readFD >= 0 { fds.append(pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)) }
-            let wait = min(pauseMS, Int32((left * 1000).rounded(.up)))
-            if fds.isEmpty {
-                usleep(UInt32(wait) * 1000)
-            } else {
-                _ = poll(&fds, nfds_t(fds.count), wait)
-            }
+            // Until something happens, or the next step of the timeout: no wake-up in between.
+            let next = timedOut ? killAt : deadline
+            let wait = next.map { Int32(min(((max(0, $0 - now)) * 1000).rounded(.up), 86_400_000)) } ?? -1
+            _ = poll(&fds, nfds_t(fds.count), wait)
             pumpInput()
             drainOutput()
-            pauseMS = min(pauseMS * 2, 25)
+            if fds[0].revents != 0 { break }
         }
+        // Ended (a zombie until reaped here): after a timeout, what is left of its group goes too.
+        if timedOut { kill(-pid, SIGKILL) }
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        let termination: Termination = timedOut ? .timedOut : Self.termination(status)
         // What it wrote before it ended; a server it left behind may hold the
         // pipe open, so read only what is there.
         drainOutput()
         if writeFD >= 0 { close(writeFD) }
         if readFD >= 0 { close(readFD) }
-        return Result(termination: termination ?? .exited(-1), output: String(decoding: output, as: UTF8.self), timeout: timeout)
+        return Result(termination: termination, output: String(decoding: output, as: UTF8.self), timeout: timeout)
     }
 
     /// True when `name` is an executable file in one of PATH's folders.
@@ -312,20 +333,6 @@ public struct ChildProcess: Sendable {
         _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
         _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
         return (fds[0], fds[1])
-    }
-
-    /// SIGTERM to the group, SIGKILL after `grace`, and the leader reaped.
-    private static func end(group pid: pid_t, status: inout Int32) {
-        kill(-pid, SIGTERM)
-        let until = monotonicSeconds() + grace
-        while monotonicSeconds() < until {
-            let r = waitpid(pid, &status, WNOHANG)
-            if r == pid || (r < 0 && errno != EINTR) { break }
-            usleep(20_000)
-        }
-        // Also what the leader left behind in its group, ignoring SIGTERM.
-        kill(-pid, SIGKILL)
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
     }
 
     private static func termination(_ status: Int32) -> Termination {

@@ -123,10 +123,10 @@ final class DashboardRuntime {
     private var titlePushed = false
     private var emptyReads = 0
     private var finished = false
-    /// Actions effects answer with at once (the draft file), reduced in the same batch.
+    /// Actions effects answer with at once (the drafts read), reduced in the same batch.
     private var followUps: [Action] = []
-    /// This window's draft file among the account's (see DraftSlots); nil without a HOME.
-    private let drafts: DraftSlots?
+    /// This window's draft file among the account's (see DraftSlots), written off the main thread.
+    private let drafts: DraftWriter
     private let cache: ListCache?
     /// The list last written to the cache, and when: rewritten when it changes, or after a while.
     private var cachedList: CachedList?
@@ -146,7 +146,7 @@ final class DashboardRuntime {
         self.catalog = catalog
         self.backend = backend
         self.finish = finish
-        drafts = settings.draftDirectory.map { DraftSlots(directory: $0, account: settings.account) }
+        drafts = DraftWriter(directory: settings.draftDirectory, account: settings.account)
         self.cache = cache
         cacheWriter = cache.map { CacheWriter(cache: $0) }
         startCached = cached
@@ -223,9 +223,6 @@ final class DashboardRuntime {
         render()
     }
 
-    /// Why the last draft write failed, for the line on stderr at exit; nil when it worked.
-    private var draftFailure: String?
-
     private func render() {
         if appliedTheme != state.themeIndex {
             appliedTheme = state.themeIndex
@@ -245,6 +242,8 @@ final class DashboardRuntime {
         for sig in backend.pendingSignals() {
             switch sig {
             case SIGTSTP:
+                // A draft being written is on disk before the process stops (it may be killed while stopped).
+                drafts.finish()
                 backend.suspend()
                 resized = true
             case SIGCONT, SIGWINCH:
@@ -359,19 +358,12 @@ final class DashboardRuntime {
             loop.cancel(pollTimer)
             pollTimer = loop.after(seconds: after) { self.send([.pollDue]) }
         case .saveDraft(let draft):
-            do {
-                guard let drafts else { throw DraftStore.Failure(description: "no folder for drafts: neither XDG_STATE_HOME nor HOME is set") }
-                try drafts.save(draft)
-                draftFailure = nil
-                followUps.append(.draftSaved(draft))
-            } catch {
-                draftFailure = "\(error)"
-                followUps.append(.draftStoreFailed("\(error)"))
-            }
+            // Off the main thread (the write ends in an fsync); the answer comes back as an action.
+            drafts.save(draft) { answer in self.sendFromAnyThread(answer) }
         case .deleteDraft:
-            do { try drafts?.delete() } catch { followUps.append(.draftDeleteFailed("\(error)")) }
+            drafts.delete { answer in self.sendFromAnyThread(answer) }
         case .loadDraft:
-            guard let opened = drafts?.open() else { break }
+            guard let opened = drafts.open() else { break }
             switch opened.loaded {
             case .none: break
             case .draft(let d): followUps.append(.draftLoaded(d))
@@ -407,6 +399,11 @@ final class DashboardRuntime {
         }
     }
 
+    /// `action` reduced on the main thread, from a thread that is not.
+    nonisolated private func sendFromAnyThread(_ action: Action) {
+        DispatchQueue.main.async { MainActor.assumeIsolated { self.send([action]) } }
+    }
+
     static func apiError(_ error: Error) -> APIError {
         (error as? APIError) ?? .offline(String(describing: error))
     }
@@ -417,8 +414,10 @@ final class DashboardRuntime {
         finished = true
         backend.end()
         if titlePushed { backend.writeRaw(TerminalAlert.popTitle) }
-        // The reducer wrote the draft before `.quit`; if that failed, the footer is gone: say it here.
-        if let draftFailure, state.form.map({ !$0.isBlank }) == true {
+        // The reducer asked for the draft before `.quit`: it is written before the process ends.
+        drafts.finish()
+        // If that failed, the footer is gone: say it here.
+        if let draftFailure = drafts.lastFailure, state.form.map({ !$0.isBlank }) == true {
             DashboardApp.warn("coclick: the form's draft was not saved: \(draftFailure)")
         }
         for w in watches { loop.cancel(w) }

@@ -49,6 +49,40 @@ struct DraftKeepingTests {
         #expect(s.message?.text.contains("read-only") == true)
     }
 
+    /// Draft writes are answered after the keys that asked for them (the
+    /// runtime writes off the main thread): a draft put aside while its create
+    /// runs, then removed by the create that went through, is not said to be
+    /// kept, nor taken to be on disk, when its save is answered afterwards.
+    @Test func aSaveAnsweredAfterTheDraftWasRemovedSaysNothing() {
+        var s = CreateUnderFaultsTests().filledForm()
+        guard case .create? = press(&s, .ctrl("s")).first else { Issue.record("no create"); return }
+        let aside = press(&s, .escape)
+        guard case .saveDraft(let d)? = aside.first else { Issue.record("no save: \(aside)"); return }
+        #expect(s.draftWhereaboutsPending)
+        #expect(reduce(&s, .created(meeting(2, user: "ada@example.com"))).contains(.deleteDraft))
+        _ = reduce(&s, .draftSaved(d))
+        #expect(s.message?.text.contains("Draft kept") != true, "\(s.message?.text ?? "")")
+        #expect(s.message?.text.contains("Created meeting") == true)
+        #expect(s.draftOnDisk == nil, "the file was removed after that save")
+    }
+
+    /// Esc right after typing, before the write of what was typed is
+    /// answered: nothing is said until it is, and then what is true.
+    @Test func escBeforeTheLastSaveIsAnsweredWaitsForTheAnswer() {
+        var s = typedForm()
+        guard case .saveDraft(let d)? = reduce(&s, .settled).first else { Issue.record("no save"); return }
+        #expect(press(&s, .escape).isEmpty, "the same draft is not written twice")
+        #expect(s.message?.text.contains("Draft kept") != true, "said before the write was answered")
+        _ = reduce(&s, .draftStoreFailed("No space left on device"))
+        #expect(s.message?.text.contains("Draft not saved to disk") == true, "\(s.message?.text ?? "")")
+        // Once answered, Esc says at once where it is.
+        press(&s, .char("n"))
+        _ = reduce(&s, .settled)
+        _ = reduce(&s, .draftSaved(d))
+        press(&s, .escape)
+        #expect(s.message?.text.contains("Draft kept") == true, "\(s.message?.text ?? "")")
+    }
+
     @Test func quittingWithAKeptFormWritesItFirst() {
         var s = typedForm()
         press(&s, .escape)

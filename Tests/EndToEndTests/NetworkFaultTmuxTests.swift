@@ -267,7 +267,8 @@ struct NetworkFaultTmuxTests {
                     _ = try await tmux.waitForScreen("the draft back", timeout: Self.patience) { $0.contains("?edited=1") }
                     try await tmux.keys("C-s")
                     _ = try await tmux.waitForScreen("created", timeout: Self.patience) { $0.contains("Created meeting") }
-                    #expect(!FileManager.default.fileExists(atPath: draftFile.path))
+                    // Removed off the main thread, right after.
+                    try await poll("the draft removed", timeout: Self.patience) { !FileManager.default.fileExists(atPath: draftFile.path) }
                     #expect(sim.meetings.contains { $0.cobrowsingURL == "https://example.com/restart?edited=1" })
                 }
             }

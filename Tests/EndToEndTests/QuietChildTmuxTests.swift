@@ -1,0 +1,59 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+
+/// A helper program that stays open (a browser that `xdg-open` or `firefox
+/// URL` leaves in the foreground) costs the dashboard nothing while it runs:
+/// nothing polls for its end.
+@Suite("A browser that stays open, in tmux", .serialized)
+struct QuietChildTmuxTests {
+    let clip = ClipboardTmuxTests()
+
+    /// Wake-ups of every thread of `pid` so far: each time a thread that
+    /// waited (poll, epoll, a futex, a sleep) was woken is one voluntary
+    /// context switch. Threads that have ended are not counted.
+    static func wakeUps(_ pid: pid_t) -> Int {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.reduce(0) { sum, tid in
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("voluntary_ctxt_switches:") }
+            return sum + (line.flatMap { Int($0.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "") } ?? 0)
+        }
+    }
+
+    /// A count of wake-ups, not a timing: while `o`'s browser stays open the
+    /// dashboard wakes for its second tick and little else. Waiting for the
+    /// browser by polling woke it 40 times a second.
+    @Test func aBrowserThatStaysOpenLeavesTheDashboardIdleAndEndsWithIt() async throws {
+        let tool = try clip.stubProgram("browser", #"echo $$ > "$(dirname "$0")/pid.tmp" && mv "$(dirname "$0")/pid.tmp" "$(dirname "$0")/pid"; exec sleep 120"#)
+        defer { try? FileManager.default.removeItem(at: tool.dir) }
+        try await clip.withDemo(env: ["BROWSER": tool.path]) { pane in
+            let coclick = try await pane.coclickPID()
+            try await pane.keys("o")
+            var browser: pid_t = 0
+            try await pane.waitUntil("the browser's pid", timeout: ClipboardTmuxTests.patience) {
+                browser = pid_t(((try? String(contentsOf: tool.dir.appendingPathComponent("pid"), encoding: .utf8)) ?? "")
+                    .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+                return browser > 0
+            }
+            // What `o` itself set off (the frame, the spawn) is over.
+            try await Task.sleep(for: .seconds(2))
+            let clock = ContinuousClock()
+            let start = clock.now
+            let before = Self.wakeUps(coclick)
+            try await Task.sleep(for: .seconds(6))
+            let woken = Self.wakeUps(coclick) - before
+            let elapsed = (clock.now - start).components
+            let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            let perSecond = Double(woken) / max(seconds, 1)
+            #expect(perSecond < 15, "the dashboard woke \(woken) times in \(Int(seconds)) s while the browser ran")
+            #expect(!ClipboardTmuxTests.ended(browser), "the browser is left alone while coclick runs")
+            // Quitting ends it (its group was recorded), though it never exits by itself.
+            try await pane.type("q")
+            try await pane.waitFor("EXITED=0", timeout: ClipboardTmuxTests.patience)
+            try await clip.expectEnded([browser], "the browser ended with coclick", pane: pane)
+        }
+    }
+}
