@@ -124,10 +124,11 @@ struct ListMeetings: AsyncCommand {
         if all { return try await listAll(query, me: me, client: client) }
         let page = try await client.meetings(query)
         var meetings = page.meetings
+        var notice: String?
         if try await Self.morePages(after: page, query: query, client: client) {
             var more = "more meetings on page \(page.page + 1)"
             if let total = page.total { more = "\(meetings.count) of \(total) meetings shown; more on page \(page.page + 1)" }
-            Output.warn("\(more): add --page \(page.page + 1), or --all for every page")
+            notice = "\(more): add --page \(page.page + 1), or --all for every page"
         }
         // The server matches "contains": --mine keeps the meetings whose owner is exactly me.
         if let me { meetings = meetings.filter { MeOwner.matches($0.user, me) } }
@@ -136,13 +137,14 @@ struct ListMeetings: AsyncCommand {
             var raw = try ServerJSON.parse(page.body)
             if let me { raw = MeOwner.keepMine(raw, me) }
             Output.serverJSON(raw)
-            return 0
-        }
-        if meetings.isEmpty {
+        } else if meetings.isEmpty {
             Output.line(noMeetings(query))
-            return 0
+        } else {
+            Output.line(MeetingTable.render(meetings, now: Date(), zone: .process))
         }
-        Output.line(MeetingTable.render(meetings, now: Date(), zone: .process))
+        // Still on stderr, but after the list: on a terminal it is read below
+        // the table it is about, not scrolled away above it.
+        if let notice { Output.warn(notice) }
         return 0
     }
 

@@ -1,0 +1,54 @@
+import CoClickAPI
+import CoClickSimulator
+import Foundation
+import Testing
+
+/// The real `coclick` binary on the command line's edges: where a notice
+/// lands on a terminal, ranges and orders said in messages, option order,
+/// id prefixes, config files that are not regular files, and which exit code
+/// each kind of local refusal gets.
+@Suite("command-line edges", .serialized)
+struct CommandLineEdgesTests {
+    func withSimulator(
+        _ options: SimulatorOptions = SimulatorOptions(),
+        _ body: (Simulator, [String: String]) async throws -> Void
+    ) async throws {
+        try await withRunningSimulator(options) { sim, url in
+            try await body(sim, [
+                "COCLICK_API_URL": url.absoluteString,
+                "COCLICK_SECRET_ID": Simulator.demoCredentials.secretID,
+                "COCLICK_SECRET_KEY": Simulator.demoCredentials.secretKey,
+            ])
+        }
+    }
+
+    func json(_ text: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(text.utf8))
+    }
+
+    /// On a terminal stdout and stderr share the screen: the "more on page 2"
+    /// notice is read below the table it is about.
+    @Test func moreMeetingsNoticeComesAfterTheTableOnATerminal() async throws {
+        #expect(Pane.available, "tmux is needed: apt-get install tmux")
+        try await withSimulator(SimulatorOptions(fixture: .count(12))) { _, env in
+            // Kept alive after: tmux scrolls a dead pane's first line into its history.
+            let command = "\"$COCLICK\" meetings list --every-date --per 5; echo \"exit=$?\"; sleep 60"
+            try await Pane.with(width: 160, height: 30, command: command, env: env) { pane in
+                let screen = try await pane.waitForScreen("the list to end", timeout: 60) { $0.contains("exit=") }
+                let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                let header = try #require(lines.firstIndex { $0.hasPrefix("ID ") }, "\(screen)")
+                let notice = try #require(lines.firstIndex { $0.contains("on page 2") }, "\(screen)")
+                // The header and its five rows, then the notice.
+                #expect(notice == header + 6, "\(screen)")
+                #expect(lines[notice].contains("--page 2"), "\(screen)")
+                #expect(screen.contains("exit=0"), "\(screen)")
+            }
+            // Not a terminal: the notice stays on stderr, the table alone on stdout.
+            let piped = try await runCoclick(["meetings", "list", "--every-date", "--per", "5"], env: env)
+            #expect(piped.status == 0, "\(piped.stderr)")
+            #expect(piped.stderr.contains("on page 2"))
+            #expect(!piped.stdout.contains("page 2"))
+            #expect(piped.stdout.split(separator: "\n").count == 6)
+        }
+    }
+}
