@@ -51,4 +51,14 @@ struct CommandLineEdgesTests {
             #expect(piped.stdout.split(separator: "\n").count == 6)
         }
     }
+
+    /// 0 is refused, and the message gives the range that is taken.
+    @Test func anOutOfRangeTimeoutSaysTheRealRange() async throws {
+        for value in ["0", "601", "nan"] {
+            let r = try await runCoclick(["meetings", "list", "--timeout", value], env: ["COCLICK_API_URL": "http://127.0.0.1:9/api/v1"])
+            #expect(r.status == 2, "\(value): \(r.stderr)")
+            #expect(r.stderr.contains("more than 0 and at most 600 seconds"), "\(value): \(r.stderr)")
+            #expect(!r.stderr.contains("between 0"), "\(value): \(r.stderr)")
+        }
+    }
 }
