@@ -61,4 +61,47 @@ struct CommandLineEdgesTests {
             #expect(!r.stderr.contains("between 0"), "\(value): \(r.stderr)")
         }
     }
+
+    /// `COCLICK_CONFIG=/dev/null` is no config at all; a regular file keeps its checks.
+    @Test func devNullIsAnEmptyConfig() async throws {
+        try await withSimulator { _, env in
+            var withNull = env
+            withNull["COCLICK_CONFIG"] = "/dev/null"
+            let r = try await runCoclick(["auth", "check"], env: withNull)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout.contains("Company: Demo Company"))
+            #expect(r.stderr.isEmpty, "\(r.stderr)")
+            let flag = try await runCoclick(["auth", "check", "--config", "/dev/null"], env: env)
+            #expect(flag.status == 0, "\(flag.stderr)")
+
+            // A device that never ends is not taken for a config file.
+            let zero = try await runCoclick(["auth", "check", "--config", "/dev/zero"], env: env)
+            #expect(zero.status == 2)
+            #expect(zero.stderr.contains("not a config file"), "\(zero.stderr)")
+
+            let dir = try makeTempDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+
+            // A pipe (`--config <(...)`) is read too, the key in it included.
+            let keys = dir.appendingPathComponent("keys.toml").path
+            let keysText = "secret_id = \"\(env["COCLICK_SECRET_ID"]!)\"\nsecret_key = \"\(env["COCLICK_SECRET_KEY"]!)\"\n"
+            _ = FileManager.default.createFile(atPath: keys, contents: Data(keysText.utf8), attributes: [.posixPermissions: 0o600])
+            var environment = isolatedEnvironment(home: scratchHome)
+            environment["COCLICK_API_URL"] = env["COCLICK_API_URL"]
+            environment["KEYS"] = keys
+            let piped = try #require(try await runTool("bash", ["-c", "\"$0\" auth check --config <(cat \"$KEYS\")", CoclickBinary.url.path],
+                                                        env: environment, search: true, timeout: 60))
+            #expect(piped.status == 0, "\(piped.err)")
+            #expect(piped.out.contains("Company: Demo Company"), "\(piped.out)")
+
+            // A regular file holding the key, readable by others, is still refused.
+            let path = dir.appendingPathComponent("config.toml").path
+            _ = FileManager.default.createFile(atPath: path, contents: Data("secret_key = \"k\"\n".utf8), attributes: [.posixPermissions: 0o644])
+            var withFile = env
+            withFile["COCLICK_CONFIG"] = path
+            let open = try await runCoclick(["auth", "check"], env: withFile)
+            #expect(open.status == 2)
+            #expect(open.stderr.contains("chmod 600"), "\(open.stderr)")
+        }
+    }
 }
