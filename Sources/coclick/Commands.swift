@@ -105,8 +105,8 @@ struct Coclick: ParsableCommand {
         a [profiles.NAME] table chosen with --profile NAME goes over its top level) > default. \
         The secret key is never accepted on the command line.
 
-        Global options (--api-url, --config, --timeout, --log-file, --theme) go before or after the command: \
-        'coclick --api-url URL meetings list' is 'coclick meetings list --api-url URL'.
+        Global options (--api-url, --config, --timeout, --log-file, --theme), and --per of the commands that page, \
+        go before or after the command: 'coclick --api-url URL meetings list' is 'coclick meetings list --api-url URL'.
 
         Exit codes: 0 success, 1 network/server error, 2 usage error, 3 authentication failed, \
         4 not found, 5 validation failed.

@@ -104,4 +104,20 @@ struct CommandLineEdgesTests {
             #expect(open.stderr.contains("chmod 600"), "\(open.stderr)")
         }
     }
+
+    /// `--per` goes before the command like the global options.
+    @Test func perGoesBeforeTheCommand() async throws {
+        try await withSimulator { _, env in
+            let r = try await runCoclick(["--per", "5", "meetings", "list", "--every-date", "--json"], env: env)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect((try json(r.stdout) as? [Any])?.count == 5)
+            let joined = try await runCoclick(["--per=3", "--timeout", "30", "meetings", "list", "--every-date", "--json"], env: env)
+            #expect(joined.status == 0, "\(joined.stderr)")
+            #expect((try json(joined.stdout) as? [Any])?.count == 3)
+            // Its range is checked there too.
+            let bad = try await runCoclick(["--per", "0", "meetings", "list"], env: env)
+            #expect(bad.status == 2)
+            #expect(bad.stderr.contains("--per"), "\(bad.stderr)")
+        }
+    }
 }
