@@ -72,7 +72,9 @@ struct ListMeetings: AsyncCommand {
     @Flag(help: "Fetch every page.")
     var all = false
 
-    @Option(help: "Sort, ransack style: 'starts_at asc' (default), 'starts_at desc', 'user asc', ... (q[s]).")
+    @Option(help: ArgumentHelp(
+        "Order: \(MeetingQuery.sortOrders.map { "'\($0)'" }.joined(separator: ", ")) (default: the first; q[s]).",
+        valueName: "order"))
     var sort: String?
 
     @Flag(help: "Print the API's JSON, unchanged (--all: the pages' arrays joined into one).")
@@ -99,11 +101,15 @@ struct ListMeetings: AsyncCommand {
         if all && page != 1 { throw ValidationError("--all fetches from page 1; do not combine it with --page") }
         if everyDate && from != nil { throw ValidationError("--every-date and --from contradict each other; give one") }
         if mine && user != nil { throw ValidationError("--mine and --user both say whose meetings; give one") }
+        if let sort, MeetingQuery.sortOrder(named: sort) == nil {
+            let known = MeetingQuery.sortOrders.map { "'\($0)'" }.joined(separator: ", ")
+            throw ValidationError("--sort '\(SafeText.escape(String(sort.prefix(80))))' is not an order coclick knows; give one of \(known)")
+        }
     }
 
     /// The query: from the start of today unless dates (or --every-date) say otherwise.
     func query(pageSize: Int, now: Date = Date(), zone: TimeZone = LocalZone.process.zone) throws -> MeetingQuery {
-        var query = MeetingQuery(userEmailContains: user, statuses: status, sort: sort ?? MeetingQuery.byStartAscending, page: page, per: pageSize)
+        var query = MeetingQuery(userEmailContains: user, statuses: status, sort: sort.flatMap(MeetingQuery.sortOrder(named:)) ?? MeetingQuery.byStartAscending, page: page, per: pageSize)
         if let from {
             query.startsFrom = try parseDateOption(from, option: "--from").date
         } else if !everyDate && to == nil {

@@ -120,4 +120,31 @@ struct CommandLineEdgesTests {
             #expect(bad.stderr.contains("--per"), "\(bad.stderr)")
         }
     }
+
+    /// `--sort` is in the help, orders the list, and refuses an order it does not know, naming those it does.
+    @Test func sortIsDocumentedAndRefusesUnknownOrders() async throws {
+        let help = try await runCoclick(["meetings", "list", "--help"])
+        #expect(help.status == 0)
+        for order in MeetingQuery.sortOrders { #expect(help.stdout.contains(order), "\(order) not in help:\n\(help.stdout)") }
+
+        try await withSimulator { _, env in
+            func starts(_ args: [String]) async throws -> [Date] {
+                let r = try await runCoclick(["meetings", "list", "--every-date", "--per", "100", "--json"] + args, env: env)
+                #expect(r.status == 0, "\(args): \(r.stderr)")
+                let items = try #require(try json(r.stdout) as? [[String: Any]])
+                return items.compactMap { ($0["starts_at"] as? String).flatMap(APIDate.parse)?.date }
+            }
+            let latestFirst = try await starts(["--sort", MeetingQuery.byStartDescending])
+            #expect(latestFirst.count > 2)
+            #expect(latestFirst == latestFirst.sorted(by: >))
+            // Case and spacing do not matter.
+            let loud = try await starts(["--sort", "  " + MeetingQuery.byStartDescending.uppercased().replacingOccurrences(of: " ", with: "   ")])
+            #expect(loud == latestFirst)
+
+            let bad = try await runCoclick(["meetings", "list", "--sort", "starts_at sideways"], env: env)
+            #expect(bad.status == 2)
+            #expect(bad.stderr.contains("'starts_at sideways'"), "\(bad.stderr)")
+            for order in MeetingQuery.sortOrders { #expect(bad.stderr.contains("'\(order)'"), "\(bad.stderr)") }
+        }
+    }
 }
