@@ -377,9 +377,12 @@ struct ShowMeeting: AsyncCommand {
         do {
             return try await client.meetingResponse(id: id)
         } catch APIError.notFound(let message) {
-            guard id.count < 64 else { throw APIError.notFound(message) }
+            // A whole id, as typed, was just looked up; a shorter one, or one in
+            // other case (3F2A for 3f2a), is matched as a prefix without regard to case.
+            let typed = id.lowercased()
+            guard id.count < 64 || typed != id else { throw APIError.notFound(message) }
             let all = try await client.allMeetings(MeetingQuery(per: 100))
-            let matches = all.filter { $0.id.hasPrefix(id) }
+            let matches = all.filter { $0.id.lowercased().hasPrefix(typed) }
             if matches.count == 1 { return try await client.meetingResponse(id: matches[0].id) }
             if matches.count > 1 { throw UsageError("'\(id)' matches \(matches.count) meetings; give more of the id") }
             throw APIError.notFound(message)

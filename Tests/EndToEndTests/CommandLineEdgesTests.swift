@@ -147,4 +147,16 @@ struct CommandLineEdgesTests {
             for order in MeetingQuery.sortOrders { #expect(bad.stderr.contains("'\(order)'"), "\(bad.stderr)") }
         }
     }
+
+    /// A prefix of an id (or the whole id) matches in any case.
+    @Test func idPrefixMatchesWithoutRegardToCase() async throws {
+        try await withSimulator { sim, env in
+            let id = try #require(sim.meetings.first { $0.id.contains { $0.isLetter } }?.id)
+            for typed in [String(id.prefix(8)).uppercased(), id.uppercased()] {
+                let r = try await runCoclick(["meetings", "show", typed, "--json"], env: env)
+                #expect(r.status == 0, "\(typed): \(r.stderr)")
+                #expect((try json(r.stdout) as? [String: Any])?["token"] as? String == id)
+            }
+        }
+    }
 }
