@@ -108,8 +108,9 @@ struct Coclick: ParsableCommand {
         Global options (--api-url, --config, --timeout, --log-file, --theme), and --per of the commands that page, \
         go before or after the command: 'coclick --api-url URL meetings list' is 'coclick meetings list --api-url URL'.
 
-        Exit codes: 0 success, 1 network/server error, 2 usage error, 3 authentication failed, \
-        4 not found, 5 validation failed.
+        Exit codes: 0 success, 1 network/server error, 2 usage error (input that cannot be read included: \
+        a date, JSON, a cookie), 3 authentication failed, 4 not found, 5 validation failed (a field the API \
+        refuses, said by it or seen before sending).
         """,
         version: BuildInfo.versionLine,
         subcommands: [

@@ -435,22 +435,26 @@ struct CreateMeeting: AsyncCommand {
         }
     }
 
-    /// Strict JSON (no trailing commas, comments or single quotes), an object;
-    /// kept exactly as typed, so big integers and decimals are sent unchanged.
+    /// Strict JSON (no trailing commas, comments or single quotes), kept
+    /// exactly as typed, so big integers and decimals are sent unchanged.
+    /// JSON that cannot be read is a usage error; what the API would refuse
+    /// in JSON that can (`customDataProblems`) is a validation failure.
     static func parseCustomData(_ text: String) throws -> RawJSON {
-        let value: RawJSON
         do {
-            value = try RawJSON.parse(text)
+            return try RawJSON.parse(text)
         } catch {
             throw UsageError("--custom-data is not valid JSON: \(error.description)")
         }
-        guard value.members != nil else {
-            throw UsageError("--custom-data must be a JSON object ({...}), not \(value.kindName)")
-        }
+    }
+
+    /// Why the API would refuse readable custom data: not an object, or a
+    /// number it cannot read.
+    static func customDataProblems(_ value: RawJSON) -> [String] {
+        guard value.members != nil else { return ["must be a JSON object ({...}), not \(value.kindName)"] }
         if let number = value.firstNumberBeyondDouble {
-            throw UsageError("--custom-data: the number \(SafeText.escape(String(number.prefix(40)))) is too large for the API to read (beyond a double's range, about 1.8e308)")
+            return ["the number \(SafeText.escape(String(number.prefix(40)))) is too large for the API to read (beyond a double's range, about 1.8e308)"]
         }
-        return value
+        return []
     }
 
     func newMeeting() throws -> NewMeeting {
@@ -475,7 +479,11 @@ struct CreateMeeting: AsyncCommand {
     func execute() async throws -> Int32 {
         let settings = try Settings.resolve(global)
         let meeting = try newMeeting()
-        let problems = meeting.validate()
+        var problems = meeting.validate()
+        if let custom = meeting.customDataRaw {
+            let refused = Self.customDataProblems(custom)
+            if !refused.isEmpty { problems.fields[MeetingField.customData.name, default: []] += refused }
+        }
         if !problems.isEmpty {
             Output.warn("the meeting is not valid (nothing was sent):")
             Coclick.printValidation(problems)

@@ -159,4 +159,37 @@ struct CommandLineEdgesTests {
             }
         }
     }
+
+    /// Input coclick cannot read exits 2; a field the API would refuse,
+    /// caught before sending, exits 5 as the API's own refusal does.
+    @Test func eachKindOfLocalRefusalHasOneExitCode() async throws {
+        try await withSimulator { sim, env in
+            sim.clearRequests()
+            let ok = ["--user", "ada@example.com", "--starts-at", "in 1h", "--cobrowsing-url", "https://x.example.com"]
+            func create(replacing option: String, with value: String) -> [String] {
+                var args = ok
+                if let i = args.firstIndex(of: option) { args[i + 1] = value } else { args += [option, value] }
+                return ["meetings", "create"] + args
+            }
+            let unreadable: [([String], String)] = [
+                (create(replacing: "--starts-at", with: "next blursday"), "--starts-at"),
+                (create(replacing: "--custom-data", with: "{\"a\": 1,}"), "not valid JSON"),
+                (create(replacing: "--cookie", with: "example.com-session"), "DOMAIN:NAME=VALUE"),
+            ]
+            let refused: [([String], String)] = [
+                (create(replacing: "--user", with: "ada"), "user: is not an email address"),
+                (create(replacing: "--cobrowsing-url", with: "ftp://x.example.com"), "cobrowsing_url: must be an http(s) URL"),
+                (create(replacing: "--custom-data", with: "[1, 2]"), "custom_data: must be a JSON object"),
+                (create(replacing: "--custom-data", with: "{\"n\": 1e400}"), "custom_data: the number 1e400 is too large"),
+            ]
+            for (cases, code) in [(unreadable, Int32(2)), (refused, Int32(5))] {
+                for (args, message) in cases {
+                    let r = try await runCoclick(args, env: env)
+                    #expect(r.status == code, "\(args.suffix(2)): \(r.stderr)")
+                    #expect(r.stderr.contains(message), "\(args.suffix(2)): \(r.stderr)")
+                }
+            }
+            #expect(!sim.requests.contains { $0.method == "POST" })
+        }
+    }
 }
