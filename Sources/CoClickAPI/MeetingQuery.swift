@@ -31,6 +31,20 @@ public struct MeetingQuery: Sendable, Hashable {
 
     /// Earliest start first: the schedule's order.
     public static let byStartAscending = "starts_at asc"
+    /// Latest start first.
+    public static let byStartDescending = "starts_at desc"
+    /// By owner email, A to Z, then Z to A.
+    public static let byOwnerAscending = "user asc"
+    public static let byOwnerDescending = "user desc"
+    /// The orders a user may ask for (`meetings list --sort`), the schedule's first.
+    public static let sortOrders = [byStartAscending, byStartDescending, byOwnerAscending, byOwnerDescending]
+
+    /// The known order `text` names, read without regard to case or spacing
+    /// (`Starts_At  DESC`); nil for any other.
+    public static func sortOrder(named text: String) -> String? {
+        let words = text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return sortOrders.first { $0 == words }
+    }
 
     /// The same query on another page.
     public func onPage(_ page: Int) -> MeetingQuery {

@@ -30,7 +30,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("log-file"), help: "Append a log of API requests to this file (never headers or secrets).")
     var logFile: String?
 
-    @Option(name: .customLong("timeout"), help: "Seconds the whole command may take, every request, retry and the authentication included (default 60; the dashboard: 10 per request).")
+    @Option(name: .customLong("timeout"), help: "Seconds the whole command may take, every request, retry and the authentication included (more than 0, at most 600; default 60; the dashboard: 10 per request).")
     var timeout: Double?
 
     @Option(help: "Your owner email (config: me): the dashboard starts on your meetings, --mine lists them, the form's User starts with it.")
@@ -39,8 +39,14 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "Theme: default, light, high-contrast, mono, or a user theme in $XDG_CONFIG_HOME/coclick/themes. Env COCLICK_THEME.")
     var theme: String?
 
+    /// The longest `--timeout`; any positive number of seconds up to it is taken.
+    static let maxTimeout: Double = 600
+
     func validate() throws {
-        if let timeout { guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") } }
+        if let timeout, !(timeout > 0 && timeout <= Self.maxTimeout) {
+            // 0 itself is refused: say so, not "between 0 and ...".
+            throw ValidationError("--timeout must be more than 0 and at most \(Int(Self.maxTimeout)) seconds (fractions allowed, e.g. 0.5)")
+        }
     }
 
     /// The logger for `--log-file`, or nil.
@@ -99,11 +105,12 @@ struct Coclick: ParsableCommand {
         a [profiles.NAME] table chosen with --profile NAME goes over its top level) > default. \
         The secret key is never accepted on the command line.
 
-        Global options (--api-url, --config, --timeout, --log-file, --theme) go before or after the command: \
-        'coclick --api-url URL meetings list' is 'coclick meetings list --api-url URL'.
+        Global options (--api-url, --config, --timeout, --log-file, --theme), and --per of the commands that page, \
+        go before or after the command: 'coclick --api-url URL meetings list' is 'coclick meetings list --api-url URL'.
 
-        Exit codes: 0 success, 1 network/server error, 2 usage error, 3 authentication failed, \
-        4 not found, 5 validation failed.
+        Exit codes: 0 success, 1 network/server error, 2 usage error (input that cannot be read included: \
+        a date, JSON, a cookie), 3 authentication failed, 4 not found, 5 validation failed (a field the API \
+        refuses, said by it or seen before sending).
         """,
         version: BuildInfo.versionLine,
         subcommands: [

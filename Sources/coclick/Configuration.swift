@@ -19,7 +19,12 @@ extension ConfigFile {
             if required { throw UsageError("config file \(path) does not exist") }
             return ConfigFile()
         }
-        guard let data = fm.contents(atPath: path) else {
+        let data: Data
+        if let stream = try readStream(path) {
+            data = stream
+        } else if let file = fm.contents(atPath: path) {
+            data = file
+        } else {
             throw UsageError("config file \(path) cannot be read (check its permissions)")
         }
         let text = String(decoding: data, as: UTF8.self)
@@ -45,6 +50,34 @@ extension ConfigFile {
             }
         }
         return c
+    }
+}
+
+extension ConfigFile {
+    /// The most a config file that is a device or a pipe may hold.
+    static let streamLimit = 1 << 20
+
+    /// A config that is a character device or a pipe (`COCLICK_CONFIG=/dev/null`
+    /// for no config, `--config <(...)`), read to its end; nil for anything
+    /// else, which is read as a file. Foundation's file reading gives nothing
+    /// for these, which would read as a permissions problem.
+    static func readStream(_ path: String) throws -> Data? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let type = info.st_mode & S_IFMT
+        guard type == S_IFCHR || type == S_IFIFO else { return nil }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var data = Data()
+        while data.count <= streamLimit {
+            let chunk: Data?
+            do { chunk = try handle.read(upToCount: 64 * 1024) } catch { return nil }
+            guard let chunk, !chunk.isEmpty else { break }
+            data.append(chunk)
+        }
+        // /dev/zero and the like never end: not a config file.
+        if data.count > streamLimit { throw UsageError("config file \(path) holds more than \(streamLimit / (1 << 20)) MiB: not a config file") }
+        return data
     }
 }
 

@@ -72,7 +72,9 @@ struct ListMeetings: AsyncCommand {
     @Flag(help: "Fetch every page.")
     var all = false
 
-    @Option(help: "Sort, ransack style: 'starts_at asc' (default), 'starts_at desc', 'user asc', ... (q[s]).")
+    @Option(help: ArgumentHelp(
+        "Order: \(MeetingQuery.sortOrders.map { "'\($0)'" }.joined(separator: ", ")) (default: the first; q[s]).",
+        valueName: "order"))
     var sort: String?
 
     @Flag(help: "Print the API's JSON, unchanged (--all: the pages' arrays joined into one).")
@@ -99,11 +101,15 @@ struct ListMeetings: AsyncCommand {
         if all && page != 1 { throw ValidationError("--all fetches from page 1; do not combine it with --page") }
         if everyDate && from != nil { throw ValidationError("--every-date and --from contradict each other; give one") }
         if mine && user != nil { throw ValidationError("--mine and --user both say whose meetings; give one") }
+        if let sort, MeetingQuery.sortOrder(named: sort) == nil {
+            let known = MeetingQuery.sortOrders.map { "'\($0)'" }.joined(separator: ", ")
+            throw ValidationError("--sort '\(SafeText.escape(String(sort.prefix(80))))' is not an order coclick knows; give one of \(known)")
+        }
     }
 
     /// The query: from the start of today unless dates (or --every-date) say otherwise.
     func query(pageSize: Int, now: Date = Date(), zone: TimeZone = LocalZone.process.zone) throws -> MeetingQuery {
-        var query = MeetingQuery(userEmailContains: user, statuses: status, sort: sort ?? MeetingQuery.byStartAscending, page: page, per: pageSize)
+        var query = MeetingQuery(userEmailContains: user, statuses: status, sort: sort.flatMap(MeetingQuery.sortOrder(named:)) ?? MeetingQuery.byStartAscending, page: page, per: pageSize)
         if let from {
             query.startsFrom = try parseDateOption(from, option: "--from").date
         } else if !everyDate && to == nil {
@@ -124,10 +130,11 @@ struct ListMeetings: AsyncCommand {
         if all { return try await listAll(query, me: me, client: client) }
         let page = try await client.meetings(query)
         var meetings = page.meetings
+        var notice: String?
         if try await Self.morePages(after: page, query: query, client: client) {
             var more = "more meetings on page \(page.page + 1)"
             if let total = page.total { more = "\(meetings.count) of \(total) meetings shown; more on page \(page.page + 1)" }
-            Output.warn("\(more): add --page \(page.page + 1), or --all for every page")
+            notice = "\(more): add --page \(page.page + 1), or --all for every page"
         }
         // The server matches "contains": --mine keeps the meetings whose owner is exactly me.
         if let me { meetings = meetings.filter { MeOwner.matches($0.user, me) } }
@@ -136,13 +143,14 @@ struct ListMeetings: AsyncCommand {
             var raw = try ServerJSON.parse(page.body)
             if let me { raw = MeOwner.keepMine(raw, me) }
             Output.serverJSON(raw)
-            return 0
-        }
-        if meetings.isEmpty {
+        } else if meetings.isEmpty {
             Output.line(noMeetings(query))
-            return 0
+        } else {
+            Output.line(MeetingTable.render(meetings, now: Date(), zone: .process))
         }
-        Output.line(MeetingTable.render(meetings, now: Date(), zone: .process))
+        // Still on stderr, but after the list: on a terminal it is read below
+        // the table it is about, not scrolled away above it.
+        if let notice { Output.warn(notice) }
         return 0
     }
 
@@ -369,9 +377,12 @@ struct ShowMeeting: AsyncCommand {
         do {
             return try await client.meetingResponse(id: id)
         } catch APIError.notFound(let message) {
-            guard id.count < 64 else { throw APIError.notFound(message) }
+            // A whole id, as typed, was just looked up; a shorter one, or one in
+            // other case (3F2A for 3f2a), is matched as a prefix without regard to case.
+            let typed = id.lowercased()
+            guard id.count < 64 || typed != id else { throw APIError.notFound(message) }
             let all = try await client.allMeetings(MeetingQuery(per: 100))
-            let matches = all.filter { $0.id.hasPrefix(id) }
+            let matches = all.filter { $0.id.lowercased().hasPrefix(typed) }
             if matches.count == 1 { return try await client.meetingResponse(id: matches[0].id) }
             if matches.count > 1 { throw UsageError("'\(id)' matches \(matches.count) meetings; give more of the id") }
             throw APIError.notFound(message)
@@ -424,22 +435,26 @@ struct CreateMeeting: AsyncCommand {
         }
     }
 
-    /// Strict JSON (no trailing commas, comments or single quotes), an object;
-    /// kept exactly as typed, so big integers and decimals are sent unchanged.
+    /// Strict JSON (no trailing commas, comments or single quotes), kept
+    /// exactly as typed, so big integers and decimals are sent unchanged.
+    /// JSON that cannot be read is a usage error; what the API would refuse
+    /// in JSON that can (`customDataProblems`) is a validation failure.
     static func parseCustomData(_ text: String) throws -> RawJSON {
-        let value: RawJSON
         do {
-            value = try RawJSON.parse(text)
+            return try RawJSON.parse(text)
         } catch {
             throw UsageError("--custom-data is not valid JSON: \(error.description)")
         }
-        guard value.members != nil else {
-            throw UsageError("--custom-data must be a JSON object ({...}), not \(value.kindName)")
-        }
+    }
+
+    /// Why the API would refuse readable custom data: not an object, or a
+    /// number it cannot read.
+    static func customDataProblems(_ value: RawJSON) -> [String] {
+        guard value.members != nil else { return ["must be a JSON object ({...}), not \(value.kindName)"] }
         if let number = value.firstNumberBeyondDouble {
-            throw UsageError("--custom-data: the number \(SafeText.escape(String(number.prefix(40)))) is too large for the API to read (beyond a double's range, about 1.8e308)")
+            return ["the number \(SafeText.escape(String(number.prefix(40)))) is too large for the API to read (beyond a double's range, about 1.8e308)"]
         }
-        return value
+        return []
     }
 
     func newMeeting() throws -> NewMeeting {
@@ -464,7 +479,11 @@ struct CreateMeeting: AsyncCommand {
     func execute() async throws -> Int32 {
         let settings = try Settings.resolve(global)
         let meeting = try newMeeting()
-        let problems = meeting.validate()
+        var problems = meeting.validate()
+        if let custom = meeting.customDataRaw {
+            let refused = Self.customDataProblems(custom)
+            if !refused.isEmpty { problems.fields[MeetingField.customData.name, default: []] += refused }
+        }
         if !problems.isEmpty {
             Output.warn("the meeting is not valid (nothing was sent):")
             Coclick.printValidation(problems)

@@ -160,12 +160,17 @@ struct ScriptingJSONTests {
 
             // Not strict JSON: refused before anything is sent.
             let posts = sim.requests.filter { $0.method == "POST" && $0.path.hasSuffix("/meetings") }.count
-            for bad in [#"{"a": 1,}"#, "{'a': 1}", #"{"a": 01}"#, #"{"a": NaN}"#, "[1]"] {
+            for bad in [#"{"a": 1,}"#, "{'a': 1}", #"{"a": 01}"#, #"{"a": NaN}"#] {
                 let b = try await runCoclick(["meetings", "create", "-u", "ada@example.com", "--starts-at", starts,
                                               "--cobrowsing-url", "https://example.com", "--custom-data", bad], env: env)
                 #expect(b.status == 2, "\(bad): \(b.stderr)")
                 #expect(b.stderr.contains("--custom-data"), "\(b.stderr)")
             }
+            // JSON, but not what the API takes: a validation failure, as the API's own would be.
+            let array = try await runCoclick(["meetings", "create", "-u", "ada@example.com", "--starts-at", starts,
+                                              "--cobrowsing-url", "https://example.com", "--custom-data", "[1]"], env: env)
+            #expect(array.status == 5, "\(array.stderr)")
+            #expect(array.stderr.contains("custom_data: must be a JSON object"), "\(array.stderr)")
             let trailing = try await runCoclick(["meetings", "create", "-u", "ada@example.com", "--starts-at", starts,
                                                  "--cobrowsing-url", "https://example.com", "--custom-data", #"{"a": 1,}"#], env: env)
             #expect(trailing.stderr.contains("trailing comma"), "\(trailing.stderr)")
