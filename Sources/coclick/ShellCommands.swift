@@ -27,8 +27,49 @@ struct CompletionCommand: ParsableCommand {
         case .zsh: kind = .zsh
         case .fish: kind = .fish
         }
-        Output.write(Coclick.completionScript(for: kind), to: STDOUT_FILENO)
+        var script = CompletionRoot.completionScript(for: kind)
+        if shell == .bash { script += Self.bashWordJoin }
+        Output.write(script, to: STDOUT_FILENO)
     }
+
+    /// bash splits the words it hands a completion at `:` and `=`
+    /// (COMP_WORDBREAKS), so `--api-url https://host:8443/api/v1` arrives as
+    /// seven words, and ArgumentParser's script took the pieces for a command.
+    /// This joins the pieces that touch on the line back into the word the
+    /// shell passes to coclick, then runs that script, which reads only
+    /// COMP_WORDS and COMP_CWORD as changed (COMP_LINE is the same text).
+    static let bashWordJoin = #"""
+
+    _coclick_joined_words() {
+        local -a words=()
+        local -i cword=0 i
+        local line="${COMP_LINE}" rest word
+        for (( i = 0; i < ${#COMP_WORDS[@]}; i++ )); do
+            word="${COMP_WORDS[i]}"
+            rest="${line#"${line%%[![:space:]]*}"}"
+            if (( i > 0 && ${#words[@]} > 0 )) && [[ "${rest}" == "${line}" ]] \
+                && [[ "${word}" == [:=]* || "${words[${#words[@]}-1]}" == *[:=] ]]; then
+                words[${#words[@]}-1]+="${word}"
+            else
+                words+=("${word}")
+            fi
+            (( i == COMP_CWORD )) && cword=$(( ${#words[@]} - 1 ))
+            line="${rest#"${word}"}"
+        done
+        COMP_WORDS=("${words[@]}")
+        COMP_CWORD=${cword}
+    }
+
+    _coclick_whole_words() {
+        local -a COMP_WORDS=("${COMP_WORDS[@]}")
+        local COMP_CWORD="${COMP_CWORD}"
+        _coclick_joined_words
+        _coclick "${1}" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+    }
+
+    complete -o filenames -F _coclick_whole_words coclick
+
+    """#
 }
 
 /// `coclick man`: a manual page (roff), to install as README shows. The pages
