@@ -172,6 +172,48 @@ struct ShellCompletionTests {
         #expect(offered[lines[3]] == Set(MeetingStatus.documented.map(\.rawValue)), "\(offered)")
     }
 
+    /// zsh and fish, interactive in tmux, at a real Tab: after global
+    /// options, and the values coclick itself answers (profiles, ids).
+    @Test func zshAndFishCompleteAtATab() async throws {
+        let zsh = try requireTool("zsh")
+        let fish = try requireTool("fish")
+        #expect(Pane.available, "tmux is not installed")
+        let scene = try Scene()
+        defer { scene.end() }
+        let zfunc = scene.home.appendingPathComponent("zfunc")
+        try FileManager.default.createDirectory(at: zfunc, withIntermediateDirectories: true)
+        try (try await runCoclick(["completion", "zsh"])).stdout.write(to: zfunc.appendingPathComponent("_coclick"), atomically: true, encoding: .utf8)
+        try "fpath=(\(zfunc.path) $fpath)\nautoload -Uz compinit && compinit -u\nPS1='READY$ '\n"
+            .write(to: scene.home.appendingPathComponent(".zshrc"), atomically: true, encoding: .utf8)
+        let fishScript = scene.home.appendingPathComponent("coclick.fish")
+        try (try await runCoclick(["completion", "fish"])).stdout.write(to: fishScript, atomically: true, encoding: .utf8)
+        var env = scene.env
+        env["ZDOTDIR"] = scene.home.path
+        let shells = [
+            ("zsh", "exec \(zsh) -i"),
+            ("fish", "exec \(fish) --no-config -C \(Pane.quote("function fish_prompt; echo 'READY$ '; end; source \(fishScript.path)"))"),
+        ]
+        for (shell, command) in shells {
+            try await Pane.with(width: 160, height: 30, command: command, env: env) { pane in
+                try await pane.waitFor("READY$", timeout: 60)
+                try await pane.type("coclick --api-url https://api.example.com:8443/api/v1 meetings ")
+                try await pane.keys("Tab")
+                let after = try await pane.waitForScreen("\(shell): meetings' subcommands", timeout: 60) { $0.contains("create") && $0.contains("show") }
+                #expect(!after.contains("simulator"), "\(shell): top-level commands offered after a global option:\n\(after)")
+                try await pane.keys("C-c")
+                try await pane.type("coclick --profile ")
+                try await pane.keys("Tab")
+                try await pane.waitForScreen("\(shell): profiles", timeout: 60) { $0.contains("staging") && $0.contains("work") }
+                try await pane.keys("C-c")
+                try await pane.type("coclick meetings show ")
+                try await pane.keys("Tab")
+                let ids = try await pane.waitForScreen("\(shell): ids", timeout: 60) { s in scene.ids.allSatisfy { s.contains($0) } }
+                #expect(!ids.contains("0ther-account") && !ids.contains(scene.secretKey), "\(shell):\n\(ids)")
+            }
+        }
+        #expect(scene.silent.drainConnections() == 0, "a completion connected to the API")
+    }
+
     /// A completion reads local files only: it never connects to the API.
     @Test func completionNeverCallsTheAPI() async throws {
         let silent = try SilentServer()
