@@ -52,7 +52,7 @@ struct ListMeetings: AsyncCommand {
     @Flag(help: "Only my meetings: those whose owner is me (config: me, or --me).")
     var mine = false
 
-    @Option(name: [.customShort("s"), .long], help: "Only this status (repeat for several): \(MeetingStatus.allValueStrings.joined(separator: ", ")).")
+    @Option(name: [.customShort("s"), .long], help: "Only this status (repeat for several).")
     var status: [MeetingStatus] = []
 
     @Option(help: "Only meetings starting at or after DATE (default: the start of today).")

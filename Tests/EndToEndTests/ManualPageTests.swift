@@ -1,3 +1,4 @@
+import CoClickAPI
 import Dashboard
 import Foundation
 import Testing
@@ -99,6 +100,10 @@ struct ManualPageTests {
             for p in leaf.positionals {
                 #expect(section.contains(p.uppercased()), "coclick.1, coclick \(path): no \(p.uppercased())")
             }
+        }
+        let list = try #require(page.subsection("coclick meetings list"))
+        for status in MeetingStatus.documented {
+            #expect(RoffPage.names(status.rawValue, in: list), "coclick.1, meetings list --status: no \(status.rawValue)")
         }
         for heading in ["NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "DASHBOARD KEYS", "ENVIRONMENT", "FILES", "EXIT STATUS", "EXAMPLES", "SEE ALSO"] {
             #expect(page.section(heading) != nil, "coclick.1 has no \(heading)")
