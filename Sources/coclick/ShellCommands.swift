@@ -36,8 +36,8 @@ struct CompletionCommand: ParsableCommand {
     /// (COMP_WORDBREAKS), so `--api-url https://host:8443/api/v1` arrives as
     /// seven words, and ArgumentParser's script took the pieces for a command.
     /// This joins the pieces that touch on the line back into the word the
-    /// shell passes to coclick, then runs that script, which reads only
-    /// COMP_WORDS and COMP_CWORD as changed (COMP_LINE is the same text).
+    /// shell passes to coclick, and runs ArgumentParser's function with those
+    /// words (COMP_LINE stays as it is: the same text).
     static let bashWordJoin = #"""
 
     _coclick_joined_words() {
