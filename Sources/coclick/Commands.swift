@@ -15,10 +15,10 @@ import TerminalUI
 
 /// Options every command that talks to the API shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .customLong("config"), help: "Config file (TOML). Default: $XDG_CONFIG_HOME/coclick/config.toml; env COCLICK_CONFIG.")
+    @Option(name: .customLong("config"), help: "Config file (TOML). Default: $XDG_CONFIG_HOME/coclick/config.toml; env COCLICK_CONFIG.", completion: .file())
     var config: String?
 
-    @Option(name: .customLong("profile"), help: "Use the [profiles.NAME] table of the config file on top of its top level. Env COCLICK_PROFILE.")
+    @Option(name: .customLong("profile"), help: "Use the [profiles.NAME] table of the config file on top of its top level. Env COCLICK_PROFILE.", completion: .custom(ShellCompletion.profiles))
     var profile: String?
 
     @Option(name: .customLong("api-url"), help: "API base URL. Env COCLICK_API_URL. Default: https://www.coclick.io/api/v1.")
@@ -27,7 +27,7 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .customLong("allow-insecure-http"), help: "Allow a plain http:// API URL to a non-loopback host (the secret key would travel unencrypted).")
     var allowInsecureHTTP = false
 
-    @Option(name: .customLong("log-file"), help: "Append a log of API requests to this file (never headers or secrets).")
+    @Option(name: .customLong("log-file"), help: "Append a log of API requests to this file (never headers or secrets).", completion: .file())
     var logFile: String?
 
     @Option(name: .customLong("timeout"), help: "Seconds the whole command may take, every request, retry and the authentication included (more than 0, at most 600; default 60; the dashboard: 10 per request).")
@@ -36,7 +36,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "Your owner email (config: me): the dashboard starts on your meetings, --mine lists them, the form's User starts with it.")
     var me: String?
 
-    @Option(help: "Theme: default, light, high-contrast, mono, or a user theme in $XDG_CONFIG_HOME/coclick/themes. Env COCLICK_THEME.")
+    @Option(help: "Theme: default, light, high-contrast, mono, or a user theme in $XDG_CONFIG_HOME/coclick/themes. Env COCLICK_THEME.", completion: .custom(ShellCompletion.themes))
     var theme: String?
 
     /// The longest `--timeout`; any positive number of seconds up to it is taken.
@@ -130,7 +130,8 @@ struct Coclick: ParsableCommand {
         }
         let command: ParsableCommand
         do {
-            command = try parseAsRoot(arguments)
+            // The completion scripts' own calls go to the tree they were made from.
+            command = try CompletionRoot.answers(arguments) ? CompletionRoot.parseAsRoot(arguments) : parseAsRoot(arguments)
         } catch {
             exitForParseError(error)
         }

@@ -20,6 +20,7 @@ extension MeetingStatus: ExpressibleByArgument {
     }
 
     public static var allValueStrings: [String] { documented.map(\.rawValue) }
+    public static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
 }
 
 /// Reads a date option the way the create form does.
@@ -51,7 +52,7 @@ struct ListMeetings: AsyncCommand {
     @Flag(help: "Only my meetings: those whose owner is me (config: me, or --me).")
     var mine = false
 
-    @Option(name: [.customShort("s"), .long], help: "Only this status (repeat for several): scheduled, in_progress, closed, cancelled.")
+    @Option(name: [.customShort("s"), .long], help: "Only this status (repeat for several).")
     var status: [MeetingStatus] = []
 
     @Option(help: "Only meetings starting at or after DATE (default: the start of today).")
@@ -334,7 +335,8 @@ struct ShowMeeting: AsyncCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The meeting's id (or a unique prefix, like the short id the list shows).")
+    @Argument(help: "The meeting's id (or a unique prefix, like the short id the list shows).",
+              completion: .custom(ShellCompletion.meetingIDs))
     var id: String
 
     @Flag(help: "Print the API's JSON.")

@@ -27,112 +27,84 @@ struct CompletionCommand: ParsableCommand {
         case .zsh: kind = .zsh
         case .fish: kind = .fish
         }
-        Output.write(Coclick.completionScript(for: kind), to: STDOUT_FILENO)
+        var script = CompletionRoot.completionScript(for: kind)
+        if shell == .bash { script += Self.bashWordJoin }
+        Output.write(script, to: STDOUT_FILENO)
     }
+
+    /// bash splits the words it hands a completion at `:` and `=`
+    /// (COMP_WORDBREAKS), so `--api-url https://host:8443/api/v1` arrives as
+    /// seven words, and ArgumentParser's script took the pieces for a command.
+    /// This joins the pieces that touch on the line back into the word the
+    /// shell passes to coclick, and runs ArgumentParser's function with those
+    /// words (COMP_LINE stays as it is: the same text).
+    static let bashWordJoin = #"""
+
+    _coclick_joined_words() {
+        local -a words=()
+        local -i cword=0 i
+        local line="${COMP_LINE}" rest word
+        for (( i = 0; i < ${#COMP_WORDS[@]}; i++ )); do
+            word="${COMP_WORDS[i]}"
+            rest="${line#"${line%%[![:space:]]*}"}"
+            if (( i > 0 && ${#words[@]} > 0 )) && [[ "${rest}" == "${line}" ]] \
+                && [[ "${word}" == [:=]* || "${words[${#words[@]}-1]}" == *[:=] ]]; then
+                words[${#words[@]}-1]+="${word}"
+            else
+                words+=("${word}")
+            fi
+            (( i == COMP_CWORD )) && cword=$(( ${#words[@]} - 1 ))
+            line="${rest#"${word}"}"
+        done
+        COMP_WORDS=("${words[@]}")
+        COMP_CWORD=${cword}
+    }
+
+    _coclick_whole_words() {
+        local -a COMP_WORDS=("${COMP_WORDS[@]}")
+        local COMP_CWORD="${COMP_CWORD}"
+        _coclick_joined_words
+        _coclick "${1}" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+    }
+
+    complete -o filenames -F _coclick_whole_words coclick
+
+    """#
 }
 
-/// `coclick man`: the manual page (roff), to install as README shows.
+/// `coclick man`: a manual page (roff), to install as README shows. The pages
+/// are docs/man/coclick.1 and docs/man/coclick-config.5, carried in the binary
+/// (`scripts/embed-man` writes ManualPages.swift from them; a test compares).
 struct ManualCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "man",
-        abstract: "Print the manual page coclick.1 (roff).",
-        discussion: "Install: mkdir -p ~/.local/share/man/man1 && coclick man > ~/.local/share/man/man1/coclick.1; then: man coclick"
+        abstract: "Print a manual page (roff): coclick(1), or with --section 5 coclick-config(5).",
+        discussion: """
+        Install: mkdir -p ~/.local/share/man/man1 ~/.local/share/man/man5 && \
+        coclick man > ~/.local/share/man/man1/coclick.1 && \
+        coclick man --section 5 > ~/.local/share/man/man5/coclick-config.5; then: man coclick
+        """
     )
 
+    enum Section: String, ExpressibleByArgument, CaseIterable {
+        case commands = "1", configFile = "5"
+    }
+
+    @Option(help: "1: coclick(1), the commands, keys, environment and files; 5: coclick-config(5), the config file.")
+    var section: Section = .commands
+
     func run() throws {
-        Output.write(ManualPage.text(), to: STDOUT_FILENO)
+        Output.write(ManualPages.text(section), to: STDOUT_FILENO)
     }
 }
 
-/// coclick.1, made from the commands' own help so it never drifts from them.
-enum ManualPage {
-    static let sections: [(String, ParsableCommand.Type)] = [
-        ("coclick", DashboardCommand.self),
-        ("coclick demo", DemoCommand.self),
-        ("coclick meetings list", ListMeetings.self),
-        ("coclick meetings show", ShowMeeting.self),
-        ("coclick meetings create", CreateMeeting.self),
-        ("coclick next", NextCommand.self),
-        ("coclick auth check", AuthCheck.self),
-        ("coclick simulator", SimulatorCommand.self),
-        ("coclick completion", CompletionCommand.self),
-        ("coclick man", ManualCommand.self),
-    ]
-
-    static func text() -> String {
-        var out = """
-        .TH COCLICK 1 "" "coclick \(BuildInfo.version)" "User Commands"
-        .SH NAME
-        coclick \\- terminal dashboard and command-line client for the CoClick co-browsing meeting API
-        .SH SYNOPSIS
-        .B coclick
-        [\\fIGLOBAL OPTIONS\\fR] [\\fICOMMAND\\fR] [\\fIOPTIONS\\fR]
-        .SH DESCRIPTION
-        Without a command, coclick opens the dashboard: the schedule from today on, with live countdowns,
-        meeting details, room links to copy and a form to create meetings.
-        The commands print tables for people and, with \\fB\\-\\-json\\fR, the server's JSON unchanged for scripts.
-        Global options (\\fB\\-\\-api\\-url\\fR, \\fB\\-\\-config\\fR, \\fB\\-\\-timeout\\fR, \\fB\\-\\-log\\-file\\fR, \\fB\\-\\-theme\\fR)
-        go before or after the command.
-        .SH COMMANDS
-
-        """
-        for (name, type) in sections {
-            out += ".SS \(roff(name))\n"
-            out += roff(type.configuration.abstract) + "\n"
-            out += ".PP\n.nf\n"
-            let help = type.helpMessage(columns: 78)
-            for line in help.split(separator: "\n", omittingEmptySubsequences: false) {
-                out += roff(String(line)) + "\n"
-            }
-            out += ".fi\n"
-        }
-        out += """
-        .SH ENVIRONMENT
-        .TP
-        .B COCLICK_API_URL
-        API base URL (default https://www.coclick.io/api/v1).
-        .TP
-        .B COCLICK_SECRET_ID, COCLICK_SECRET_KEY
-        The API key. The secret key is never accepted on the command line.
-        .TP
-        .B COCLICK_CONFIG
-        Config file (default $XDG_CONFIG_HOME/coclick/config.toml).
-        .TP
-        .B COCLICK_THEME, COCLICK_CLIPBOARD
-        Theme and clipboard mode: auto (tmux's buffer inside tmux, screen passthrough inside GNU screen, wl-copy, xclip, xsel or pbcopy on a local desktop, else OSC 52), osc52, tmux, screen, off, or command:PROGRAM (run by /bin/sh with the URL on its stdin).
-        .TP
-        .B TZ
-        The zone times are shown in, as the C library reads it: a zone name (Europe/Paris or :Europe/Paris), a path to a zone file, or a POSIX rule (JST\\-9, CET\\-1CEST,M3.5.0,M10.5.0/3). One that cannot be read is named as unknown, and times are UTC.
-        .TP
-        .B NO_COLOR
-        Any non-empty value turns colour off.
-        .TP
-        .B LANG, LC_ALL, LC_CTYPE
-        A locale that is not UTF-8 (e.g. LANG=C) gets ASCII only: stand-ins for every symbol, other characters escaped.
-        .SH FILES
-        .TP
-        .I $XDG_CONFIG_HOME/coclick/config.toml
-        Settings; refused when it holds secret_key and group or others can read it.
-        .TP
-        .I $XDG_CONFIG_HOME/coclick/themes/*.toml
-        User themes.
-        .TP
-        .I $XDG_STATE_HOME/coclick/
-        Drafts of the create form (0600).
-        .SH EXIT STATUS
-        0 success, 1 network or server error, 2 usage error, 3 authentication failed (401),
-        4 not found (404), 5 validation failed.
-        .SH SEE ALSO
-        coclick completion \\-\\-help, https://www.coclick.io
-
-        """
-        return out
-    }
-
-    /// Text safe inside roff: backslashes doubled, hyphens as \-, no line starting with a control character.
-    static func roff(_ s: String) -> String {
-        var t = s.replacingOccurrences(of: "\\", with: "\\e").replacingOccurrences(of: "-", with: "\\-")
-        if t.hasPrefix(".") || t.hasPrefix("'") { t = "\\&" + t }
-        return t
+extension ManualPages {
+    /// The page, its header naming this build's version.
+    static func text(_ section: ManualCommand.Section) -> String {
+        let page = (section == .commands ? coclick1 : coclickConfig5) + "\n"
+        // The file's header says "coclick"; the printed page says which version.
+        guard let end = page.firstIndex(of: "\n") else { return page }
+        let header = page[..<end].replacingOccurrences(of: " \"coclick\" ", with: " \"coclick \(BuildInfo.version)\" ")
+        return header + page[end...]
     }
 }

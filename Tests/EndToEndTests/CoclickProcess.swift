@@ -81,3 +81,13 @@ func threadNames(_ pid: Int32) -> [(tid: Int32, name: String)] {
         return (id, name.trimmingCharacters(in: .whitespacesAndNewlines))
     }.sorted { $0.tid < $1.tid }
 }
+
+/// The path of a tool a test needs (bash, zsh, fish, groff, man); a clear
+/// failure, never a skip, when it is missing.
+func requireTool(_ name: String) throws -> String {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    let found = (path.split(separator: ":").map(String.init) + ["/usr/bin", "/bin"])
+        .map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    guard let found else { throw PaneError(message: "\(name) is not installed: apt-get install \(name), as .ci/run does") }
+    return found
+}
