@@ -25,7 +25,7 @@ coclick \- terminal dashboard and command\-line client for the CoClick co\-brows
 .RB [ \-\-to
 .IR DATE ]
 .RB [ \-\-all ]
-.RB [ \-\-json ]
+.RB [ \-\-json | \-\-ics ]
 .br
 .B coclick meetings show
 .I ID
@@ -40,7 +40,10 @@ coclick \- terminal dashboard and command\-line client for the CoClick co\-brows
 .br
 .B coclick next
 .RB [ \-\-mine ]
+.RB [ \-\-watch ]
 .RB [ \-\-format
+.BR plain | tmux | waybar ]
+.RB [ \-\-template
 .IR TEXT ]
 .SH DESCRIPTION
 .B coclick
@@ -219,7 +222,7 @@ size clamped without a word.
 .SS coclick meetings list
 List meetings as a table, by start time, from the start of today unless dates
 say otherwise.
-A line on standard error says when more pages exist.
+A line on standard error, after the list, says when more pages exist.
 .TP
 .BR \-u ", " \-\-user " \fITEXT\fR"
 Only meetings whose owner email contains
@@ -257,7 +260,8 @@ The order, as the API writes it:
 (the default),
 .BR "starts_at desc" ,
 .BR "user asc" ,
-\&...
+.B "user desc"
+(in any case); another order is refused (exit 2).
 .TP
 .BI \-\-page " N"
 The page to print (default 1).
@@ -276,6 +280,24 @@ and after 1,000 pages (exit 1: the list is incomplete).
 The server's JSON, unchanged; with
 .B \-\-all
 the pages' arrays joined into one.
+.TP
+.B \-\-ics
+The same meetings as an iCalendar file (RFC 5545) for a calendar app, every
+page of the window
+.RB ( \-\-all
+implied): one event per meeting, its UID the meeting's id, start and end in UTC,
+the owner and site as its title, the presenter room as its URL, both room links
+in its description, and STATUS:CANCELLED for a cancelled meeting.
+Nothing is written when the list cannot be read whole (exit 1), so a cron job
+that writes to a temporary file and then moves it keeps the last good calendar.
+.TP
+.BI \-\-default\-length " MINUTES"
+With
+.BR \-\-ics :
+how long a meeting lasts when the server gives no duration, 1 to 1440
+(default: the config's
+.BR ics_default_minutes ,
+else 60).
 .PP
 Dates are read in local time: ISO 8601 (an offset written is kept),
 .BR "2026\-12\-01 14:30" ,
@@ -348,7 +370,37 @@ The server's answer, unchanged.
 One line about the current or next meeting, for tmux's status line and status
 bars; "no upcoming meetings" when there is none.
 .TP
-.BI \-\-format " TEXT"
+.B \-\-watch
+Keep the line current: a new line only when the text changes, a wake-up only
+when it can change, the API asked every
+.B refresh_interval
+seconds (backing off like the dashboard while it fails).
+When the API is away the last line stays, after "offline" and how old it is.
+It ends quietly (status 0) when its reader goes away and on SIGTERM, SIGINT
+or SIGHUP.
+.TP
+.BI \-\-refresh " SECONDS"
+With
+.BR \-\-watch :
+how often to ask the API (default: the config's
+.BR refresh_interval ).
+.TP
+.BR \-\-format " " plain | tmux | waybar
+How the line is written:
+.B plain
+(the default);
+.B tmux
+(colour markup by status);
+.B waybar
+(one JSON object a line:
+.BR text ,
+.BR tooltip ,
+.B class
+= the status, and
+.B percentage
+= how far into the reminder lead).
+.TP
+.BI \-\-template " TEXT"
 The line, with placeholders:
 .BR {countdown} ,
 .BR {status} ,
@@ -760,8 +812,13 @@ Success.
 A network or server error.
 .TP
 .B 2
-A usage error: a mistyped command or option, a value that cannot be read, a
-config file that cannot be used.
+A usage error: a mistyped command or option, a value out of its range, a
+config file that cannot be used, or input coclick cannot read (a date,
+.B \-\-custom\-data
+that is not JSON, a
+.B \-\-cookie
+that is not
+.IR DOMAIN : NAME = VALUE ).
 .TP
 .B 3
 Authentication failed (401).
@@ -770,7 +827,8 @@ Authentication failed (401).
 Not found (404).
 .TP
 .B 5
-Validation failed: the API's errors, each field and message on standard error.
+Validation failed: a field the API refuses, whether the API said so or
+coclick saw it before sending; each field and message on standard error.
 .SH EXAMPLES
 Try the dashboard without an account:
 .PP
@@ -909,6 +967,12 @@ Seconds between polls of the list, 1 to 3600 (default 15;
 .BR page_size " = \fIinteger\fR"
 Meetings per server page, 1 to 100 (default 20;
 .BR \-\-per ).
+.TP
+.BR ics_default_minutes " = \fIinteger\fR"
+How long a meeting lasts in
+.B coclick meetings list \-\-ics
+when the server gives no duration, in minutes, 1 to 1440 (default 60;
+.BR \-\-default\-length ).
 .TP
 .BR clipboard " = \fIstring\fR"
 How room URLs are copied
