@@ -97,31 +97,4 @@ public enum JSONValue: Sendable, Hashable, Codable {
 public struct JSONTextError: Error, Sendable, CustomStringConvertible {
     public let message: String
     public var description: String { message }
-
-    static func describe(_ error: Error) -> String {
-        if case DecodingError.dataCorrupted(let ctx) = error {
-            if let underlying = ctx.underlyingError {
-                return "invalid JSON: \(visible(String(reflecting: underlying)))"
-            }
-            return "invalid JSON: \(visible(ctx.debugDescription))"
-        }
-        return "invalid JSON"
-    }
-
-    /// The parser's detail may quote the offending character, which can be
-    /// an escape or a bidi control: shown as `\u{…}`, never raw. (The same
-    /// set as TerminalText's SafeText, which this module does not link:
-    /// it keeps to FoundationEssentials.)
-    static func visible(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u.value {
-            case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029:
-                out += "\\u{" + String(u.value, radix: 16) + "}"
-            default:
-                out.unicodeScalars.append(u)
-            }
-        }
-        return out
-    }
 }

@@ -60,6 +60,20 @@ public struct Cookie: Sendable, Hashable, Codable {
         self.name = name
         self.value = value
     }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CookieField.self)
+        domain = try c.decode(String.self, forKey: .domain)
+        name = try c.decode(String.self, forKey: .name)
+        value = try c.decode(String.self, forKey: .value)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CookieField.self)
+        try c.encode(domain, forKey: .domain)
+        try c.encode(name, forKey: .name)
+        try c.encode(value, forKey: .value)
+    }
 }
 
 /// A meeting, from the list (`id`, `user`, `status`, `starts_at`) or the
@@ -118,17 +132,7 @@ public struct Meeting: Sendable, Hashable, Codable, Identifiable {
     /// The short id the CoClick console shows.
     public var shortID: String { String(id.prefix(8)) }
 
-    enum Keys: String, CodingKey {
-        case id, token, user, status, duration, errors
-        case startsAt = "starts_at"
-        case cobrowsingURL = "cobrowsing_url"
-        case cookies = "cobrowsing_cookies_data"
-        case customData = "custom_data"
-        case presenterWaitingRoomIframeURL = "presenter_waiting_room_iframe_url"
-        case prospectWaitingRoomIframeURL = "prospect_waiting_room_iframe_url"
-        case prospectRoomURL = "prospect_room_url"
-        case presenterRoomURL = "presenter_room_url"
-    }
+    typealias Keys = MeetingKey
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
@@ -208,9 +212,18 @@ public struct AuthSession: Sendable, Hashable, Codable {
         self.company = company
     }
 
-    enum CodingKeys: String, CodingKey {
-        case token, company
-        case expiresAt = "expires_at"
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: AuthField.self)
+        token = try c.decode(String.self, forKey: .token)
+        expiresAt = try c.decode(APIDate.self, forKey: .expiresAt)
+        company = try c.decodeIfPresent(String.self, forKey: .company)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: AuthField.self)
+        try c.encode(token, forKey: .token)
+        try c.encode(expiresAt, forKey: .expiresAt)
+        try c.encodeIfPresent(company, forKey: .company)
     }
 }
 
