@@ -16,15 +16,10 @@ public enum MeetingStatus: Sendable, Hashable, Codable, CustomStringConvertible 
     public static let documented: [MeetingStatus] = [.scheduled, .inProgress, .closed, .cancelled]
 
     public init(rawValue: String) {
-        switch rawValue {
-        case "scheduled": self = .scheduled
-        case "in_progress": self = .inProgress
-        case "closed": self = .closed
-        case "cancelled": self = .cancelled
-        default: self = .other(rawValue)
-        }
+        self = Self.documented.first { $0.rawValue == rawValue } ?? .other(rawValue)
     }
 
+    /// The name on the wire (the one place the statuses are spelled).
     public var rawValue: String {
         switch self {
         case .scheduled: return "scheduled"
