@@ -86,7 +86,11 @@ let package = Package(
         // Property-test helpers for the test targets below (not shipped).
         .target(name: "FuzzSupport", dependencies: [.product(name: "PropertyBased", package: "swift-property-based")], path: "Tests/FuzzSupport"),
         .testTarget(name: "CoClickAPITests", dependencies: ["CoClickAPI", "CoClickSimulator", "FuzzSupport"]),
-        .testTarget(name: "CoClickSimulatorTests", dependencies: ["CoClickAPI", "CoClickSimulator", "FuzzSupport"]),
+        .testTarget(name: "CoClickSimulatorTests", dependencies: [
+            "CoClickAPI", "CoClickSimulator", "FuzzSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CoClickAPI", "TerminalText", "FuzzSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Dashboard", "TerminalText", "CoClickAPI", "CoClickSimulator", "FuzzSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: [

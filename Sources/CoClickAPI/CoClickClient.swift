@@ -113,16 +113,12 @@ public actor CoClickClient {
     }
 
     private func requestToken(by deadline: ContinuousClock.Instant) async throws -> AuthSession {
-        struct Body: Encodable {
-            let secret_id: String
-            let secret_key: String
-        }
         let creds = configuration.credentials
         guard !creds.secretID.isEmpty, !creds.secretKey.isEmpty else {
             throw APIError.configuration("no API key: set COCLICK_SECRET_ID and COCLICK_SECRET_KEY (or secret_id / secret_key in the config file)")
         }
-        let body = try JSONEncoder().encode(Body(secret_id: creds.secretID, secret_key: creds.secretKey))
-        let response = try await send(method: "POST", path: "authenticate", body: body, authorized: false, retryable: true, deadline: deadline)
+        let body = RawJSON.object([.init(AuthField.secretID, .string(creds.secretID)), .init(AuthField.secretKey, .string(creds.secretKey))]).data
+        let response = try await send(method: "POST", path: APIPath.authenticate, body: body, authorized: false, retryable: true, deadline: deadline)
         return try decode(AuthSession.self, from: response.body, what: "an authentication token")
     }
 
@@ -134,16 +130,16 @@ public actor CoClickClient {
     }
 
     private func meetings(_ query: MeetingQuery, deadline: ContinuousClock.Instant) async throws -> MeetingPage {
-        let headers = [("X-Page", String(query.page)), ("X-Per", String(query.per))]
-        let response = try await send(method: "GET", path: "meetings", query: query.queryString, headers: headers, retryable: true, deadline: deadline)
+        let headers = [(PageHeader.page.rawValue, String(query.page)), (PageHeader.per.rawValue, String(query.per))]
+        let response = try await send(method: "GET", path: APIPath.meetings, query: query.queryString, headers: headers, retryable: true, deadline: deadline)
         let list = try decode([Meeting].self, from: response.body, what: "a list of meetings")
         func number(_ header: String) -> Int? {
             response.header(header).flatMap { Int($0.trimmed) }
         }
-        let total = number("X-Total")
+        let total = number(PageHeader.total.rawValue)
         let link = response.header("Link").map { $0.contains("rel=\"next\"") || $0.contains("rel=next") }
         // A server may clamp the page size (e.g. X-Per 500 -> 100): count with what it used.
-        let per = number("X-Per").flatMap { $0 > 0 ? $0 : nil } ?? query.per
+        let per = number(PageHeader.per.rawValue).flatMap { $0 > 0 ? $0 : nil } ?? query.per
         var page = MeetingPage(meetings: list, page: query.page, per: per, total: total, linkHasNext: link)
         page.body = response.body
         return page
@@ -214,7 +210,7 @@ public actor CoClickClient {
         let trimmed = id.trimmed
         guard !trimmed.isEmpty else { throw APIError.notFound("a meeting id is required") }
         do {
-            let response = try await send(method: "GET", path: "meetings/" + MeetingQuery.percentEncode(trimmed), retryable: true, deadline: operationDeadline())
+            let response = try await send(method: "GET", path: APIPath.meetings + "/" + MeetingQuery.percentEncode(trimmed), retryable: true, deadline: operationDeadline())
             var meeting = try decode(Meeting.self, from: response.body, what: "a meeting")
             meeting.keepRawCustomData(from: response.body)
             return (meeting, response.body)
@@ -235,7 +231,7 @@ public actor CoClickClient {
     /// custom data exactly as typed (key order, big integers, decimals).
     public func createMeetingResponse(_ new: NewMeeting) async throws -> (meeting: Meeting, body: Data) {
         let body = new.jsonBody()
-        let response = try await send(method: "POST", path: "meetings", body: body, retryable: false, deadline: operationDeadline())
+        let response = try await send(method: "POST", path: APIPath.meetings, body: body, retryable: false, deadline: operationDeadline())
         if let errors = Self.validationErrors(in: response.body), !errors.isEmpty {
             throw APIError.validation(errors)
         }
@@ -300,7 +296,7 @@ public actor CoClickClient {
             if body != nil { h.append(("Content-Type", "application/json")) }
             if authorized {
                 let token = try await validSession(by: deadline).token
-                h.append(("Authorization", "Bearer " + token))
+                h.append((BearerAuthorization.header, BearerAuthorization.value(token)))
             }
             let attemptDeadline = min(deadline, ContinuousClock.now.advanced(by: .milliseconds(Int64(configuration.requestTimeout * 1000))))
             let started = ContinuousClock.now

@@ -16,15 +16,10 @@ public enum MeetingStatus: Sendable, Hashable, Codable, CustomStringConvertible 
     public static let documented: [MeetingStatus] = [.scheduled, .inProgress, .closed, .cancelled]
 
     public init(rawValue: String) {
-        switch rawValue {
-        case "scheduled": self = .scheduled
-        case "in_progress": self = .inProgress
-        case "closed": self = .closed
-        case "cancelled": self = .cancelled
-        default: self = .other(rawValue)
-        }
+        self = Self.documented.first { $0.rawValue == rawValue } ?? .other(rawValue)
     }
 
+    /// The name on the wire (the one place the statuses are spelled).
     public var rawValue: String {
         switch self {
         case .scheduled: return "scheduled"
@@ -59,6 +54,20 @@ public struct Cookie: Sendable, Hashable, Codable {
         self.domain = domain
         self.name = name
         self.value = value
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CookieField.self)
+        domain = try c.decode(String.self, forKey: .domain)
+        name = try c.decode(String.self, forKey: .name)
+        value = try c.decode(String.self, forKey: .value)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CookieField.self)
+        try c.encode(domain, forKey: .domain)
+        try c.encode(name, forKey: .name)
+        try c.encode(value, forKey: .value)
     }
 }
 
@@ -118,17 +127,7 @@ public struct Meeting: Sendable, Hashable, Codable, Identifiable {
     /// The short id the CoClick console shows.
     public var shortID: String { String(id.prefix(8)) }
 
-    enum Keys: String, CodingKey {
-        case id, token, user, status, duration, errors
-        case startsAt = "starts_at"
-        case cobrowsingURL = "cobrowsing_url"
-        case cookies = "cobrowsing_cookies_data"
-        case customData = "custom_data"
-        case presenterWaitingRoomIframeURL = "presenter_waiting_room_iframe_url"
-        case prospectWaitingRoomIframeURL = "prospect_waiting_room_iframe_url"
-        case prospectRoomURL = "prospect_room_url"
-        case presenterRoomURL = "presenter_room_url"
-    }
+    typealias Keys = MeetingKey
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
@@ -208,9 +207,18 @@ public struct AuthSession: Sendable, Hashable, Codable {
         self.company = company
     }
 
-    enum CodingKeys: String, CodingKey {
-        case token, company
-        case expiresAt = "expires_at"
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: AuthField.self)
+        token = try c.decode(String.self, forKey: .token)
+        expiresAt = try c.decode(APIDate.self, forKey: .expiresAt)
+        company = try c.decodeIfPresent(String.self, forKey: .company)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: AuthField.self)
+        try c.encode(token, forKey: .token)
+        try c.encode(expiresAt, forKey: .expiresAt)
+        try c.encodeIfPresent(company, forKey: .company)
     }
 }
 

@@ -1,9 +1,9 @@
 /// The API's names for the fields of a meeting one creates (`POST /meetings`
 /// and the `errors` object about it), in the documentation's order: the one
 /// place they are spelled. Forms, screens, validation, drafts and the
-/// simulator refer to them through this enum (`Codable` keys stay literal,
-/// as Swift requires, and are checked against it by the model tests).
-public enum MeetingField: String, Sendable, Hashable, CaseIterable {
+/// simulator refer to them through this enum; it is also the `CodingKey` of
+/// `NewMeeting`, and `MeetingKey` (every key of a meeting's JSON) builds on it.
+public enum MeetingField: String, Sendable, Hashable, CaseIterable, CodingKey {
     case user
     case startsAt = "starts_at"
     case cobrowsingURL = "cobrowsing_url"

@@ -30,12 +30,12 @@ public struct MeetingQuery: Sendable, Hashable {
     }
 
     /// Earliest start first: the schedule's order.
-    public static let byStartAscending = "starts_at asc"
+    public static let byStartAscending = MeetingSort.byStartAscending.text
     /// Latest start first.
-    public static let byStartDescending = "starts_at desc"
+    public static let byStartDescending = MeetingSort(.startsAt, ascending: false).text
     /// By owner email, A to Z, then Z to A.
-    public static let byOwnerAscending = "user asc"
-    public static let byOwnerDescending = "user desc"
+    public static let byOwnerAscending = MeetingSort(.user).text
+    public static let byOwnerDescending = MeetingSort(.user, ascending: false).text
     /// The orders a user may ask for (`meetings list --sort`), the schedule's first.
     public static let sortOrders = [byStartAscending, byStartDescending, byOwnerAscending, byOwnerDescending]
 
@@ -56,15 +56,15 @@ public struct MeetingQuery: Sendable, Hashable {
     /// The `(name, value)` pairs, in a stable order, not yet encoded.
     public var parameters: [(String, String)] {
         var out: [(String, String)] = []
-        if let u = userEmailContains, !u.isEmpty { out.append(("q[user_email_cont]", u)) }
+        if let u = userEmailContains, !u.isEmpty { out.append((QueryKey.userEmailContains.rawValue, u)) }
         if statuses.count == 1 {
-            out.append(("q[status_eq]", statuses[0].rawValue))
+            out.append((QueryKey.statusEquals.rawValue, statuses[0].rawValue))
         } else {
-            for s in statuses { out.append(("q[status_in][]", s.rawValue)) }
+            for s in statuses { out.append((QueryKey.statusIn.rawValue, s.rawValue)) }
         }
-        if let f = startsFrom { out.append(("q[starts_at_gteq]", APIDate(date: f).text)) }
-        if let t = startsTo { out.append(("q[starts_at_lteq]", APIDate(date: t).text)) }
-        if let s = sort, !s.isEmpty { out.append(("q[s]", s)) }
+        if let f = startsFrom { out.append((QueryKey.startsFrom.rawValue, APIDate(date: f).text)) }
+        if let t = startsTo { out.append((QueryKey.startsTo.rawValue, APIDate(date: t).text)) }
+        if let s = sort, !s.isEmpty { out.append((QueryKey.sort.rawValue, s)) }
         return out
     }
 

@@ -34,16 +34,6 @@ public struct NewMeeting: Sendable, Hashable, Encodable {
         self.prospectWaitingRoomIframeURL = prospectWaitingRoomIframeURL
     }
 
-    enum CodingKeys: String, CodingKey {
-        case user
-        case startsAt = "starts_at"
-        case cobrowsingURL = "cobrowsing_url"
-        case cookies = "cobrowsing_cookies_data"
-        case customData = "custom_data"
-        case presenterWaitingRoomIframeURL = "presenter_waiting_room_iframe_url"
-        case prospectWaitingRoomIframeURL = "prospect_waiting_room_iframe_url"
-    }
-
     /// The `POST /meetings` body: the documented fields in the documentation's
     /// order, custom data exactly as typed.
     public func jsonBody() -> Data {
@@ -52,7 +42,7 @@ public struct NewMeeting: Sendable, Hashable, Encodable {
             .init(MeetingField.startsAt.name, .string(startsAt.text)),
             .init(MeetingField.cobrowsingURL.name, .string(cobrowsingURL)),
             .init(MeetingField.cookies.name, .array(cookies.map {
-                .object([.init("domain", .string($0.domain)), .init("name", .string($0.name)), .init("value", .string($0.value))])
+                RawJSON($0)
             })),
         ]
         if let raw = customDataRaw {
@@ -66,14 +56,14 @@ public struct NewMeeting: Sendable, Hashable, Encodable {
     }
 
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
+        var c = encoder.container(keyedBy: MeetingField.self)
         try c.encode(user, forKey: .user)
         try c.encode(startsAt, forKey: .startsAt)
         try c.encode(cobrowsingURL, forKey: .cobrowsingURL)
         try c.encode(cookies, forKey: .cookies)
         if let custom = customDataRaw.map(JSONValue.init)?.objectValue ?? customData { try c.encode(custom, forKey: .customData) }
-        if let p = presenterWaitingRoomIframeURL { try c.encode(p, forKey: .presenterWaitingRoomIframeURL) }
-        if let p = prospectWaitingRoomIframeURL { try c.encode(p, forKey: .prospectWaitingRoomIframeURL) }
+        if let p = presenterWaitingRoomIframeURL { try c.encode(p, forKey: .presenterIframe) }
+        if let p = prospectWaitingRoomIframeURL { try c.encode(p, forKey: .prospectIframe) }
     }
 
     /// Checks the client can make before sending: the same rules the simulator

@@ -29,6 +29,10 @@ public indirect enum RawJSON: Sendable, Hashable {
             self.key = key
             self.value = value
         }
+        /// A member named by one of the API's names.
+        public init<Key: CodingKey>(_ key: Key, _ value: RawJSON) {
+            self.init(key.stringValue, value)
+        }
     }
 
     public struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
@@ -241,34 +245,51 @@ public indirect enum RawJSON: Sendable, Hashable {
 
     // MARK: Writing
 
+    /// How strings are escaped on writing.
+    public enum Escaping: Sendable, Hashable {
+        /// Quote, backslash and C0 controls (what JSON requires), and DEL, C1
+        /// and bidi controls too, so a terminal never receives them raw.
+        case terminalSafe
+        /// Only what JSON requires: DEL, C1 and bidi controls travel raw, as a
+        /// server may send them (the simulator's answers).
+        case jsonOnly
+    }
+
     /// JSON text: keys in their order, numbers as their literal text.
     /// `indent` > 0 pretty-prints; `asciiOnly` writes non-ASCII as `\u` escapes
     /// (the same values, for a terminal that is not UTF-8). `level` is how
     /// deep the value sits in a document written piece by piece (an item of
     /// a streamed array: 1).
-    public func text(indent: Int = 2, asciiOnly: Bool = false, level: Int = 0) -> String {
+    public func text(indent: Int = 2, asciiOnly: Bool = false, level: Int = 0, escaping: Escaping = .terminalSafe) -> String {
         var out = ""
-        write(into: &out, indent: indent, level: level, asciiOnly: asciiOnly)
+        let style = Style(indent: indent, asciiOnly: asciiOnly, escaping: escaping)
+        write(into: &out, style: style, level: level)
         return out
     }
 
-    private func write(into out: inout String, indent: Int, level: Int, asciiOnly: Bool) {
-        let pretty = indent > 0
+    private struct Style {
+        let indent: Int
+        let asciiOnly: Bool
+        let escaping: Escaping
+    }
+
+    private func write(into out: inout String, style: Style, level: Int) {
+        let pretty = style.indent > 0
         func newline(_ l: Int) {
-            if pretty { out += "\n" + String(repeating: " ", count: indent * l) }
+            if pretty { out += "\n" + String(repeating: " ", count: style.indent * l) }
         }
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .number(let n): out += n
-        case .string(let s): RawJSON.quote(s, into: &out, asciiOnly: asciiOnly)
+        case .string(let s): RawJSON.quote(s, into: &out, style: style)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
             out += "["
             for (k, item) in items.enumerated() {
                 if k > 0 { out += "," }
                 newline(level + 1)
-                item.write(into: &out, indent: indent, level: level + 1, asciiOnly: asciiOnly)
+                item.write(into: &out, style: style, level: level + 1)
             }
             newline(level)
             out += "]"
@@ -278,23 +299,24 @@ public indirect enum RawJSON: Sendable, Hashable {
             for (k, m) in members.enumerated() {
                 if k > 0 { out += "," }
                 newline(level + 1)
-                RawJSON.quote(m.key, into: &out, asciiOnly: asciiOnly)
+                RawJSON.quote(m.key, into: &out, style: style)
                 out += pretty ? ": " : ":"
-                m.value.write(into: &out, indent: indent, level: level + 1, asciiOnly: asciiOnly)
+                m.value.write(into: &out, style: style, level: level + 1)
             }
             newline(level)
             out += "}"
         }
     }
 
-    /// RFC 8259 escaping: quote, backslash and control characters (DEL, C1 and
-    /// bidi controls too, so a terminal never receives them raw).
-    static func quote(_ s: String, into out: inout String, asciiOnly: Bool) {
+    /// RFC 8259 escaping: quote, backslash and control characters (with
+    /// `.terminalSafe`, DEL, C1 and bidi controls too).
+    private static func quote(_ s: String, into out: inout String, style: Style) {
         out += "\""
         func u(_ v: UInt32) {
             let h = String(v, radix: 16)
             out += "\\u" + String(repeating: "0", count: max(0, 4 - h.count)) + h
         }
+        let terminalSafe = style.escaping == .terminalSafe
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -304,10 +326,10 @@ public indirect enum RawJSON: Sendable, Hashable {
             case "\t": out += "\\t"
             default:
                 let v = scalar.value
-                if v < 0x20 || (0x7F...0x9F).contains(v) || (0x2028...0x2029).contains(v)
-                    || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
+                if v < 0x20 || terminalSafe && ((0x7F...0x9F).contains(v) || (0x2028...0x2029).contains(v)
+                    || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)) {
                     u(v)
-                } else if asciiOnly, v > 0x7F {
+                } else if style.asciiOnly, v > 0x7F {
                     if v > 0xFFFF {
                         let x = v - 0x10000
                         u(0xD800 + (x >> 10))
@@ -340,6 +362,17 @@ public indirect enum RawJSON: Sendable, Hashable {
         members?.first { $0.key == key }?.value
     }
 
+    /// The first member named by `key` (one of the API's names).
+    public subscript<Key: CodingKey>(key: Key) -> RawJSON? {
+        self[key.stringValue]
+    }
+
+    /// The string's value, when this is a string.
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
     public var kindName: String {
         switch self {
         case .null: return "null"
@@ -350,6 +383,25 @@ public indirect enum RawJSON: Sendable, Hashable {
         case .object: return "an object"
         }
     }
+
+    // MARK: Building values
+
+    /// A string, or `null` for nil.
+    public static func nullable(_ s: String?) -> RawJSON { s.map(RawJSON.string) ?? .null }
+
+    public static func int(_ i: Int) -> RawJSON { .number(String(i)) }
+
+    /// A finite number (an integral one without a fraction), else `null`.
+    public static func double(_ d: Double) -> RawJSON { RawJSON(JSONValue.double(d)) }
+
+    /// `{"domain": …, "name": …, "value": …}`, in the documented schema's order.
+    public init(_ cookie: Cookie) {
+        self = .object([.init(CookieField.domain, .string(cookie.domain)), .init(CookieField.name, .string(cookie.name)),
+                        .init(CookieField.value, .string(cookie.value))])
+    }
+
+    /// Compact JSON text as bytes, for a body.
+    public var data: Data { Data(text(indent: 0).utf8) }
 
     /// A typed value as raw JSON (object keys sorted, so the text is stable).
     public init(_ value: JSONValue) {

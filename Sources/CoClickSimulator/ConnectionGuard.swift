@@ -1,4 +1,6 @@
+import CoClickAPI
 import Foundation
+import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
@@ -84,21 +86,22 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
             version = head.version
             if let length = head.headers["content-length"].first.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
                length > maxBodyBytes {
-                refuse(context: context, version: head.version)
+                refuse(context: context, head: head)
                 return
             }
         }
         context.fireChannelRead(data)
     }
 
-    private func refuse(context: ChannelHandlerContext, version: HTTPVersion) {
+    private func refuse(context: ChannelHandlerContext, head: HTTPRequestHead) {
+        let version = head.version
         refused = true
-        let answer = SimResponse.error(413, "Payload Too Large: the body is over \(maxBodyBytes) bytes")
-        var headers = HTTPHeaders(answer.headers)
-        headers.add(name: "Content-Length", value: String(answer.body.count))
+        let body = Self.refusal(of: head, maxBodyBytes: maxBodyBytes).text(indent: 0)
+        var headers = HTTPHeaders([("Content-Type", Response.jsonType)])
+        headers.add(name: "Content-Length", value: String(body.utf8.count))
         headers.add(name: "Connection", value: "close")
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .payloadTooLarge, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: answer.body)))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
             // A lingering close: a client still sending the body it announced would
             // get a reset instead of the 413. Its bytes are read into nothing (see
@@ -109,6 +112,18 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     static let lingering = TimeAmount.seconds(2)
+
+    /// The 413's body: for `POST /meetings` the documented rejected-meeting
+    /// shape (as every refusal of a create), else the usual error body.
+    static func refusal(of head: HTTPRequestHead, maxBodyBytes: Int) -> RawJSON {
+        let message = "Payload Too Large: the body is over \(maxBodyBytes) bytes"
+        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let segments = path.split(separator: "/").joined(separator: "/")
+        if head.method == .POST, segments == APIPath.base + "/" + APIPath.meetings {
+            return MeetingRejection(.contentTooLarge, wholeRequest: message).json
+        }
+        return APIFailure.body(message)
+    }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if refused, let e = event as? ChannelEvent, e == .inputClosed {

@@ -100,7 +100,7 @@ extension SimulatorFixture {
                cookies: [Cookie] = [], custom: JSONValue? = nil, iframes: Bool = false, cancelled: Bool = false) -> StoredMeeting {
             StoredMeeting(
                 id: ids.next(), user: user, startsAt: APIDate(date: t0.addingTimeInterval(offset), offsetSeconds: tz),
-                duration: minutes.map { $0 * 60 }, cobrowsingURL: url, cookies: cookies, customData: custom,
+                duration: minutes.map { $0 * 60 }, cobrowsingURL: url, cookies: cookies, customData: custom.map(RawJSON.init),
                 presenterWaitingRoomIframeURL: iframes ? video : nil,
                 prospectWaitingRoomIframeURL: iframes ? video : nil, cancelled: cancelled
             )
@@ -146,7 +146,7 @@ extension SimulatorFixture {
                cookies: [Cookie] = [], custom: JSONValue? = nil, iframe: String? = nil) -> StoredMeeting {
             StoredMeeting(
                 id: ids.next(), user: user, startsAt: APIDate(date: t0.addingTimeInterval(offset), offsetSeconds: 7200),
-                duration: minutes.map { $0 * 60 }, cobrowsingURL: url, cookies: cookies, customData: custom,
+                duration: minutes.map { $0 * 60 }, cobrowsingURL: url, cookies: cookies, customData: custom.map(RawJSON.init),
                 presenterWaitingRoomIframeURL: iframe, prospectWaitingRoomIframeURL: iframe
             )
         }

@@ -27,44 +27,34 @@ enum GrownServer {
         isFirst ? unknownStatus : m.status(at: now).rawValue
     }
 
-    static func listJSON(_ m: StoredMeeting, isFirst: Bool, now: Date) -> WireJSON {
+    static func listJSON(_ m: StoredMeeting, isFirst: Bool, now: Date) -> RawJSON {
         .object([
-            ("id", .string(m.id)),
-            (MeetingField.user.name, .string(m.user)),
-            ("status", .string(status(m, isFirst: isFirst, now: now))),
-            ("status_changed_at", .null),
-            (MeetingField.startsAt.name, .string(zDate(m.startsAt))),
-            ("room_name", .string("room-" + m.id.prefix(6))),
-            ("tags", .array([.string("grown"), .raw("3")])),
+            .init(MeetingKey.id, .string(m.id)),
+            .init(MeetingKey.user, .string(m.user)),
+            .init(MeetingKey.status, .string(status(m, isFirst: isFirst, now: now))),
+            .init("status_changed_at", .null),
+            .init(MeetingKey.startsAt, .string(zDate(m.startsAt))),
+            .init("room_name", .string("room-" + m.id.prefix(6))),
+            .init("tags", .array([.string("grown"), .number("3")])),
         ])
     }
 
-    static func detailJSON(_ m: StoredMeeting, isFirst: Bool, now: Date, origin: String) -> WireJSON {
-        guard case .object(var pairs) = m.detailJSON(now: now, origin: origin) else { return .null }
-        func set(_ key: String, _ value: WireJSON) {
-            if let i = pairs.firstIndex(where: { $0.0 == key }) { pairs[i].1 = value }
+    static func detailJSON(_ m: StoredMeeting, isFirst: Bool, now: Date, origin: String) -> RawJSON {
+        guard case .object(var members) = m.detailJSON(now: now, origin: origin) else { return .null }
+        func set(_ key: MeetingKey, _ value: RawJSON) {
+            if let i = members.firstIndex(where: { $0.key == key.name }) { members[i].value = value }
         }
-        set("status", .string(status(m, isFirst: isFirst, now: now)))
-        set(MeetingField.startsAt.name, .string(zDate(m.startsAt)))
+        set(.status, .string(status(m, isFirst: isFirst, now: now)))
+        set(.startsAt, .string(zDate(m.startsAt)))
         // custom_data with numbers a Double would bend, after what the meeting had.
-        let extra: [(String, WireJSON)] = [("external_id", .raw(bigInteger)), ("ratio", .raw("0.1000")), ("scale", .raw("1E+2"))]
-        switch pairs.first(where: { $0.0 == MeetingField.customData.name })?.1 {
-        case .object(let o)?:
-            set(MeetingField.customData.name, .object(o + extra))
-        case .raw(let text)? where text.hasSuffix("}"):
-            // Kept as a client sent it: the extra members go inside, the rest untouched.
-            let inner = text.dropLast()
-            let tail = extra.map { "\(WireJSON.string($0.0).text):\($0.1.text)" }.joined(separator: ",")
-            set(MeetingField.customData.name, .raw(inner + (inner.hasSuffix("{") ? "" : ",") + tail + "}"))
-        default:
-            set(MeetingField.customData.name, .object(extra))
-        }
+        let extra: [RawJSON.Member] = [.init("external_id", .number(bigInteger)), .init("ratio", .number("0.1000")), .init("scale", .number("1E+2"))]
+        set(.customData, .object((m.customData?.members ?? []) + extra))
         // An unknown field in the middle, and objects at the end.
-        if let i = pairs.firstIndex(where: { $0.0 == "duration" }) {
-            pairs.insert(("time_zone", .string("Europe/Paris")), at: i + 1)
+        if let i = members.firstIndex(where: { $0.key == MeetingKey.duration.name }) {
+            members.insert(.init("time_zone", .string("Europe/Paris")), at: i + 1)
         }
-        pairs.append(("recording", .object([("enabled", .bool(false)), ("retention_days", .raw("30"))])))
-        pairs.append(("participants", .array([.object([("role", .string("presenter")), ("joined_at", .null)])])))
-        return .object(pairs)
+        members.append(.init("recording", .object([.init("enabled", .bool(false)), .init("retention_days", .number("30"))])))
+        members.append(.init("participants", .array([.object([.init("role", .string("presenter")), .init("joined_at", .null)])])))
+        return .object(members)
     }
 }

@@ -18,17 +18,16 @@ struct ListQuery: Sendable {
     var statuses: Set<String>?
     var from: Date?
     var to: Date?
-    var sortKey = "starts_at"
-    var ascending = true
+    var sort = MeetingSort.byStartAscending
     var page = 1
     var per = defaultPer
 
     init(query: String, page pageHeader: String?, per perHeader: String?, maxPer: Int = ListQuery.maxPer) throws {
         if let p = pageHeader {
-            page = max(1, try Self.integer(p, "X-Page"))
+            page = max(1, try Self.integer(p, PageHeader.page.rawValue))
         }
         if let p = perHeader {
-            per = min(max(1, maxPer), max(1, try Self.integer(p, "X-Per")))
+            per = min(max(1, maxPer), max(1, try Self.integer(p, PageHeader.per.rawValue)))
         }
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -37,30 +36,24 @@ struct ListQuery: Sendable {
             // Ransack ignores blank values.
             let trimmed = value.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty else { continue }
-            switch key {
-            case "q[user_email_cont]":
+            // Unknown parameters and predicates are ignored.
+            switch QueryKey(parameter: key) {
+            case .userEmailContains?:
                 userEmailContains = value
-            case "q[status_eq]":
+            case .statusEquals?:
                 statuses = (statuses ?? []).union([trimmed])
-            case "q[status_in][]", "q[status_in]":
+            case .statusIn?:
                 let values = trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 statuses = (statuses ?? []).union(values)
-            case "q[starts_at_gteq]":
+            case .startsFrom?:
                 from = try Self.date(trimmed, key)
-            case "q[starts_at_lteq]":
+            case .startsTo?:
                 to = try Self.date(trimmed, key)
-            case "q[s]":
-                let parts = trimmed.lowercased().split(separator: " ", omittingEmptySubsequences: true)
-                let attribute = parts.first.map(String.init) ?? ""
+            case .sort?:
                 // Unknown sort attributes are ignored, as ransack does.
-                switch attribute {
-                case "starts_at", "status", "id": sortKey = attribute
-                case "user", "user_email": sortKey = "user"
-                default: continue
-                }
-                ascending = parts.count < 2 || parts[1] != "desc"
-            default:
-                continue // unknown parameters and predicates are ignored
+                if let s = MeetingSort(parsing: trimmed) { sort = s }
+            case nil:
+                continue
             }
         }
     }
@@ -109,13 +102,13 @@ struct ListQuery: Sendable {
         }
         return filtered.sorted { a, b in
             let order: ComparisonResult
-            switch sortKey {
-            case "user": order = a.user.lowercased().compare(b.user.lowercased())
-            case "status": order = a.status(at: now).rawValue.compare(b.status(at: now).rawValue)
-            case "id": order = a.id.compare(b.id)
-            default: order = a.startsAt.date.compare(b.startsAt.date)
+            switch sort.attribute {
+            case .user: order = a.user.lowercased().compare(b.user.lowercased())
+            case .status: order = a.status(at: now).rawValue.compare(b.status(at: now).rawValue)
+            case .id: order = a.id.compare(b.id)
+            case .startsAt: order = a.startsAt.date.compare(b.startsAt.date)
             }
-            if order != .orderedSame { return ascending ? order == .orderedAscending : order == .orderedDescending }
+            if order != .orderedSame { return sort.ascending ? order == .orderedAscending : order == .orderedDescending }
             // Ties: by start, then id, so pages never overlap.
             if a.startsAt.date != b.startsAt.date { return a.startsAt.date < b.startsAt.date }
             return a.id < b.id

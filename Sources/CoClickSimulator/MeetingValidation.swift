@@ -8,18 +8,22 @@ enum MeetingValidation {
     /// Largest `custom_data` accepted, as compact JSON.
     static let maxCustomDataBytes = 16 * 1024
 
+    /// "domain, name and value".
+    static let cookieKeys: String = {
+        let names = CookieField.allCases.map(\.stringValue)
+        return names.dropLast().joined(separator: ", ") + " and " + names[names.count - 1]
+    }()
+
     struct Errors: Error {
         /// In the documentation's field order.
         var fields: [(String, [String])]
     }
 
-    static func validate(_ body: [String: JSONValue], isKnownUser: (String) -> Bool) -> Result<StoredMeeting, Errors> {
+    /// `body` is the request's JSON object; of a key sent twice, the first counts.
+    static func validate(_ body: RawJSON, isKnownUser: (String) -> Bool) -> Result<StoredMeeting, Errors> {
         var errors: [String: [String]] = [:]
         func add(_ field: String, _ message: String) { errors[field, default: []].append(message) }
-        func text(_ key: String) -> String? {
-            if case .string(let s)? = body[key] { return s }
-            return nil
-        }
+        func text(_ key: String) -> String? { body[key]?.stringValue }
         func blank(_ key: String) -> Bool {
             switch body[key] {
             case nil, .null?: return true
@@ -69,39 +73,39 @@ enum MeetingValidation {
         case .array(let items)?:
             for (i, item) in items.enumerated() {
                 let row = "Cobrowsing cookies data item \(i + 1)"
-                guard case .object(let o) = item else {
-                    add(MeetingField.cookies.name, "\(row) must be an object with domain, name and value")
+                guard let members = item.members else {
+                    add(MeetingField.cookies.name, "\(row) must be an object with \(Self.cookieKeys)")
                     continue
                 }
-                var strings: [String: String] = [:]
-                for key in ["domain", "name", "value"] {
-                    switch o[key] {
-                    case nil: add(MeetingField.cookies.name, "\(row) is missing \(key)")
+                var strings: [CookieField: String] = [:]
+                for key in CookieField.allCases {
+                    switch item[key] {
+                    case nil: add(MeetingField.cookies.name, "\(row) is missing \(key.stringValue)")
                     case .string(let s)?: strings[key] = s
-                    default: add(MeetingField.cookies.name, "\(row): \(key) must be a string")
+                    default: add(MeetingField.cookies.name, "\(row): \(key.stringValue) must be a string")
                     }
                 }
-                for extra in o.keys.sorted() where !["domain", "name", "value"].contains(extra) {
+                for extra in Set(members.map(\.key)).sorted() where CookieField(stringValue: extra) == nil {
                     add(MeetingField.cookies.name, "\(row) has an unexpected property \(extra)")
                 }
-                if let d = strings["domain"], let n = strings["name"], let v = strings["value"] {
+                if let d = strings[.domain], let n = strings[.name], let v = strings[.value] {
                     cookies.append(Cookie(domain: d, name: n, value: v))
                 }
             }
         default:
-            add(MeetingField.cookies.name, "Cobrowsing cookies data must be an array of {domain, name, value} objects")
+            add(MeetingField.cookies.name, "Cobrowsing cookies data must be an array of {\(CookieField.allCases.map(\.stringValue).joined(separator: ", "))} objects")
         }
 
         // custom_data: a JSON object, if present.
-        var custom: JSONValue?
+        var custom: RawJSON?
         switch body[MeetingField.customData.name] {
         case nil, .null?: break
-        case .object(let o)?:
+        case let object? where object.members != nil:
             // Bounded: a client creating meetings for days must not grow the simulator without end.
-            if let size = try? JSONEncoder().encode(JSONValue.object(o)).count, size > maxCustomDataBytes {
+            if object.text(indent: 0, escaping: .jsonOnly).utf8.count > maxCustomDataBytes {
                 add(MeetingField.customData.name, "Custom data is too long (maximum is \(maxCustomDataBytes) bytes)")
             } else {
-                custom = .object(o)
+                custom = object
             }
         default: add(MeetingField.customData.name, "Custom data must be a JSON object")
         }

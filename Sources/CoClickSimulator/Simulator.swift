@@ -10,11 +10,13 @@ import NIOSSL
 // NIOAsyncWriter's deinit).
 import ServiceLifecycle
 
-/// The CoClick API, simulated in memory over real HTTP (Hummingbird 2).
+/// The CoClick API, simulated in memory over real HTTP (Hummingbird 2's
+/// router: `SimulatorRoutes`; the state and its rules: `SimulatorCore`).
 ///
 /// Serves under `/api/v1`: `POST /authenticate`, `GET /meetings` (`X-Page` /
 /// `X-Per` headers, `q[...]` filters and sort), `GET /meetings/<id>` and
-/// `POST /meetings` with the documented validation errors. Room URLs point at
+/// `POST /meetings` with the documented validation errors (every refusal of
+/// a create, a body that is not JSON included, in the documented shape). Room URLs point at
 /// the simulator itself (`http://127.0.0.1:PORT/essai/room/<token>` and
 /// `/essai/presenter/<token>`), which serves a small page there.
 ///
@@ -61,7 +63,7 @@ public final class Simulator: Sendable {
     ]
     public static let companyDomain = "example.com"
     /// Path of the API below the server's origin.
-    public static let apiBasePath = "/api/v1"
+    public static let apiBasePath = "/" + APIPath.base
 
     public let options: SimulatorOptions
     let core: SimulatorCore
@@ -118,7 +120,7 @@ public final class Simulator: Sendable {
             }
         }
         let app = Application(
-            responder: SimulatorResponder(core: core),
+            router: SimulatorRoutes.router(core: core),
             server: serverBuilder,
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "coclick-simulator"),
             onServerRunning: { channel in
@@ -242,7 +244,7 @@ public final class Simulator: Sendable {
     public var tokenTTL: TimeInterval { core.state.withLock { $0.tokenTTL } }
     public func setTokenTTL(_ seconds: TimeInterval) { core.state.withLock { $0.tokenTTL = seconds.isNaN ? 0 : min(SimulatorOptions.maxTokenTTL, max(0, seconds)) } }
     /// Forgets every issued token: the next request with one gets 401.
-    public func revokeTokens() { core.state.withLock { $0.tokens.removeAll() } }
+    public func revokeTokens() { core.revokeTokens() }
 
     // MARK: Data
 
@@ -259,7 +261,7 @@ public final class Simulator: Sendable {
         let id = HexIDs.random()
         let m = StoredMeeting(
             id: id, user: new.user, startsAt: new.startsAt, duration: duration, cobrowsingURL: new.cobrowsingURL,
-            cookies: new.cookies, customData: new.customData.map(JSONValue.object),
+            cookies: new.cookies, customData: new.customData.map { RawJSON(JSONValue.object($0)) },
             presenterWaitingRoomIframeURL: new.presenterWaitingRoomIframeURL,
             prospectWaitingRoomIframeURL: new.prospectWaitingRoomIframeURL
         )
@@ -303,36 +305,5 @@ public enum SimulatorError: Error, Sendable, CustomStringConvertible {
         case .noPort: return "the simulator's server did not report a bound port"
         case .stoppedBeforeStart: return "the simulator's server stopped before it started listening"
         }
-    }
-}
-
-/// Bridges Hummingbird requests to `SimulatorCore`.
-struct SimulatorResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
-    let core: SimulatorCore
-
-    func respond(to request: Request, context: Context) async throws -> Response {
-        var headers: [String: String] = [:]
-        for field in request.headers {
-            let name = field.name.canonicalName
-            headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
-        }
-        var request = request
-        let body: Data
-        do {
-            body = Data(try await request.collectBody(upTo: SimulatorCore.maxBodyBytes).readableBytesView)
-        } catch {
-            return Self.response(.error(413, "Payload Too Large"))
-        }
-        let answer = await core.handle(method: request.method.rawValue, target: request.uri.string, headers: headers, body: body)
-        return Self.response(answer)
-    }
-
-    static func response(_ r: SimResponse) -> Response {
-        var fields = HTTPFields()
-        for (name, value) in r.headers {
-            if let n = HTTPFields.Element.Name(name) { fields[n] = value }
-        }
-        return Response(status: .init(code: r.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: r.body)))
     }
 }

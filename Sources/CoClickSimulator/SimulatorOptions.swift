@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Applied in this order to each API request: latency, hang, maintenance,
 /// fail-next, failure rate, garbage.
-public struct SimulatorFaults: Sendable, Hashable, Codable {
+public struct SimulatorFaults: Sendable, Hashable {
     /// Delay before every API answer, in milliseconds.
     public var latencyMilliseconds: Int
     /// Share of API requests (0...1) answered `500`.
@@ -40,13 +40,20 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
     /// No faults.
     public static let none = SimulatorFaults()
 
-    /// The admin endpoint's JSON names.
-    enum CodingKeys: String, CodingKey {
-        case latencyMilliseconds = "latency_ms"
-        case failureRate = "failure_rate"
-        case maintenance, garbage, hang
-        case failNext = "fail_next"
-    }
+}
+
+/// The names of `/_simulator/faults` (`GET` answers all of them, `POST`
+/// changes the settable ones).
+enum AdminField: String, CaseIterable, CodingKey {
+    case latencyMilliseconds = "latency_ms"
+    case failureRate = "failure_rate"
+    case maintenance, garbage, hang
+    case failNext = "fail_next"
+    case tokenTTL = "token_ttl"
+    /// How many meetings are stored (read only).
+    case meetings
+
+    static let settable = allCases.filter { $0 != .meetings }
 }
 
 /// How a `Simulator` starts.

@@ -11,9 +11,8 @@ struct StoredMeeting: Sendable, Hashable {
     var duration: Int?
     var cobrowsingURL: String
     var cookies: [Cookie] = []
-    var customData: JSONValue? = nil
-    /// custom_data exactly as a client sent it (compact JSON text), when it came from a create.
-    var customDataText: String? = nil
+    /// An object: as a client sent it (key order, numbers exactly), or the fixture's.
+    var customData: RawJSON? = nil
     var presenterWaitingRoomIframeURL: String? = nil
     var prospectWaitingRoomIframeURL: String? = nil
     /// Set for a meeting that was cancelled: time no longer moves it.
@@ -33,39 +32,42 @@ struct StoredMeeting: Sendable, Hashable {
     }
 
     /// The documented list item: exactly `id`, `user`, `status`, `starts_at`.
-    func listJSON(now: Date) -> WireJSON {
+    func listJSON(now: Date) -> RawJSON {
         .object([
-            ("id", .string(id)),
-            (MeetingField.user.name, .string(user)),
-            ("status", .string(status(at: now).rawValue)),
-            (MeetingField.startsAt.name, .string(startsAt.text)),
+            .init(MeetingKey.id, .string(id)),
+            .init(MeetingKey.user, .string(user)),
+            .init(MeetingKey.status, .string(status(at: now).rawValue)),
+            .init(MeetingKey.startsAt, .string(startsAt.text)),
         ])
     }
 
     /// The documented detail shape: all twelve keys, in the documentation's order, nulls written.
-    func detailJSON(now: Date, origin: String) -> WireJSON {
-        .object([
-            ("token", .string(id)),
-            ("status", .string(status(at: now).rawValue)),
-            (MeetingField.startsAt.name, .string(startsAt.text)),
-            ("duration", duration.map(WireJSON.int) ?? .null),
-            (MeetingField.cobrowsingURL.name, .string(cobrowsingURL)),
-            (MeetingField.cookies.name, .array(cookies.map {
-                .object([("domain", .string($0.domain)), ("name", .string($0.name)), ("value", .string($0.value))])
-            })),
-            (MeetingField.user.name, .string(user)),
-            (MeetingField.customData.name, customDataText.map(WireJSON.raw) ?? customData.map(WireJSON.init) ?? .null),
-            (MeetingField.presenterIframe.name, .string(presenterWaitingRoomIframeURL)),
-            (MeetingField.prospectIframe.name, .string(prospectWaitingRoomIframeURL)),
-            ("prospect_room_url", .string(Self.prospectRoomURL(origin: origin, token: id))),
-            ("presenter_room_url", .string(Self.presenterRoomURL(origin: origin, token: id))),
-        ])
+    func detailJSON(now: Date, origin: String) -> RawJSON {
+        .object(MeetingKey.detailOrder.map { key in .init(key, value(of: key, now: now, origin: origin)) })
+    }
+
+    private func value(of key: MeetingKey, now: Date, origin: String) -> RawJSON {
+        switch key {
+        case .token, .id: return .string(id)
+        case .status: return .string(status(at: now).rawValue)
+        case .startsAt: return .string(startsAt.text)
+        case .duration: return duration.map(RawJSON.int) ?? .null
+        case .cobrowsingURL: return .string(cobrowsingURL)
+        case .cookies: return .array(cookies.map(RawJSON.init))
+        case .user: return .string(user)
+        case .customData: return customData ?? .null
+        case .presenterWaitingRoomIframeURL: return .nullable(presenterWaitingRoomIframeURL)
+        case .prospectWaitingRoomIframeURL: return .nullable(prospectWaitingRoomIframeURL)
+        case .prospectRoomURL: return .string(Self.prospectRoomURL(origin: origin, token: id))
+        case .presenterRoomURL: return .string(Self.presenterRoomURL(origin: origin, token: id))
+        default: return .null
+        }
     }
 
     func model(now: Date, origin: String) -> Meeting {
         Meeting(
             id: id, user: user, status: status(at: now), startsAt: startsAt, duration: duration,
-            cobrowsingURL: cobrowsingURL, cookies: cookies, customData: customData,
+            cobrowsingURL: cobrowsingURL, cookies: cookies, customData: customData.map(JSONValue.init),
             presenterWaitingRoomIframeURL: presenterWaitingRoomIframeURL,
             prospectWaitingRoomIframeURL: prospectWaitingRoomIframeURL,
             prospectRoomURL: Self.prospectRoomURL(origin: origin, token: id),
@@ -74,27 +76,21 @@ struct StoredMeeting: Sendable, Hashable {
         )
     }
 
-    static func prospectRoomURL(origin: String, token: String) -> String { origin + "/essai/room/" + token }
-    static func presenterRoomURL(origin: String, token: String) -> String { origin + "/essai/presenter/" + token }
+    static func prospectRoomURL(origin: String, token: String) -> String { origin + "/" + APIPath.prospectRoom + "/" + token }
+    static func presenterRoomURL(origin: String, token: String) -> String { origin + "/" + APIPath.presenterRoom + "/" + token }
 
-    /// The error body of a rejected create: every detail key null (status
-    /// "scheduled", cookies `[]`), as documented, plus the `errors` object.
-    static func errorJSON(_ errors: [(String, [String])]) -> WireJSON {
-        .object([
-            ("token", .null),
-            ("status", .string("scheduled")),
-            (MeetingField.startsAt.name, .null),
-            ("duration", .null),
-            (MeetingField.cobrowsingURL.name, .null),
-            (MeetingField.cookies.name, .array([])),
-            (MeetingField.user.name, .null),
-            (MeetingField.customData.name, .null),
-            (MeetingField.presenterIframe.name, .null),
-            (MeetingField.prospectIframe.name, .null),
-            ("prospect_room_url", .null),
-            ("presenter_room_url", .null),
-            ("errors", .object(errors.map { ($0.0, .array($0.1.map(WireJSON.string))) })),
-        ])
+    /// The body of a rejected create, as documented: every detail key null
+    /// (but status "scheduled" and cookies `[]`), plus the `errors` object.
+    static func rejectionJSON(_ errors: [(String, [String])]) -> RawJSON {
+        var members: [RawJSON.Member] = MeetingKey.detailOrder.map { key in
+            switch key {
+            case .status: return .init(key, .string(MeetingStatus.scheduled.rawValue))
+            case .cookies: return .init(key, .array([]))
+            default: return .init(key, .null)
+            }
+        }
+        members.append(.init(MeetingKey.errors, .object(errors.map { .init($0.0, .array($0.1.map(RawJSON.string))) })))
+        return .object(members)
     }
 }
 

@@ -19,6 +19,32 @@ import Testing
         #expect(try RawJSON.parse(ascii) == v)
     }
 
+    /// By default DEL, C1 and bidi controls are escaped (for a terminal);
+    /// `.jsonOnly` escapes only what JSON requires, as a server may send them.
+    @Test func escapingTerminalSafeOrJSONOnly() throws {
+        let v = RawJSON.object([.init(MeetingKey.user, .string("a\u{1b}b\u{7f}c\u{9b}d\u{202e}e\n\"\\"))])
+        #expect(v.text(indent: 0) == #"{"user":"a\u001bb\u007fc\u009bd\u202ee\n\"\\"}"#)
+        #expect(v.text(indent: 0, escaping: .jsonOnly) == "{\"user\":\"a\\u001bb\u{7f}c\u{9b}d\u{202e}e\\n\\\"\\\\\"}")
+        #expect(try RawJSON.parse(v.text(indent: 0, escaping: .jsonOnly)) == v)
+        #expect(RawJSON(Cookie(domain: "d", name: "n", value: "v")).text(indent: 0) == #"{"domain":"d","name":"n","value":"v"}"#)
+        #expect(v[MeetingKey.user]?.stringValue?.hasPrefix("a") == true)
+    }
+
+    /// Sort orders are written and read through `MeetingSort`; an unknown attribute is nil (ransack ignores it).
+    @Test func sortOrdersRoundTrip() {
+        #expect(MeetingQuery.byStartAscending == "starts_at asc")
+        for attribute in MeetingSort.Attribute.allCases {
+            for ascending in [true, false] {
+                let sort = MeetingSort(attribute, ascending: ascending)
+                #expect(MeetingSort(parsing: sort.text) == sort)
+            }
+        }
+        #expect(MeetingSort(parsing: "USER_EMAIL Desc") == MeetingSort(.user, ascending: false))
+        #expect(MeetingSort(parsing: "starts_at") == MeetingSort(.startsAt))
+        #expect(MeetingSort(parsing: "nope asc") == nil)
+        #expect(QueryKey(parameter: "q[status_in]") == .statusIn && QueryKey(parameter: "q[nope]") == nil)
+    }
+
     @Test func refusesWhatIsNotStrictJSON() {
         for bad in [#"{"a":1,}"#, "[1,2,]", "{'a':1}", "// c\n{}", "[01]", "[1.]", "[.5]", "[1e]", "NaN", "[Infinity]",
                     #"{"a" 1}"#, #"{"a":1"#, "[1 2]", "\"tab\there\"", #""\x""#, "{} {}", "", "   ", "[", #"{"a":tru}"#,

@@ -129,7 +129,7 @@ import Testing
                               page: "2", per: "7")
         #expect(q.statuses == ["closed", "in_progress"])
         #expect(q.userEmailContains == "a b+c")
-        #expect(q.sortKey == "user" && !q.ascending)
+        #expect(q.sort == MeetingSort(.user, ascending: false))
         #expect(q.page == 2 && q.per == 7)
     }
 }

@@ -160,9 +160,15 @@ final class RawSocket: @unchecked Sendable {
             let r = await s.readUntilClosed(timeout: 5)
             let text = String(decoding: r.data, as: UTF8.self)
             #expect(text.hasPrefix("HTTP/1.1 413"), "\(text.prefix(200))")
-            #expect(text.contains(#"{"error":"Payload Too Large"#))
+            // A create's refusal, in the documented shape.
+            #expect(text.contains(#""errors":{"base":["Payload Too Large"#), "\(text.suffix(200))")
             #expect(r.closed)
             #expect(Date().timeIntervalSince(started) < 2)
+            // Elsewhere, the usual error body.
+            let auth = try RawSocket(port: try port(sim))
+            auth.send("POST /api/v1/authenticate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(SimulatorCore.maxBodyBytes + 1)\r\n\r\n{")
+            let authText = String(decoding: await auth.readUntilClosed(timeout: 5).data, as: UTF8.self)
+            #expect(authText.hasPrefix("HTTP/1.1 413") && authText.contains(#"{"error":"Payload Too Large"#), "\(authText.prefix(300))")
             // Exactly the limit is read as usual (and answered 401: no token).
             let ok = try RawSocket(port: try port(sim))
             ok.send("POST /api/v1/meetings HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: \(SimulatorCore.maxBodyBytes)\r\n\r\n")

@@ -262,14 +262,24 @@ import Testing
         }
     }
 
-    @Test func malformedCreateBodyIs400() async throws {
-        try await withSimulator { _, base in
+    /// A body that is not a JSON object is refused in the documented shape
+    /// too, its message under `errors.base` (the request as a whole).
+    @Test func malformedCreateBodyIs400InTheErrorsShape() async throws {
+        try await withSimulator { sim, base in
             let t = try await token(base)
-            for body in ["{\"user\": ", "not json", "[1,2]", ""] {
+            let before = sim.meetings.count
+            for (body, says) in [("{\"user\": ", "not valid JSON"), ("not json", "not valid JSON"), ("[1,2]", "must be a JSON object"),
+                                 ("", "not valid JSON"), ("\"text\"", "must be a JSON object")] {
                 let r = try await raw("POST", endpoint(base, "meetings"), headers: bearer(t), body: Data(body.utf8))
                 #expect(r.status == 400, "\(body)")
-                #expect(r.object?["error"] is String)
+                let o = try #require(r.object, "\(body)")
+                #expect(Set(o.keys) == documentedDetailKeys.union(["errors"]), "\(body)")
+                #expect(o["token"] is NSNull && o["status"] as? String == "scheduled")
+                let errors = try #require(o["errors"] as? [String: [String]], "\(body)")
+                #expect(errors.keys.sorted() == ["base"], "\(body)")
+                #expect(errors["base"]?.first?.contains(says) == true, "\(body): \(errors)")
             }
+            #expect(sim.meetings.count == before)
         }
     }
 }
