@@ -281,15 +281,11 @@ public struct ChildProcess: Sendable {
     public static let withheldVariables: Set<String> = ["COCLICK_SECRET_KEY", "COCLICK_SECRET_ID"]
 
     /// The environment a helper program starts with, from this process's
-    /// `NAME=value` entries: the user's, less `withheldVariables` and the
-    /// SWIFT_BACKTRACE that coclick set for its own crash report (it names
-    /// coclick's state folder and would make a Swift child write there).
+    /// `NAME=value` entries: the user's, less `withheldVariables`.
     public static func inheritedEnvironment(_ entries: [String]) -> [String] {
-        let ownBacktrace = "SWIFT_BACKTRACE=" + CrashReporting.settings(outputTo: "")
-        return entries.filter { entry in
+        entries.filter { entry in
             let name = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? entry
-            if withheldVariables.contains(name) { return false }
-            return !entry.hasPrefix(ownBacktrace)
+            return !withheldVariables.contains(name)
         }
     }
 

@@ -28,7 +28,7 @@ final class NcursesBackend {
         // Our handlers go in before newterm: ncurses only installs its own where
         // the action is SIG_DFL. They are async-signal-safe C (CSignals):
         // INT/TERM/HUP/QUIT and crash signals restore the terminal and die of
-        // the signal (crashes and QUIT write a backtrace file first, see
+        // the signal (crashes and QUIT write a crash report first, see
         // CrashReporting); TSTP/CONT/WINCH are queued on a pipe for the main queue.
         coclick_save_shell_mode()
         let fd = coclick_install_signal_handlers()

@@ -128,10 +128,8 @@ struct Coclick: ParsableCommand {
             exitForParseError(error)
         }
         if command is DashboardCommand || command is DemoCommand {
-            // Before any thread starts: this may exec the process again with SWIFT_BACKTRACE set.
+            // Before any thread starts: our crash handlers replace the runtime's backtracer.
             CrashReporting.prepare()
-        } else {
-            CrashReporting.notADashboard()
         }
         guard let async = command as? AsyncCommand else {
             do {
