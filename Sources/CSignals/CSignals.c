@@ -34,7 +34,7 @@ static struct {
     struct termios shell_mode;          // the tty modes before we started
     char restore_seq[512];              // CAN sgr0 cnorm rmkx rmcup
     size_t restore_len;
-    int pipe_fds[2];                    // self-pipe: TSTP, CONT, WINCH -> main queue
+    int pipe_fds[2];                    // self-pipe: TSTP, CONT, WINCH -> the main thread's loop
     char crash_dir[1024];               // empty: no crash report
     int crash_handlers_installed;
     // The executable's code in memory, and what to subtract from an address
@@ -455,29 +455,6 @@ void coclick_stop_self(void) {
     kill(getpid(), SIGTSTP);
     sigaction(SIGTSTP, &ours, NULL);
 }
-
-// MARK: The main queue, drained by the main thread's own loop
-
-#if defined(__linux__)
-// swift-corelibs-libdispatch's hooks for a run loop that owns the main thread
-// (Foundation's RunLoop uses them the same way); dispatch_runloop_handle_t is
-// an int (an eventfd) on Linux.
-extern int _dispatch_get_main_queue_port_4CF(void);
-extern void _dispatch_main_queue_callback_4CF(void *msg);
-
-int coclick_main_queue_fd(void) { return _dispatch_get_main_queue_port_4CF(); }
-
-void coclick_drain_main_queue(void) {
-    uint64_t count;
-    // Reset the eventfd first, so work queued while draining wakes the loop again.
-    ssize_t r = read(_dispatch_get_main_queue_port_4CF(), &count, sizeof count);
-    (void)r;
-    _dispatch_main_queue_callback_4CF(NULL);
-}
-#else
-int coclick_main_queue_fd(void) { return -1; }
-void coclick_drain_main_queue(void) {}
-#endif
 
 void coclick_name_this_thread(const char *name) {
     char short_name[16];

@@ -79,12 +79,12 @@ struct GlobalOptions: ParsableArguments {
 
 /// A command whose work is asynchronous; it returns the process exit code.
 protocol AsyncCommand: ParsableCommand {
-    @MainActor func execute() async throws -> Int32
+    @MainLoopActor func execute() async throws -> Int32
 }
 
 extension AsyncCommand {
     mutating func run() throws {
-        // Never called: main.swift runs `execute()` on the main queue.
+        // Never called: main() runs `execute()` on the main thread's loop (MainLoopActor).
     }
 }
 
@@ -144,13 +144,13 @@ struct Coclick: ParsableCommand {
         // NIO event-loop thread, not on libdispatch's worker pool, whose
         // monitor would wake the process every second for good.
         ConcurrencyExecutor.installTransportEventLoop()
-        Task { @MainActor in
+        Task { @MainLoopActor in
             let code = await runReportingErrors(async)
             Foundation.exit(code)
         }
-        // Not dispatchMain(): the main thread runs its own loop, which drains the
-        // main queue and serves the dashboard's terminal, signals and timers, so
-        // an idle dashboard wakes one thread once a second.
+        // Not dispatchMain(): the main thread runs its own loop, which runs
+        // MainLoopActor's jobs and serves the dashboard's terminal, signals and
+        // timers, so an idle dashboard wakes one thread once a second.
         MainLoop.run()
     }
 
@@ -166,7 +166,7 @@ struct Coclick: ParsableCommand {
         Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
     }
 
-    @MainActor static func runReportingErrors(_ command: AsyncCommand) async -> Int32 {
+    @MainLoopActor static func runReportingErrors(_ command: AsyncCommand) async -> Int32 {
         do {
             return try await command.execute()
         } catch {

@@ -52,14 +52,6 @@ int coclick_next_signal(void);
 /// Ctrl-Z: stop the way the shell expects, and take our handler back once continued.
 void coclick_stop_self(void);
 
-/// The main thread's own loop (TerminalUI's MainLoop) in place of dispatch_main():
-/// the fd libdispatch pokes when work is queued on the main queue (an eventfd on
-/// Linux), or -1 where there is none. Read it (non-blocking) before draining.
-int coclick_main_queue_fd(void);
-
-/// Runs what is queued on the main queue; call on the main thread only.
-void coclick_drain_main_queue(void);
-
 /// Names the calling thread (what /proc/PID/task/TID/comm shows), cut to
 /// the 15 bytes Linux keeps.
 void coclick_name_this_thread(const char *name);
