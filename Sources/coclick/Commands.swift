@@ -140,10 +140,6 @@ struct Coclick: ParsableCommand {
                 exitForParseError(error)
             }
         }
-        // Before the first task: tasks off the main actor run on the client's
-        // NIO event-loop thread, not on libdispatch's worker pool, whose
-        // monitor would wake the process every second for good.
-        ConcurrencyExecutor.installTransportEventLoop()
         Task { @MainLoopActor in
             let code = await runReportingErrors(async)
             Foundation.exit(code)
