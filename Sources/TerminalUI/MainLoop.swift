@@ -56,11 +56,11 @@ final class MainLoopExecutor: SerialExecutor {
 
     private init() {
         var fds: [Int32] = [-1, -1]
-        if pipe(&fds) == 0 {
-            for fd in fds {
-                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            }
+        // Without it no job of the actor would ever run: better to stop at once.
+        guard pipe(&fds) == 0 else { fatalError("coclick: cannot create the main loop's wake-up pipe (\(errno))") }
+        for fd in fds {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         }
         wakeRead = fds[0]
         wakeWrite = fds[1]
