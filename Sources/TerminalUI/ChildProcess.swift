@@ -19,9 +19,8 @@ import Darwin
 ///   cannot open /dev/tty, read keys, draw, or get the terminal's signals;
 /// - it starts with a clean signal mask and default signal actions, and no
 ///   descriptor of coclick's beyond those three;
-/// - its environment is the user's without the API key pair or coclick's own
-///   crash-report setting (`inheritedEnvironment`);
-/// - `run()` waits on a thread of its own (never the main queue or the
+/// - its environment is the user's without the API key pair (`inheritedEnvironment`);
+/// - `run()` waits on a thread of its own (never the main thread's loop or the
 ///   cooperative pool); after `timeout` its whole process group gets SIGTERM,
 ///   then SIGKILL `grace` seconds later (a program that ignores SIGTERM, or
 ///   a shell's own children, go too);
