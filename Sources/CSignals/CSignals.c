@@ -1,12 +1,13 @@
 // Signal handling for the dashboard. Everything reachable from a handler is
-// async-signal-safe: write, open, close, dup, dup2, rename, link, unlink,
-// stat, umask, tcsetattr, sigaction, sigprocmask, raise, clock_gettime,
-// _exit. (backtrace() is warmed up at install time, so it does not load
-// libgcc inside a handler.)
+// async-signal-safe: write, open, close, dup2, readlink, umask, tcsetattr,
+// sigaction, sigprocmask, raise, kill, clock_gettime, _exit. (backtrace() is
+// warmed up at install time, so it does not load libgcc inside a handler;
+// backtrace_symbols_fd writes to the fd without allocating.)
 
 #define _GNU_SOURCE
 #include "CSignals.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <execinfo.h>
 #include <fcntl.h>
@@ -16,13 +17,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
-
-#define MAX_SIGNAL 65
 
 static const int crash_signals[] = { SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGTRAP, SIGSYS };
 #define CRASH_SIGNAL_COUNT 8
@@ -34,11 +34,13 @@ static struct {
     struct termios shell_mode;          // the tty modes before we started
     char restore_seq[512];              // CAN sgr0 cnorm rmkx rmcup
     size_t restore_len;
-    int pipe_fds[2];                    // self-pipe: TSTP, CONT, WINCH -> main queue
-    struct sigaction previous[MAX_SIGNAL];
+    int pipe_fds[2];                    // self-pipe: TSTP, CONT, WINCH -> the main thread's loop
     char crash_dir[1024];               // empty: no crash report
-    char crash_tmp[1100];
-    int backtracer;
+    int crash_handlers_installed;
+    // The executable's code in memory, and what to subtract from an address
+    // there for addr2line (0 in a non-PIE binary); have_exe_code 0: unknown.
+    int have_exe_code;
+    uintptr_t exe_bias, exe_code_lo, exe_code_hi;
 } state = { .pipe_fds = { -1, -1 } };
 
 // MARK: Setup (normal context)
@@ -57,14 +59,10 @@ void coclick_set_restore_sequence(const char *bytes, size_t length) {
 
 void coclick_set_active(int on) { state.active = on; }
 
-void coclick_set_crash_report(const char *directory, const char *tmp_path, int backtracer) {
+void coclick_set_crash_report(const char *directory) {
     state.crash_dir[0] = 0;
-    state.crash_tmp[0] = 0;
-    if (directory == NULL || tmp_path == NULL) return;
-    if (strlen(directory) >= sizeof state.crash_dir || strlen(tmp_path) >= sizeof state.crash_tmp) return;
+    if (directory == NULL || strlen(directory) >= sizeof state.crash_dir) return;
     strcpy(state.crash_dir, directory);
-    strcpy(state.crash_tmp, tmp_path);
-    state.backtracer = backtracer;
 }
 
 // MARK: Async-signal-safe helpers
@@ -95,6 +93,18 @@ static void append_uint(char *buf, size_t cap, size_t *len, unsigned long v, int
     char out[24];
     for (int i = 0; i < n; i++) out[i] = digits[n - 1 - i];
     out[n] = 0;
+    append(buf, cap, len, out);
+}
+
+static void append_hex(char *buf, size_t cap, size_t *len, uintptr_t v) {
+    char out[2 + 2 * sizeof v + 1];
+    int n = 0;
+    char digits[2 * sizeof v];
+    do { digits[n++] = "0123456789abcdef"[v & 0xF]; v >>= 4; } while (v > 0 && n < (int)sizeof digits);
+    out[0] = '0';
+    out[1] = 'x';
+    for (int i = 0; i < n; i++) out[2 + i] = digits[n - 1 - i];
+    out[2 + n] = 0;
     append(buf, cap, len, out);
 }
 
@@ -153,83 +163,72 @@ static void crash_file_name(char *buf, size_t cap, const char *suffix) {
     append(buf, cap, &len, ".txt");
 }
 
-/// Without the runtime's backtracer: the raw frames (module+offset), which
-/// addr2line or llvm-symbolizer turn into source lines later.
-static void write_own_backtrace(int sig) {
-    int fd = open(state.crash_tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) return;
+/// The frames of the crashing thread, raw (module(+offset) [address]), and
+/// the same addresses ready for addr2line where they lie in our own binary.
+static void write_report_body(int fd, int sig) {
     write_str(fd, "coclick ended by ");
     write_str(fd, signal_name(sig));
-    write_str(fd, " (Swift's backtracer was not available; raw frames follow)\n\n");
+    write_str(fd, "\n\nFrames of the thread that received it, innermost first:\n");
     void *frames[128];
     int n = backtrace(frames, 128);
     backtrace_symbols_fd(frames, n, fd);
-    // How to name them: the binary keeps its debug information, and an offset after
-    // "coclick(+" is an address in it (readlink is async-signal-safe).
+
     char exe[1024];
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (len > 0) {
-        exe[len] = 0;
-        write_str(fd, "\nNames and source lines: addr2line -Cfpe ");
-        write_str(fd, exe);
-        write_str(fd, " followed by the +0x offsets of its frames above\n(then swift demangle for Swift names).\n");
+    ssize_t exe_len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (exe_len <= 0) return;
+    exe[exe_len] = 0;
+    // Each return address less one, so that the line named is the call's.
+    char addresses[2600];
+    size_t alen = 0;
+    addresses[0] = 0;
+    for (int i = 0; i < n && state.have_exe_code; i++) {
+        uintptr_t pc = (uintptr_t)frames[i];
+        if (pc <= state.exe_code_lo || pc > state.exe_code_hi) continue;
+        append(addresses, sizeof addresses, &alen, " ");
+        append_hex(addresses, sizeof addresses, &alen, pc - 1 - state.exe_bias);
     }
-    close(fd);
+    if (alen == 0) append(addresses, sizeof addresses, &alen, " <the +0x offsets after coclick( above>");
+    write_str(fd, "\nSource lines of the frames in coclick:\n  addr2line -Cfpe ");
+    write_all(fd, exe, (size_t)exe_len);
+    write_all(fd, addresses, alen);
+    write_str(fd, " | swift demangle\nor, for a stripped binary, with its .debug file beside it:\n  addr2line -Cfpe ");
+    write_all(fd, exe, (size_t)exe_len);
+    write_str(fd, ".debug");
+    write_all(fd, addresses, alen);
+    write_str(fd, " | swift demangle\n");
 }
 
-/// Runs the previous (runtime) handler for a crash signal with stderr
-/// silenced: its "Backtracing..." line would be a second line on stderr.
-static void run_backtracer(int sig, siginfo_t *info, void *context) {
-    struct sigaction old = state.previous[sig];
-    if (!(old.sa_flags & SA_SIGINFO) || old.sa_sigaction == NULL) return;
-    if (old.sa_handler == SIG_DFL || old.sa_handler == SIG_IGN) return;
-    // Its memory-reading thread inherits this mask and must be able to fault.
-    sigset_t crash_set;
-    sigemptyset(&crash_set);
-    for (int i = 0; i < CRASH_SIGNAL_COUNT; i++) sigaddset(&crash_set, crash_signals[i]);
-    pthread_sigmask(SIG_UNBLOCK, &crash_set, NULL);
-    int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    int saved_err = dup(2);
-    if (null_fd >= 0) dup2(null_fd, 2);
-    old.sa_sigaction(sig, info, context);
-    if (saved_err >= 0) { dup2(saved_err, 2); close(saved_err); }
-    if (null_fd >= 0) close(null_fd);
-}
-
-/// The backtrace into crash-<time>.txt (0600), and one line on stderr naming it.
-static void write_crash_report(int sig, siginfo_t *info, void *context) {
+/// The report in crash-<UTC time>.txt (0600, never an existing file), and one
+/// line on stderr naming it.
+static void write_crash_report(int sig) {
     if (state.crash_dir[0] == 0) return;
     // Nothing more reaches the screen: a thread still drawing would write over the shell.
     int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (null_fd >= 0) { dup2(null_fd, 1); close(null_fd); }
     umask(077);
-    unlink(state.crash_tmp);
-    if (state.backtracer) run_backtracer(sig, info, context);
-    struct stat st;
-    if (stat(state.crash_tmp, &st) != 0 || st.st_size == 0) {
-        unlink(state.crash_tmp);
-        write_own_backtrace(sig);
-    }
-    char final_path[1200];
-    crash_file_name(final_path, sizeof final_path, "");
-    if (link(state.crash_tmp, final_path) != 0) {
+    char path[1200];
+    crash_file_name(path, sizeof path, "");
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == EEXIST) {
         // Two crashes in one second: the pid tells them apart.
         char suffix[32];
         size_t len = 0;
         suffix[0] = 0;
         append(suffix, sizeof suffix, &len, "-");
         append_uint(suffix, sizeof suffix, &len, (unsigned long)getpid(), 1);
-        crash_file_name(final_path, sizeof final_path, suffix);
-        if (link(state.crash_tmp, final_path) != 0) return;
+        crash_file_name(path, sizeof path, suffix);
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     }
-    unlink(state.crash_tmp);
+    if (fd < 0) return;
+    write_report_body(fd, sig);
+    close(fd);
     char line[1400];
     size_t len = 0;
     line[0] = 0;
     append(line, sizeof line, &len, "coclick: ended by ");
     append(line, sizeof line, &len, signal_name(sig));
     append(line, sizeof line, &len, "; backtrace in ");
-    append(line, sizeof line, &len, final_path);
+    append(line, sizeof line, &len, path);
     append(line, sizeof line, &len, "\n");
     write_all(2, line, len);
 }
@@ -300,6 +299,8 @@ static void quit_handler(int sig) {
 }
 
 static void crash_handler(int sig, siginfo_t *info, void *context) {
+    (void)info;
+    (void)context;
     pid_t self = (pid_t)syscall(SYS_gettid);
     if (state.reporter != 0) {
         // The report itself crashed: die now. Another thread crashed meanwhile:
@@ -310,7 +311,7 @@ static void crash_handler(int sig, siginfo_t *info, void *context) {
     state.reporter = self;
     coclick_end_helpers();
     emergency_restore();
-    write_crash_report(sig, info, context);
+    write_crash_report(sig);
     die_of(sig);
 }
 
@@ -324,16 +325,12 @@ static void pipe_handler(int sig) {
 
 // MARK: Installing
 
-static int install_one(int sig, struct sigaction *sa, int keep_ignored) {
+static void install_one(int sig, struct sigaction *sa, int keep_ignored) {
     struct sigaction old;
-    if (sigaction(sig, NULL, &old) != 0) return -1;
+    if (sigaction(sig, NULL, &old) != 0) return;
     // Respect an inherited SIG_IGN (nohup, background jobs of a non-interactive shell).
-    if (keep_ignored && !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_IGN) return 0;
-    // Installing twice must not make our own handler the "previous" one.
-    if (!((old.sa_flags & SA_SIGINFO) ? old.sa_sigaction == crash_handler
-                                      : (old.sa_handler == quit_handler || old.sa_handler == pipe_handler)))
-        state.previous[sig] = old;
-    return sigaction(sig, sa, NULL);
+    if (keep_ignored && !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_IGN) return;
+    sigaction(sig, sa, NULL);
 }
 
 static void install_simple(int sig, void (*handler)(int), int flags, int keep_ignored) {
@@ -345,15 +342,44 @@ static void install_simple(int sig, void (*handler)(int), int flags, int keep_ig
     install_one(sig, &sa, keep_ignored);
 }
 
-int coclick_install_signal_handlers(void) {
-    if (state.pipe_fds[0] < 0) {
-        if (pipe(state.pipe_fds) != 0) return -1;
-        for (int i = 0; i < 2; i++) {
-            fcntl(state.pipe_fds[i], F_SETFD, FD_CLOEXEC);
-            fcntl(state.pipe_fds[i], F_SETFL, fcntl(state.pipe_fds[i], F_GETFL) | O_NONBLOCK);
-        }
-        // An alternate stack, so a stack overflow still restores the terminal
-        // (unless the runtime already set one up).
+/// Where the executable's code lies in memory and its load bias, from the
+/// program headers the kernel handed over (AT_PHDR): the report turns a
+/// frame's address into the one addr2line wants with these alone.
+#if UINTPTR_MAX > 0xFFFFFFFFu
+typedef Elf64_Phdr program_header;
+#else
+typedef Elf32_Phdr program_header;
+#endif
+
+static void find_exe_code(void) {
+    const program_header *phdr = (const program_header *)getauxval(AT_PHDR);
+    unsigned long count = getauxval(AT_PHNUM);
+    if (phdr == NULL || count == 0) return;
+    int have_bias = 0;
+    uintptr_t bias = 0;
+    for (unsigned long i = 0; i < count; i++) {
+        if (phdr[i].p_type == PT_PHDR) { bias = (uintptr_t)phdr - phdr[i].p_vaddr; have_bias = 1; }
+    }
+    if (!have_bias) return;
+    uintptr_t lo = UINTPTR_MAX, hi = 0;
+    for (unsigned long i = 0; i < count; i++) {
+        if (phdr[i].p_type != PT_LOAD || !(phdr[i].p_flags & PF_X)) continue;
+        uintptr_t start = bias + phdr[i].p_vaddr;
+        if (start < lo) lo = start;
+        if (start + phdr[i].p_memsz > hi) hi = start + phdr[i].p_memsz;
+    }
+    if (lo >= hi) return;
+    state.exe_bias = bias;
+    state.exe_code_lo = lo;
+    state.exe_code_hi = hi;
+    state.have_exe_code = 1;
+}
+
+void coclick_install_crash_handlers(void) {
+    if (!state.crash_handlers_installed) {
+        state.crash_handlers_installed = 1;
+        // An alternate stack, so a stack overflow on the main thread still
+        // restores the terminal (unless one is set up already).
         stack_t current;
         if (sigaltstack(NULL, &current) == 0 && (current.ss_flags & SS_DISABLE)) {
             stack_t st;
@@ -368,22 +394,36 @@ int coclick_install_signal_handlers(void) {
         // (a binary search of 0.8 MiB) and keep 0.3 to 0.5 MiB of them resident.
         void *warm[1];
         (void)backtrace(warm, 0);
+        find_exe_code();
     }
-    int quit_signals[] = { SIGINT, SIGTERM, SIGHUP };
-    for (int i = 0; i < 3; i++) install_simple(quit_signals[i], quit_handler, 0, 1);
     for (int i = 0; i < CRASH_SIGNAL_COUNT; i++) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
         sa.sa_sigaction = crash_handler;
-        // As the runtime's own handler: every other signal blocked, crash
-        // signals not (its memory-reading thread must be able to fault
-        // safely, and a fault inside the report must end the process).
+        // Every other signal blocked while the report is written; crash
+        // signals not (SA_NODEFER), so a fault inside the report ends the
+        // process at once instead of leaving it blocked.
         sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
         sigfillset(&sa.sa_mask);
         for (int j = 0; j < CRASH_SIGNAL_COUNT; j++) sigdelset(&sa.sa_mask, crash_signals[j]);
-        // SIGQUIT from the keyboard or `kill` respects an inherited SIG_IGN like the others.
+        // These replace the Swift runtime's own handlers (its backtracer),
+        // which therefore never run: SIGQUIT from the keyboard or `kill`
+        // respects an inherited SIG_IGN like the others.
         install_one(crash_signals[i], &sa, crash_signals[i] == SIGQUIT);
     }
+}
+
+int coclick_install_signal_handlers(void) {
+    if (state.pipe_fds[0] < 0) {
+        if (pipe(state.pipe_fds) != 0) return -1;
+        for (int i = 0; i < 2; i++) {
+            fcntl(state.pipe_fds[i], F_SETFD, FD_CLOEXEC);
+            fcntl(state.pipe_fds[i], F_SETFL, fcntl(state.pipe_fds[i], F_GETFL) | O_NONBLOCK);
+        }
+    }
+    coclick_install_crash_handlers();
+    int quit_signals[] = { SIGINT, SIGTERM, SIGHUP };
+    for (int i = 0; i < 3; i++) install_simple(quit_signals[i], quit_handler, 0, 1);
     install_simple(SIGTSTP, pipe_handler, SA_RESTART, 1);
     install_simple(SIGCONT, pipe_handler, SA_RESTART, 0);
     install_simple(SIGWINCH, pipe_handler, SA_RESTART, 0);
@@ -414,131 +454,6 @@ void coclick_stop_self(void) {
     pthread_sigmask(SIG_UNBLOCK, &set, NULL);
     kill(getpid(), SIGTSTP);
     sigaction(SIGTSTP, &ours, NULL);
-}
-
-// MARK: The main queue, drained by the main thread's own loop
-
-#if defined(__linux__)
-// swift-corelibs-libdispatch's hooks for a run loop that owns the main thread
-// (Foundation's RunLoop uses them the same way); dispatch_runloop_handle_t is
-// an int (an eventfd) on Linux.
-extern int _dispatch_get_main_queue_port_4CF(void);
-extern void _dispatch_main_queue_callback_4CF(void *msg);
-
-int coclick_main_queue_fd(void) { return _dispatch_get_main_queue_port_4CF(); }
-
-void coclick_drain_main_queue(void) {
-    uint64_t count;
-    // Reset the eventfd first, so work queued while draining wakes the loop again.
-    ssize_t r = read(_dispatch_get_main_queue_port_4CF(), &count, sizeof count);
-    (void)r;
-    _dispatch_main_queue_callback_4CF(NULL);
-}
-#else
-int coclick_main_queue_fd(void) { return -1; }
-void coclick_drain_main_queue(void) {}
-#endif
-
-// MARK: SWIFT_BACKTRACE before the runtime reads it
-
-// The Swift runtime reads SWIFT_BACKTRACE once, in a static initializer of
-// its own (Backtrace.cpp). When the runtime is linked into the binary
-// (--static-swift-stdlib), that initializer sits in the same .init_array as
-// this constructor, and priority 101 runs first: setting the variable here
-// spares the dashboard the exec of itself that CrashReporting.prepare()
-// otherwise does (half of its start-up). With a shared libswiftCore.so the
-// runtime is initialised before the executable's constructors, so this one
-// does nothing and prepare() keeps the re-exec.
-//
-// The setting must equal CrashReporting.settings(outputTo:) byte for byte;
-// prepare() compares the two and falls back to the re-exec when they differ.
-
-#include <link.h>
-
-static int backtrace_preset;
-
-// The Swift runtime's own override of CommandLine's argv (libswiftCore,
-// exported; Swift calling convention).
-extern void _swift_stdlib_overrideUnsafeArgvArgc(char **argv, int argc) __attribute__((swiftcall));
-
-int coclick_backtrace_preset(void) { return backtrace_preset; }
-
-static int find_shared_swift_core(struct dl_phdr_info *info, size_t size, void *data) {
-    (void)size; (void)data;
-    return info->dlpi_name && strstr(info->dlpi_name, "libswiftCore.so") != NULL;
-}
-
-// Whether argv names the dashboard (the default command) or demo: global
-// options first (as CommandLineShape allows), then no command, an option of
-// the dashboard's, `dashboard` or `demo`. --help and --version are not.
-int coclick_is_dashboard_command(int argc, char **argv) {
-    static const char *const value_options[] = {
-        "--api-url", "--config", "--profile", "--timeout", "--log-file", "--theme", "--me", NULL
-    };
-    int i = 1;
-    while (i < argc) {
-        const char *a = argv[i];
-        int takes_value = 0;
-        for (const char *const *o = value_options; *o; o++) {
-            if (strcmp(a, *o) == 0) { takes_value = 1; break; }
-            size_t n = strlen(*o);
-            if (strncmp(a, *o, n) == 0 && a[n] == '=') { takes_value = 2; break; }
-        }
-        if (takes_value == 1) { i += 2; continue; }
-        if (takes_value == 2 || strcmp(a, "--allow-insecure-http") == 0) { i += 1; continue; }
-        break;
-    }
-    if (i >= argc) return 1;
-    const char *a = argv[i];
-    if (strcmp(a, "dashboard") == 0 || strcmp(a, "demo") == 0) return 1;
-    if (a[0] != '-') return 0;
-    for (int j = i; j < argc; j++) {
-        if (strcmp(argv[j], "--help") == 0 || strcmp(argv[j], "-h") == 0
-            || strcmp(argv[j], "--version") == 0 || strcmp(argv[j], "--help-hidden") == 0) return 0;
-    }
-    return 1;
-}
-
-int coclick_backtrace_setting(char *out, size_t cap, const char *dir, int pid) {
-    if (strchr(dir, ',') != NULL) return 0;               // SWIFT_BACKTRACE cannot carry it
-    int n = snprintf(out, cap,
-                     "enable=yes,interactive=no,color=no,timeout=0s,registers=none,warnings=suppressed,output-to=%s/.crash-%d.tmp",
-                     dir, pid);
-    return n > 0 && (size_t)n < cap;
-}
-
-__attribute__((constructor(101)))
-static void coclick_preset_backtrace(int argc, char **argv, char **envp) {
-    (void)envp;
-    if (getenv("SWIFT_BACKTRACE") != NULL) return;       // the user's, or an exec'd parent's: prepare() decides
-    if (dl_iterate_phdr(find_shared_swift_core, NULL)) return;  // too late: the runtime has read it
-    if (argv == NULL || !coclick_is_dashboard_command(argc, argv)) return;
-    // DraftStore.defaultDirectory: $XDG_STATE_HOME/coclick (absolute only), else $HOME/.local/state/coclick.
-    char dir[1024];
-    const char *xdg = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    int n;
-    if (xdg && xdg[0] == '/') n = snprintf(dir, sizeof dir, "%s/coclick", xdg);
-    else if (home && home[0]) n = snprintf(dir, sizeof dir, "%s/.local/state/coclick", home);
-    else return;
-    if (n <= 0 || (size_t)n >= sizeof dir) return;
-    // A folder that is not this user's alone gets no crash report (as
-    // PrivateFile.refusal(ofDirectory:) says for the drafts kept there).
-    struct stat info;
-    if (stat(dir, &info) == 0
-        && (!S_ISDIR(info.st_mode) || info.st_uid != geteuid() || (info.st_mode & 022) != 0)) return;
-    char value[1400];
-    if (!coclick_backtrace_setting(value, sizeof value, dir, (int)getpid())) return;
-    if (setenv("SWIFT_BACKTRACE", value, 1) != 0) return;
-    backtrace_preset = 1;
-    // setenv has moved environ from the initial stack to the heap. The
-    // runtime finds argv (CommandLine.arguments, ProcessInfo.arguments) by
-    // walking back from environ to argc on that stack (CommandLine.cpp's
-    // ArgvGrabber, a static initializer that runs after this one): it would
-    // find nothing, and every command would run as a bare `coclick`
-    // ("no API key configured" from `coclick demo`). Hand the runtime argv
-    // itself, through the override it keeps for that.
-    _swift_stdlib_overrideUnsafeArgvArgc(argv, argc);
 }
 
 void coclick_name_this_thread(const char *name) {

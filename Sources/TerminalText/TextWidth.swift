@@ -1,13 +1,30 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-// glibc declares wcwidth only under _XOPEN_SOURCE, which the Glibc module
-// does not set; bind the C symbol directly (int wcwidth(wchar_t)).
-@_silgen_name("wcwidth")
-private func c_wcwidth(_ c: Int32) -> Int32
+#if canImport(Glibc)
+/// The C library's `int wcwidth(wchar_t)`. glibc declares it only under
+/// _XOPEN_SOURCE, which the Glibc module does not set, so it is looked up
+/// once by name (dlsym) and called as the C function it is.
+private struct CWidthFunction: @unchecked Sendable {
+    typealias Function = @convention(c) (Int32) -> Int32
+    let function: Function?
+
+    static let shared = CWidthFunction(function: {
+        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "wcwidth") else { return nil }
+        return unsafeBitCast(symbol, to: Function.self)
+    }())
+}
+
+/// nil: no C library width to ask.
+private func c_wcwidth(_ c: Int32) -> Int32? { CWidthFunction.shared.function?(c) }
+#else
+private func c_wcwidth(_ c: Int32) -> Int32? { Int32(wcwidth(wchar_t(c))) }
+#endif
 
 /// A UTF-8 character-classification locale of our own, used only around
 /// calls to `wcwidth` on the calling thread (`uselocale`), so measuring text
@@ -33,7 +50,8 @@ public enum TextWidth {
         guard let l = WidthLocale.shared.handle else { return fallbackWidth(u) }
         let previous = uselocale(l)
         defer { uselocale(previous) }
-        return Int(c_wcwidth(Int32(bitPattern: u.value)))
+        guard let width = c_wcwidth(Int32(bitPattern: u.value)) else { return fallbackWidth(u) }
+        return Int(width)
     }
 
     /// Without a UTF-8 locale on the machine: the East Asian wide ranges.

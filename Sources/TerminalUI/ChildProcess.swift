@@ -19,9 +19,8 @@ import Darwin
 ///   cannot open /dev/tty, read keys, draw, or get the terminal's signals;
 /// - it starts with a clean signal mask and default signal actions, and no
 ///   descriptor of coclick's beyond those three;
-/// - its environment is the user's without the API key pair or coclick's own
-///   crash-report setting (`inheritedEnvironment`);
-/// - `run()` waits on a thread of its own (never the main queue or the
+/// - its environment is the user's without the API key pair (`inheritedEnvironment`);
+/// - `run()` waits on a thread of its own (never the main thread's loop or the
 ///   cooperative pool), in one `poll` on its pipes and on a pipe that a second
 ///   thread, blocked in `waitid`, writes to when the program ends: nothing
 ///   wakes while a browser stays open (the timeout is poll's own);
@@ -302,15 +301,11 @@ public struct ChildProcess: Sendable {
     public static let withheldVariables: Set<String> = ["COCLICK_SECRET_KEY", "COCLICK_SECRET_ID"]
 
     /// The environment a helper program starts with, from this process's
-    /// `NAME=value` entries: the user's, less `withheldVariables` and the
-    /// SWIFT_BACKTRACE that coclick set for its own crash report (it names
-    /// coclick's state folder and would make a Swift child write there).
+    /// `NAME=value` entries: the user's, less `withheldVariables`.
     public static func inheritedEnvironment(_ entries: [String]) -> [String] {
-        let ownBacktrace = "SWIFT_BACKTRACE=" + CrashReporting.settings(outputTo: "")
-        return entries.filter { entry in
+        entries.filter { entry in
             let name = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? entry
-            if withheldVariables.contains(name) { return false }
-            return !entry.hasPrefix(ownBacktrace)
+            return !withheldVariables.contains(name)
         }
     }
 

@@ -19,18 +19,18 @@ public enum DashboardApp {
     /// the process exit code: 0 after `q`, 2 when stdin/stdout is not a
     /// terminal, 1 when the terminal cannot be used. Needs the main
     /// thread in `MainLoop.run()` (main() puts it there): the terminal, the
-    /// signals, the timers and the main queue are all served by that loop.
+    /// signals, the timers and `MainLoopActor`'s jobs are all served by that loop.
     /// SIGINT/SIGTERM/SIGHUP/SIGQUIT restore the terminal and end the process
     /// by that signal (the shell sees 128+signal), without running exit
     /// handlers while URLSession threads are busy.
-    @MainActor
+    @MainLoopActor
     public static func run(client: CoClickClient, settings: DashboardSettings) async -> Int32 {
         await withCheckedContinuation { (done: CheckedContinuation<Int32, Never>) in
             start(client: client, settings: settings) { code in done.resume(returning: code) }
         }
     }
 
-    @MainActor private static var current: DashboardRuntime?
+    @MainLoopActor private static var current: DashboardRuntime?
 
     /// One line on stderr (FileHandle is not in FoundationEssentials).
     nonisolated static func warn(_ line: String) {
@@ -38,8 +38,8 @@ public enum DashboardApp {
         _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
 
-    @MainActor
-    private static func start(client: CoClickClient, settings: DashboardSettings, finish: @escaping @MainActor (Int32) -> Void) {
+    @MainLoopActor
+    private static func start(client: CoClickClient, settings: DashboardSettings, finish: @escaping @MainLoopActor (Int32) -> Void) {
         guard isatty(0) == 1, isatty(1) == 1 else {
             Self.warn("coclick: the dashboard needs a terminal on stdin and stdout; for scripts use `coclick meetings list` or `coclick next`")
             finish(2)
@@ -104,14 +104,14 @@ struct EarlyPage: Sendable {
 }
 
 /// Runs effects, owns its fds and timers on the main thread's loop, and draws after each batch of actions.
-@MainActor
+@MainLoopActor
 final class DashboardRuntime {
     private(set) var state: AppState
     private let client: CoClickClient
     private let catalog: ThemeCatalog
     private let backend: NcursesBackend
     private let depth: ColorDepth
-    private let finish: @MainActor (Int32) -> Void
+    private let finish: @MainLoopActor (Int32) -> Void
     /// The main thread's loop (see MainLoop): stdin, the signal self-pipe, the tick and the poll.
     private let loop = MainLoop.shared
     private var watches: [MainLoop.Handle] = []
@@ -140,7 +140,7 @@ final class DashboardRuntime {
     private var early: EarlyPage?
 
     init(client: CoClickClient, settings: DashboardSettings, catalog: ThemeCatalog, backend: NcursesBackend,
-         cache: ListCache?, cached: CachedList?, early: EarlyPage?, finish: @escaping @MainActor (Int32) -> Void) {
+         cache: ListCache?, cached: CachedList?, early: EarlyPage?, finish: @escaping @MainLoopActor (Int32) -> Void) {
         self.client = client
         self.early = early
         self.catalog = catalog
@@ -297,7 +297,7 @@ final class DashboardRuntime {
                 self.early?.task.cancel()
                 self.early = nil
             }
-            Task { @MainActor in
+            Task { @MainLoopActor in
                 do {
                     let page: MeetingPage
                     let company: String?
@@ -313,7 +313,7 @@ final class DashboardRuntime {
                 }
             }
         case .fetchDetail(let id, let purpose):
-            Task { @MainActor in
+            Task { @MainLoopActor in
                 do {
                     let m = try await client.meeting(id: id)
                     self.send([.detailLoaded(m, purpose: purpose)])
@@ -322,7 +322,7 @@ final class DashboardRuntime {
                 }
             }
         case .create(let new):
-            Task { @MainActor in
+            Task { @MainLoopActor in
                 do {
                     let m = try await client.createMeeting(new)
                     self.send([.created(m)])
@@ -337,7 +337,7 @@ final class DashboardRuntime {
         case .openURL(let argv, let url, let link):
             // On a thread of its own, detached from the terminal; a browser
             // that stays in the foreground is left alone for a day.
-            Task { @MainActor in
+            Task { @MainLoopActor in
                 let r = await ChildProcess(argv, timeout: 86_400).run()
                 guard let failure = r.failure else { return }
                 if case .couldNotStart = r.termination {
@@ -347,9 +347,9 @@ final class DashboardRuntime {
                 }
             }
         case .copy(let text, let label, let because):
-            // Off the main queue: a clipboard program may take its time, never the UI's.
+            // Off the loop: a clipboard program may take its time, never the UI's.
             let clipboard = self.clipboard
-            Task { @MainActor in
+            Task { @MainLoopActor in
                 let (sequence, outcome) = await clipboard.copy(text)
                 if let sequence { self.pendingRaw.append(sequence) }
                 self.send([.copyFinished(label: label, text: text, outcome, because: because)])
@@ -373,7 +373,7 @@ final class DashboardRuntime {
                 followUps.append(.otherDrafts(kept: opened.kept, editedElsewhere: opened.editedElsewhere))
             }
         case .lookFor(let lookup):
-            Task { @MainActor in
+            Task { @MainLoopActor in
                 do {
                     let found = try await client.allMeetings(lookup.query(), maxPages: 10)
                     self.send([.lookupFinished(lookup, found: lookup.match(in: found))])
@@ -390,7 +390,7 @@ final class DashboardRuntime {
             cachedList = list
             cacheWriter.write(list) { failed in
                 // Not written: try again with the next list.
-                DispatchQueue.main.async { MainActor.assumeIsolated { if self.cachedList == failed { self.cachedList = nil } } }
+                Task { @MainLoopActor in if self.cachedList == failed { self.cachedList = nil } }
             }
         case .repaint:
             backend.repaintAll()

@@ -8,7 +8,7 @@ import TerminalText
 
 /// The only code that talks to ncurses: terminal setup and restore, colour
 /// pairs, drawing a `CellBuffer` (only cells that changed), and key decoding.
-@MainActor
+@MainLoopActor
 final class NcursesBackend {
     private var previous: CellBuffer?
     private var looks: [StyleRole: (attrs: attr_t, pair: Int16)] = [:]
@@ -28,8 +28,8 @@ final class NcursesBackend {
         // Our handlers go in before newterm: ncurses only installs its own where
         // the action is SIG_DFL. They are async-signal-safe C (CSignals):
         // INT/TERM/HUP/QUIT and crash signals restore the terminal and die of
-        // the signal (crashes and QUIT write a backtrace file first, see
-        // CrashReporting); TSTP/CONT/WINCH are queued on a pipe for the main queue.
+        // the signal (crashes and QUIT write a crash report first, see
+        // CrashReporting); TSTP/CONT/WINCH are queued on a pipe for the main thread's loop.
         coclick_save_shell_mode()
         let fd = coclick_install_signal_handlers()
         let term = currentTerm

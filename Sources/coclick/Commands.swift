@@ -85,12 +85,12 @@ struct GlobalOptions: ParsableArguments {
 
 /// A command whose work is asynchronous; it returns the process exit code.
 protocol AsyncCommand: ParsableCommand {
-    @MainActor func execute() async throws -> Int32
+    @MainLoopActor func execute() async throws -> Int32
 }
 
 extension AsyncCommand {
     mutating func run() throws {
-        // Never called: main.swift runs `execute()` on the main queue.
+        // Never called: main() runs `execute()` on the main thread's loop (MainLoopActor).
     }
 }
 
@@ -136,10 +136,8 @@ struct Coclick: ParsableCommand {
             exitForParseError(error)
         }
         if command is DashboardCommand || command is DemoCommand {
-            // Before any thread starts: this may exec the process again with SWIFT_BACKTRACE set.
+            // Before any thread starts: our crash handlers replace the runtime's backtracer.
             CrashReporting.prepare()
-        } else {
-            CrashReporting.notADashboard()
         }
         guard let async = command as? AsyncCommand else {
             do {
@@ -150,17 +148,13 @@ struct Coclick: ParsableCommand {
                 exitForParseError(error)
             }
         }
-        // Before the first task: tasks off the main actor run on the client's
-        // NIO event-loop thread, not on libdispatch's worker pool, whose
-        // monitor would wake the process every second for good.
-        ConcurrencyExecutor.installTransportEventLoop()
-        Task { @MainActor in
+        Task { @MainLoopActor in
             let code = await runReportingErrors(async)
             Foundation.exit(code)
         }
-        // Not dispatchMain(): the main thread runs its own loop, which drains the
-        // main queue and serves the dashboard's terminal, signals and timers, so
-        // an idle dashboard wakes one thread once a second.
+        // Not dispatchMain(): the main thread runs its own loop, which runs
+        // MainLoopActor's jobs and serves the dashboard's terminal, signals and
+        // timers, so an idle dashboard wakes one thread once a second.
         MainLoop.run()
     }
 
@@ -176,7 +170,7 @@ struct Coclick: ParsableCommand {
         Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
     }
 
-    @MainActor static func runReportingErrors(_ command: AsyncCommand) async -> Int32 {
+    @MainLoopActor static func runReportingErrors(_ command: AsyncCommand) async -> Int32 {
         do {
             return try await command.execute()
         } catch {

@@ -102,21 +102,25 @@ struct SimulatorCommand: AsyncCommand {
 
 /// Waits for SIGINT or SIGTERM without killing the process, so servers stop cleanly.
 enum Signals {
-    @MainActor static func waitForTermination() async {
+    static func waitForTermination() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            var sources: [DispatchSourceSignal] = []
-            var resumed = false
-            for sig in [SIGINT, SIGTERM, SIGHUP] {
-                signal(sig, SIG_IGN)
-                let s = DispatchSource.makeSignalSource(signal: sig, queue: .main)
-                s.setEventHandler {
-                    guard !resumed else { return }
-                    resumed = true
-                    sources.forEach { $0.cancel() }
-                    c.resume()
+            // A queue of its own: the main thread runs MainLoop, not the main queue.
+            let queue = DispatchQueue(label: "coclick.termination")
+            queue.async {
+                var sources: [DispatchSourceSignal] = []
+                var resumed = false
+                for sig in [SIGINT, SIGTERM, SIGHUP] {
+                    signal(sig, SIG_IGN)
+                    let s = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+                    s.setEventHandler {
+                        guard !resumed else { return }
+                        resumed = true
+                        sources.forEach { $0.cancel() }
+                        c.resume()
+                    }
+                    s.resume()
+                    sources.append(s)
                 }
-                s.resume()
-                sources.append(s)
             }
         }
     }

@@ -91,3 +91,33 @@ func requireTool(_ name: String) throws -> String {
     guard let found else { throw PaneError(message: "\(name) is not installed: apt-get install \(name), as .ci/run does") }
     return found
 }
+
+/// Voluntary context switches (a thread that blocks, then wakes: a wake-up)
+/// of every thread of `pid` over `seconds`, keyed "tid name". Sampled every
+/// 0.1 s, as scripts/bench does, so a thread that starts or ends inside the
+/// window counts too.
+func voluntarySwitches(_ pid: Int32, over seconds: Double) async throws -> [String: Int] {
+    func sample() -> [Int32: (name: String, count: Int)] {
+        var out: [Int32: (name: String, count: Int)] = [:]
+        for (tid, name) in threadNames(pid) {
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/status", encoding: .utf8),
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("voluntary_ctxt_switches:") }),
+                  let count = Int(line.dropFirst("voluntary_ctxt_switches:".count).trimmingCharacters(in: .whitespaces))
+            else { continue }
+            out[tid] = (name, count)
+        }
+        return out
+    }
+    let first = sample()
+    var last = first
+    let end = Date().addingTimeInterval(seconds)
+    while Date() < end {
+        try await Task.sleep(for: .milliseconds(100))
+        last.merge(sample()) { $1 }
+    }
+    var result: [String: Int] = [:]
+    for (tid, now) in last {
+        result["\(tid) \(now.name)"] = now.count - (first[tid]?.count ?? 0)
+    }
+    return result
+}

@@ -17,17 +17,20 @@ void coclick_set_restore_sequence(const char *bytes, size_t length);
 /// Whether the terminal is ours and needs restoring when the process dies.
 void coclick_set_active(int on);
 
-/// Where a crash's backtrace goes: `tmp_path` is the file Swift's backtracer
-/// was told to write (SWIFT_BACKTRACE output-to=...); after a crash it is
-/// renamed to `directory`/crash-<UTC time>.txt and one line on stderr names
-/// it. `backtracer` is 1 when the runtime's backtracer is configured
-/// non-interactive and may run, 0 when it must not (a prompt would wait for a key).
-void coclick_set_crash_report(const char *directory, const char *tmp_path, int backtracer);
+/// Where a crash's report goes: a new file `directory`/crash-<UTC time>.txt
+/// (0600) with the crashing thread's frames, named in one line on stderr.
+/// NULL: no report (the terminal is still restored).
+void coclick_set_crash_report(const char *directory);
 
-/// Installs every handler (before newterm, so ncurses leaves them alone).
-/// INT/TERM/HUP: restore the terminal and die of the signal.
-/// QUIT/SEGV/BUS/ABRT/ILL/FPE/TRAP/SYS: restore, write the crash report,
-/// then die of the signal. TSTP/CONT/WINCH are queued on a self-pipe.
+/// QUIT/SEGV/BUS/ABRT/ILL/FPE/TRAP/SYS: restore the terminal (once it is
+/// ours), write the crash report, then die of the signal by its default
+/// action. They replace the Swift runtime's handlers, so its backtracer never
+/// runs (nor prompts). Call as early as possible; installing again is harmless.
+void coclick_install_crash_handlers(void);
+
+/// Installs every handler (before newterm, so ncurses leaves them alone):
+/// the crash handlers above; INT/TERM/HUP: restore the terminal and die of
+/// the signal. TSTP/CONT/WINCH are queued on a self-pipe.
 /// Returns the read end of that pipe, or -1.
 int coclick_install_signal_handlers(void);
 
@@ -48,31 +51,6 @@ int coclick_next_signal(void);
 
 /// Ctrl-Z: stop the way the shell expects, and take our handler back once continued.
 void coclick_stop_self(void);
-
-/// The main thread's own loop (TerminalUI's MainLoop) in place of dispatch_main():
-/// the fd libdispatch pokes when work is queued on the main queue (an eventfd on
-/// Linux), or -1 where there is none. Read it (non-blocking) before draining.
-int coclick_main_queue_fd(void);
-
-/// Runs what is queued on the main queue; call on the main thread only.
-void coclick_drain_main_queue(void);
-
-/// 1 when this process's SWIFT_BACKTRACE was set by coclick's own
-/// constructor, before the Swift runtime (linked statically) read it: the
-/// value is the dashboard's crash-report setting and no re-exec is needed.
-/// 0 otherwise (a dynamically linked runtime read the environment before any
-/// constructor of ours ran; the user set SWIFT_BACKTRACE; not a dashboard).
-int coclick_backtrace_preset(void);
-
-/// The constructor's guess from argv: 1 when it names the dashboard (no
-/// command, a dashboard option, `dashboard` or `demo`; not --help/--version).
-/// A wrong guess costs only the re-exec (CrashReporting.prepare checks).
-int coclick_is_dashboard_command(int argc, char **argv);
-
-/// The SWIFT_BACKTRACE value the constructor sets (CrashReporting.settings
-/// with output to `dir`/.crash-`pid`.tmp) into `out`; 0 when it does not fit
-/// or `dir` holds a comma.
-int coclick_backtrace_setting(char *out, size_t cap, const char *dir, int pid);
 
 /// Names the calling thread (what /proc/PID/task/TID/comm shows), cut to
 /// the 15 bytes Linux keeps.
