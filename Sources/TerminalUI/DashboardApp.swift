@@ -399,9 +399,9 @@ final class DashboardRuntime {
         }
     }
 
-    /// `action` reduced on the main thread, from a thread that is not.
+    /// `action` reduced on the main thread's loop, from a thread that is not.
     nonisolated private func sendFromAnyThread(_ action: Action) {
-        DispatchQueue.main.async { MainActor.assumeIsolated { self.send([action]) } }
+        Task { @MainLoopActor in self.send([action]) }
     }
 
     static func apiError(_ error: Error) -> APIError {

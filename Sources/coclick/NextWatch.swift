@@ -62,7 +62,7 @@ struct NextView {
 /// as the dashboard does while it fails), and between asks sleeps until the
 /// line can read otherwise, writing a line only when it does. Ends with
 /// status 0 and no word when stdout's reader goes away or on SIGTERM/SIGINT/SIGHUP.
-@MainActor
+@MainLoopActor
 enum NextWatch {
     static func run(_ start: NextView, client: CoClickClient, me: String?, refresh: TimeInterval, user: String?) async -> Int32 {
         endQuietlyOnSignals()
