@@ -36,17 +36,35 @@ public struct FormDraft: Sendable, Hashable, Codable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
-        case version, user
-        case startsAt = "starts_at"
-        case cobrowsingURL = "cobrowsing_url"
-        case cookies
-        case customData = "custom_data"
-        case presenterIframe = "presenter_waiting_room_iframe_url"
-        case prospectIframe = "prospect_waiting_room_iframe_url"
-        case createOutcomeUnknown = "create_outcome_unknown"
-        case sentUser = "sent_user"
-        case sentStartsAt = "sent_starts_at"
+    /// A field of the form is saved under the API's name for it; the cookies
+    /// (values left out) and the draft's own facts under the draft's names.
+    enum CodingKeys: CodingKey, CaseIterable {
+        case version, user, startsAt, cobrowsingURL, cookies, customData, presenterIframe, prospectIframe
+        case createOutcomeUnknown, sentUser, sentStartsAt
+
+        var stringValue: String {
+            switch self {
+            case .user: return MeetingField.user.name
+            case .startsAt: return MeetingField.startsAt.name
+            case .cobrowsingURL: return MeetingField.cobrowsingURL.name
+            case .customData: return MeetingField.customData.name
+            case .presenterIframe: return MeetingField.presenterIframe.name
+            case .prospectIframe: return MeetingField.prospectIframe.name
+            case .version: return "version"
+            case .cookies: return "cookies"
+            case .createOutcomeUnknown: return "create_outcome_unknown"
+            case .sentUser: return "sent_user"
+            case .sentStartsAt: return "sent_starts_at"
+            }
+        }
+
+        init?(stringValue: String) {
+            guard let key = Self.allCases.first(where: { $0.stringValue == stringValue }) else { return nil }
+            self = key
+        }
+
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
     }
 
     public init(from decoder: Decoder) throws {

@@ -16,7 +16,7 @@ struct AuthCheck: AsyncCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Flag(help: "Print {company, expires_at} as JSON.")
+    @Flag(help: "Print {\(AuthField.company.rawValue), \(AuthField.expiresAt.rawValue)} as JSON.")
     var json = false
 
     func execute() async throws -> Int32 {

@@ -21,7 +21,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("profile"), help: "Use the [profiles.NAME] table of the config file on top of its top level. Env COCLICK_PROFILE.", completion: .custom(ShellCompletion.profiles))
     var profile: String?
 
-    @Option(name: .customLong("api-url"), help: "API base URL. Env COCLICK_API_URL. Default: https://www.coclick.io/api/v1.")
+    @Option(name: .customLong("api-url"), help: "API base URL. Env COCLICK_API_URL. Default: \(Settings.defaultAPIURL).")
     var apiURL: String?
 
     @Flag(name: .customLong("allow-insecure-http"), help: "Allow a plain http:// API URL to a non-loopback host (the secret key would travel unencrypted).")

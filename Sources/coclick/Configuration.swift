@@ -117,7 +117,7 @@ struct Settings {
     /// Minutes an exported meeting lasts without a `duration` (config `ics_default_minutes`).
     var icsDefaultMinutes = DashboardSettings.Bounded.icsDefaultMinutes.defaultValue
 
-    static let defaultAPIURL = "https://www.coclick.io/api/v1"
+    static let defaultAPIURL = "https://www.coclick.io/" + APIPath.base
 
     static func defaultConfigPath(env: [String: String]) -> String {
         let base: String

@@ -16,16 +16,16 @@ enum MeetingText {
     /// `customData`: the server's own custom_data, shown with its key order and exact numbers.
     static func detail(_ m: Meeting, customData: RawJSON? = nil, now: Date = Date(), zone: LocalZone = .process) -> String {
         var rows: [(String, String)] = [
-            ("id", SafeText.escape(m.id)),
-            ("status", StatusWord.text(m.status)),
+            (MeetingKey.id.name, SafeText.escape(m.id)),
+            (MeetingKey.status.name, StatusWord.text(m.status)),
             (MeetingField.startsAt.name, m.startsAt.map { "\(LocalTime.full($0, zone: zone.zone)) \(zone.name(at: $0.date)), \(Countdown.text(status: m.status, startsAt: $0.date, now: now)) (API \($0.text))" } ?? Glyph.dash.rawValue),
-            ("duration", m.duration.map { MeetingDuration.text(seconds: $0) } ?? Glyph.dash.rawValue),
+            (MeetingKey.duration.name, m.duration.map { MeetingDuration.text(seconds: $0) } ?? Glyph.dash.rawValue),
             (MeetingField.user.name, Output.safe(m.user)),
             (MeetingField.cobrowsingURL.name, Output.safe(m.cobrowsingURL)),
             (MeetingField.presenterIframe.name, Output.safe(m.presenterWaitingRoomIframeURL)),
             (MeetingField.prospectIframe.name, Output.safe(m.prospectWaitingRoomIframeURL)),
-            ("prospect_room_url", Output.safe(m.prospectRoomURL)),
-            ("presenter_room_url", Output.safe(m.presenterRoomURL)),
+            (MeetingKey.prospectRoomURL.name, Output.safe(m.prospectRoomURL)),
+            (MeetingKey.presenterRoomURL.name, Output.safe(m.presenterRoomURL)),
         ]
         let cookies = m.cookies ?? []
         let cookiesRow = rows.count

@@ -46,7 +46,7 @@ struct ListMeetings: AsyncCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: [.customShort("u"), .long], help: "Only meetings whose owner email contains TEXT (q[user_email_cont]).")
+    @Option(name: [.customShort("u"), .long], help: "Only meetings whose owner email contains TEXT (\(QueryKey.userEmailContains.rawValue)).")
     var user: String?
 
     @Flag(help: "Only my meetings: those whose owner is me (config: me, or --me).")
@@ -64,17 +64,17 @@ struct ListMeetings: AsyncCommand {
     @Flag(name: .customLong("every-date"), help: "Every date, past ones too (no default start of today).")
     var everyDate = false
 
-    @Option(help: "Page number (X-Page).")
+    @Option(help: "Page number (\(PageHeader.page.rawValue)).")
     var page: Int = 1
 
-    @Option(help: "Page size (X-Per). Default: page_size from the config file, else 20.")
+    @Option(help: "Page size (\(PageHeader.per.rawValue)). Default: page_size from the config file, else 20.")
     var per: Int?
 
     @Flag(help: "Fetch every page.")
     var all = false
 
     @Option(help: ArgumentHelp(
-        "Order: \(MeetingQuery.sortOrders.map { "'\($0)'" }.joined(separator: ", ")) (default: the first; q[s]).",
+        "Order: \(MeetingQuery.sortOrders.map { "'\($0)'" }.joined(separator: ", ")) (default: the first; \(QueryKey.sort.rawValue)).",
         valueName: "order"))
     var sort: String?
 
@@ -204,7 +204,7 @@ struct ListMeetings: AsyncCommand {
         case .complete:
             return 0
         case .repeated(let page, let full):
-            let what = "page \(page) repeats page \(page - 1) (the server seems to ignore X-Page), so the list stops there"
+            let what = "page \(page) repeats page \(page - 1) (the server seems to ignore \(PageHeader.page.rawValue)), so the list stops there"
             // A full page repeated may hide more meetings; a short one held them all.
             Output.warn(full ? "\(what); it may be incomplete" : what)
             return full ? 1 : 0
@@ -236,7 +236,7 @@ extension ListMeetings {
         case .complete, .repeated(_, full: false):
             break
         case .repeated(let page, full: true):
-            Output.warn("page \(page) repeats page \(page - 1) (the server seems to ignore X-Page): the calendar would be incomplete, so none is written")
+            Output.warn("page \(page) repeats page \(page - 1) (the server seems to ignore \(PageHeader.page.rawValue)): the calendar would be incomplete, so none is written")
             return 1
         case .capped(let pages):
             Output.warn("stopped after \(pages) pages: the server kept sending more; narrow the window with --from and --to")
@@ -525,7 +525,7 @@ enum MeOwner {
     static func keepMine(_ page: RawJSON, _ me: String) -> RawJSON {
         guard case .array(let items) = page else { return page }
         return .array(items.filter { item in
-            if case .string(let user)? = item["user"] { return matches(user, me) }
+            if case .string(let user)? = item[MeetingKey.user] { return matches(user, me) }
             return false
         })
     }

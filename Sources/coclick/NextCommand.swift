@@ -94,7 +94,7 @@ struct NextCommand: AsyncCommand {
         } else if json {
             let id = meeting.id
             raw = try pages.lazy.flatMap { try ServerJSON.parse($0.body).items ?? [] }
-                .first { $0["id"] == .string(id) || $0["token"] == .string(id) }
+                .first { $0[MeetingKey.id] == .string(id) || $0[MeetingKey.token] == .string(id) }
         }
         if json {
             if let raw { Output.serverJSON(raw) } else { try Output.json(meeting) }
@@ -109,7 +109,35 @@ struct NextCommand: AsyncCommand {
 /// The `coclick next` line.
 enum NextLine {
     static let defaultFormat = "{countdown} · {time} · {user} ({short_id})"
-    static let placeholders = ["countdown", "status", "time", "date", "starts_at", "user", "id", "short_id", "prospect_room_url", "presenter_room_url"]
+    /// A `{name}` of the line: a meeting's fields under their API names, and the line's own words.
+    enum Placeholder: CaseIterable {
+        case countdown, status, time, date, startsAt, user, id, shortID, prospectRoomURL, presenterRoomURL
+
+        var name: String {
+            switch self {
+            case .countdown: return "countdown"
+            case .status: return MeetingKey.status.name
+            case .time: return "time"
+            case .date: return "date"
+            case .startsAt: return MeetingKey.startsAt.name
+            case .user: return MeetingKey.user.name
+            case .id: return MeetingKey.id.name
+            case .shortID: return "short_id"
+            case .prospectRoomURL: return MeetingKey.prospectRoomURL.name
+            case .presenterRoomURL: return MeetingKey.presenterRoomURL.name
+            }
+        }
+
+        init?(name: String) {
+            guard let p = Self.allCases.first(where: { $0.name == name }) else { return nil }
+            self = p
+        }
+
+        /// The rooms are in a meeting's detail only.
+        var needsDetail: Bool { self == .prospectRoomURL || self == .presenterRoomURL }
+    }
+
+    static let placeholders = Placeholder.allCases.map(\.name)
 
     static func unknownPlaceholder(in format: String) -> String? {
         var rest = Substring(format)
@@ -136,7 +164,7 @@ enum NextLine {
     }
 
     static func needsDetail(_ format: String) -> Bool {
-        format.contains("{prospect_room_url}") || format.contains("{presenter_room_url}")
+        Placeholder.allCases.contains { $0.needsDetail && format.contains("{\($0.name)}") }
     }
 
     /// The live meeting if any, else the next scheduled one (the most recent late one counts).
@@ -152,25 +180,27 @@ enum NextLine {
         let local = LocalTime.full(m.startsAt).split(separator: " ").map(String.init)
         let date = local.first ?? "—"
         let time = local.count > 1 ? local[1] : "—"
-        let values: [String: String] = [
-            "countdown": Countdown.text(status: m.status, startsAt: m.startsAt?.date, now: now),
-            "status": m.status.rawValue,
-            "time": time,
-            "date": date,
-            "starts_at": m.startsAt?.text ?? "—",
-            "user": m.user ?? "—",
-            "id": m.id,
-            "short_id": m.shortID,
-            "prospect_room_url": m.prospectRoomURL ?? "—",
-            "presenter_room_url": m.presenterRoomURL ?? "—",
-        ]
+        func value(_ p: Placeholder) -> String {
+            switch p {
+            case .countdown: return Countdown.text(status: m.status, startsAt: m.startsAt?.date, now: now)
+            case .status: return m.status.rawValue
+            case .time: return time
+            case .date: return date
+            case .startsAt: return m.startsAt?.text ?? "—"
+            case .user: return m.user ?? "—"
+            case .id: return m.id
+            case .shortID: return m.shortID
+            case .prospectRoomURL: return m.prospectRoomURL ?? "—"
+            case .presenterRoomURL: return m.presenterRoomURL ?? "—"
+            }
+        }
         // One pass, so a value that contains "{user}" is never expanded again.
         var out = ""
         var rest = Substring(format)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
             out += rest[..<open]
             let name = String(rest[rest.index(after: open)..<close])
-            out += values[name].map(SafeText.escape) ?? "{\(name)}"
+            out += Placeholder(name: name).map { SafeText.escape(value($0)) } ?? "{\(name)}"
             rest = rest[rest.index(after: close)...]
         }
         return out + rest

@@ -58,7 +58,7 @@ struct SimulatorCommand: AsyncCommand {
     @Flag(help: "Print one line per request on stderr.")
     var verbose = false
 
-    @Flag(help: "Answer like a server that has grown since the docs: unknown fields, Z dates, big integers in custom_data, an unknown status, a silently clamped page size.")
+    @Flag(help: "Answer like a server that has grown since the docs: unknown fields, Z dates, big integers in \(MeetingField.customData.name), an unknown status, a silently clamped page size.")
     var grown = false
 
     func validate() throws {

@@ -98,6 +98,35 @@ struct DraftStoreTests {
         #expect(store.load() == .draft(expected))
     }
 
+    /// The file's keys: the API's names for the form's fields, the draft's
+    /// own for the rest. A file written by an earlier coclick reads the same.
+    @Test func theFileKeysAreStable() throws {
+        let file = #"""
+            {"version": 1, "user": "a@example.com", "starts_at": "tomorrow 9:00", "cobrowsing_url": "https://shop.example.com/",
+             "cookies": [{"domain": "shop.example.com", "name": "sid"}], "custom_data": "{}",
+             "presenter_waiting_room_iframe_url": "https://p.example.com/", "prospect_waiting_room_iframe_url": "https://q.example.com/",
+             "create_outcome_unknown": true, "sent_user": "a@example.com", "sent_starts_at": "2026-12-01T09:00:00.000+01:00"}
+            """#
+        var expected = FormDraft()
+        expected.user = "a@example.com"
+        expected.startsAt = "tomorrow 9:00"
+        expected.cobrowsingURL = "https://shop.example.com/"
+        expected.cookies = [.init(domain: "shop.example.com", name: "sid")]
+        expected.customData = "{}"
+        expected.presenterIframe = "https://p.example.com/"
+        expected.prospectIframe = "https://q.example.com/"
+        expected.createOutcomeUnknown = true
+        expected.sentUser = "a@example.com"
+        expected.sentStartsAt = "2026-12-01T09:00:00.000+01:00"
+        #expect(try JSONDecoder().decode(FormDraft.self, from: Data(file.utf8)) == expected)
+        let written = try JSONSerialization.jsonObject(with: JSONEncoder().encode(expected)) as? [String: Any]
+        let keys = try #require(written).keys.sorted()
+        #expect(keys == [
+            "cobrowsing_url", "cookies", "create_outcome_unknown", "custom_data", "presenter_waiting_room_iframe_url",
+            "prospect_waiting_room_iframe_url", "sent_starts_at", "sent_user", "starts_at", "user", "version",
+        ])
+    }
+
     @Test func deleteRemovesItAndIsFineWhenMissing() throws {
         let root = try tempDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
