@@ -37,13 +37,9 @@ public struct DraftStore: Sendable {
 
     static func baseName(_ account: AccountKey?) -> String { account.map { "draft-\($0.name)" } ?? "draft" }
 
-    /// `$XDG_STATE_HOME/coclick`, or `~/.local/state/coclick`; nil without a HOME.
+    /// `$XDG_STATE_HOME/coclick`, or `~/.local/state/coclick` (see `XDGFolder`).
     public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
-        if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
-            return URL(fileURLWithPath: xdg).appendingPathComponent("coclick")
-        }
-        guard let home = environment["HOME"], !home.isEmpty else { return nil }
-        return URL(fileURLWithPath: home).appendingPathComponent(".local/state/coclick")
+        XDGFolder.state.url(environment: environment)
     }
 
     /// Why nothing of coclick's may be kept in this folder (another user's,

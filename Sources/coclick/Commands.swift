@@ -3,9 +3,8 @@ import CoClickAPI
 // Foundation, not only FoundationEssentials, in this executable and in CoClickSimulator:
 // the binary carries the simulator (`coclick demo`, `coclick simulator`), and Hummingbird
 // links Foundation (and CoreFoundation) in any case. What the commands take from it
-// (FileHandle and ISO8601DateFormatter for the log file, NSHomeDirectory when HOME is
-// unset, the config file's mode bits as an NSNumber) runs once at start, or only with a
-// log file; the libraries the dashboard runs on (CoClickAPI, Dashboard,
+// (FileHandle and ISO8601DateFormatter for the log file, the config file's mode bits as
+// an NSNumber) runs once at start, or only with a log file; the libraries the dashboard runs on (CoClickAPI, Dashboard,
 // TerminalUI, TerminalText) use FoundationEssentials only, which MemberImportVisibility
 // (Package.swift) holds them to.
 import Foundation
