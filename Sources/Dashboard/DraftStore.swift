@@ -17,7 +17,7 @@ import Darwin
 /// never half of one. A file that cannot be read as a draft is ignored.
 public struct DraftStore: Sendable {
     public let directory: URL
-    /// Whose draft: nil only for the file of coclick before drafts were per account.
+    /// Whose draft: nil names `draft.json`, for a dashboard without an account key (`DashboardSettings.account`).
     public let account: AccountKey?
     /// Which of the account's drafts: 0 is `draft-<account>.json`, n is
     /// `draft-<account>.n.json` (one per dashboard running at once; see `DraftSlots`).
