@@ -12,30 +12,51 @@ import Logging
 import TerminalText
 import TerminalUI
 
+/// The long names of the options every command takes, spelled once:
+/// `GlobalOptions` declares them, and `CommandLineShape` and the shell
+/// completion find them before the subcommand with these lists.
+enum GlobalOptionName {
+    static let config = "config"
+    static let profile = "profile"
+    static let apiURL = "api-url"
+    static let allowInsecureHTTP = "allow-insecure-http"
+    static let logFile = "log-file"
+    static let timeout = "timeout"
+    static let me = "me"
+    static let theme = "theme"
+    /// Only the commands that page declare `--per` (`meetings list`, the
+    /// dashboard), but it is a setting like `--theme` and may go first too.
+    static let per = "per"
+
+    /// Those that take a value, and the flags.
+    static let valued = [config, profile, apiURL, logFile, timeout, me, theme, per]
+    static let flags = [allowInsecureHTTP]
+}
+
 /// Options every command that talks to the API shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .customLong("config"), help: "Config file (TOML). Default: $XDG_CONFIG_HOME/coclick/config.toml; env COCLICK_CONFIG.", completion: .file())
+    @Option(name: .customLong(GlobalOptionName.config), help: "Config file (TOML). Default: $XDG_CONFIG_HOME/coclick/config.toml; env COCLICK_CONFIG.", completion: .file())
     var config: String?
 
-    @Option(name: .customLong("profile"), help: "Use the [profiles.NAME] table of the config file on top of its top level. Env COCLICK_PROFILE.", completion: .custom(ShellCompletion.profiles))
+    @Option(name: .customLong(GlobalOptionName.profile), help: "Use the [profiles.NAME] table of the config file on top of its top level. Env COCLICK_PROFILE.", completion: .custom(ShellCompletion.profiles))
     var profile: String?
 
-    @Option(name: .customLong("api-url"), help: "API base URL. Env COCLICK_API_URL. Default: https://www.coclick.io/api/v1.")
+    @Option(name: .customLong(GlobalOptionName.apiURL), help: "API base URL. Env COCLICK_API_URL. Default: https://www.coclick.io/api/v1.")
     var apiURL: String?
 
-    @Flag(name: .customLong("allow-insecure-http"), help: "Allow a plain http:// API URL to a non-loopback host (the secret key would travel unencrypted).")
+    @Flag(name: .customLong(GlobalOptionName.allowInsecureHTTP), help: "Allow a plain http:// API URL to a non-loopback host (the secret key would travel unencrypted).")
     var allowInsecureHTTP = false
 
-    @Option(name: .customLong("log-file"), help: "Append a log of API requests to this file (never headers or secrets).", completion: .file())
+    @Option(name: .customLong(GlobalOptionName.logFile), help: "Append a log of API requests to this file (never headers or secrets).", completion: .file())
     var logFile: String?
 
-    @Option(name: .customLong("timeout"), help: "Seconds the whole command may take, every request, retry and the authentication included (more than 0, at most 600; default 60; the dashboard: 10 per request).")
+    @Option(name: .customLong(GlobalOptionName.timeout), help: "Seconds the whole command may take, every request, retry and the authentication included (more than 0, at most 600; default 60; the dashboard: 10 per request).")
     var timeout: Double?
 
-    @Option(help: "Your owner email (config: me): the dashboard starts on your meetings, --mine lists them, the form's User starts with it.")
+    @Option(name: .customLong(GlobalOptionName.me), help: "Your owner email (config: me): the dashboard starts on your meetings, --mine lists them, the form's User starts with it.")
     var me: String?
 
-    @Option(help: "Theme: default, light, high-contrast, mono, or a user theme in $XDG_CONFIG_HOME/coclick/themes. Env COCLICK_THEME.", completion: .custom(ShellCompletion.themes))
+    @Option(name: .customLong(GlobalOptionName.theme), help: "Theme: default, light, high-contrast, mono, or a user theme in $XDG_CONFIG_HOME/coclick/themes. Env COCLICK_THEME.", completion: .custom(ShellCompletion.themes))
     var theme: String?
 
     /// The longest `--timeout`; any positive number of seconds up to it is taken.

@@ -36,7 +36,7 @@ struct ListMeetings: AsyncCommand {
     @Option(help: "Page number (X-Page).")
     var page: Int = 1
 
-    @Option(help: "Page size (X-Per). Default: page_size from the config file, else 20.")
+    @Option(name: .customLong(GlobalOptionName.per), help: "Page size (X-Per). Default: page_size from the config file, else 20.")
     var per: Int?
 
     @Flag(help: "Fetch every page.")
