@@ -4,13 +4,6 @@ import Foundation
 import TOMLKit
 import TerminalText
 
-/// A problem with how coclick was invoked or configured: exit code 2.
-struct UsageError: Error, CustomStringConvertible {
-    let message: String
-    init(_ message: String) { self.message = message }
-    var description: String { message }
-}
-
 extension ConfigFile {
     /// Reads and checks a config file. `required` files must exist.
     static func load(path: String, required: Bool, warn: (String) -> Void) throws -> ConfigFile {
