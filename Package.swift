@@ -9,7 +9,6 @@ let essentialsOnly: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibi
 
 let package = Package(
     name: "coclick",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "coclick", targets: ["coclick"]),
     ],

@@ -81,10 +81,10 @@ public enum ClipboardRoute: Sendable, Hashable {
     /// The route for `mode`. For `auto`, in this order: inside tmux (`$TMUX`),
     /// inside GNU screen (`$STY`), a local graphical session (`WAYLAND_DISPLAY`
     /// or `DISPLAY` and no `SSH_CONNECTION`) with `wl-copy`, `xclip` or `xsel`
-    /// on PATH (`pbcopy` on macOS), else plain OSC 52. `isExecutable` answers
+    /// on PATH, else plain OSC 52. `isExecutable` answers
     /// whether a program of that name is on PATH.
     public static func choose(
-        mode: ClipboardMode, environment env: [String: String], macOS: Bool,
+        mode: ClipboardMode, environment env: [String: String],
         isExecutable: (String) -> Bool
     ) -> ClipboardRoute {
         switch mode {
@@ -101,19 +101,15 @@ public enum ClipboardRoute: Sendable, Hashable {
         if set("TMUX") { return .tmuxBuffer }
         if set("STY") { return .terminal(.screen) }
         if !set("SSH_CONNECTION") {
-            if macOS {
-                if isExecutable("pbcopy") { return .program(ClipboardProgram(arguments: ["pbcopy"], name: "pbcopy")) }
-            } else {
-                if set("WAYLAND_DISPLAY"), isExecutable("wl-copy") {
-                    return .program(ClipboardProgram(arguments: ["wl-copy"], name: "wl-copy"))
+            if set("WAYLAND_DISPLAY"), isExecutable("wl-copy") {
+                return .program(ClipboardProgram(arguments: ["wl-copy"], name: "wl-copy"))
+            }
+            if set("DISPLAY") {
+                if isExecutable("xclip") {
+                    return .program(ClipboardProgram(arguments: ["xclip", "-selection", "clipboard"], name: "xclip"))
                 }
-                if set("DISPLAY") {
-                    if isExecutable("xclip") {
-                        return .program(ClipboardProgram(arguments: ["xclip", "-selection", "clipboard"], name: "xclip"))
-                    }
-                    if isExecutable("xsel") {
-                        return .program(ClipboardProgram(arguments: ["xsel", "--clipboard", "--input"], name: "xsel"))
-                    }
+                if isExecutable("xsel") {
+                    return .program(ClipboardProgram(arguments: ["xsel", "--clipboard", "--input"], name: "xsel"))
                 }
             }
         }

@@ -81,13 +81,9 @@ public struct DashboardSettings: Sendable, Hashable {
         self.startupProblems = startupProblems
     }
 
-    /// `$XDG_CONFIG_HOME/coclick/themes`, or `~/.config/coclick/themes`.
+    /// `$XDG_CONFIG_HOME/coclick/themes`, or `~/.config/coclick/themes` (see `XDGFolder`).
     public static func defaultUserThemeDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
-        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty, xdg.hasPrefix("/") {
-            return URL(fileURLWithPath: xdg).appendingPathComponent("coclick/themes")
-        }
-        guard let home = environment["HOME"], !home.isEmpty else { return nil }
-        return URL(fileURLWithPath: home).appendingPathComponent(".config/coclick/themes")
+        XDGFolder.config.url(environment: environment)?.appendingPathComponent("themes")
     }
 
     /// True when `NO_COLOR` is set to a non-empty value.

@@ -17,7 +17,7 @@ import Darwin
 /// never half of one. A file that cannot be read as a draft is ignored.
 public struct DraftStore: Sendable {
     public let directory: URL
-    /// Whose draft: nil only for the file of coclick before drafts were per account.
+    /// Whose draft: nil names `draft.json`, for a dashboard without an account key (`DashboardSettings.account`).
     public let account: AccountKey?
     /// Which of the account's drafts: 0 is `draft-<account>.json`, n is
     /// `draft-<account>.n.json` (one per dashboard running at once; see `DraftSlots`).
@@ -37,13 +37,9 @@ public struct DraftStore: Sendable {
 
     static func baseName(_ account: AccountKey?) -> String { account.map { "draft-\($0.name)" } ?? "draft" }
 
-    /// `$XDG_STATE_HOME/coclick`, or `~/.local/state/coclick`; nil without a HOME.
+    /// `$XDG_STATE_HOME/coclick`, or `~/.local/state/coclick` (see `XDGFolder`).
     public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
-        if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
-            return URL(fileURLWithPath: xdg).appendingPathComponent("coclick")
-        }
-        guard let home = environment["HOME"], !home.isEmpty else { return nil }
-        return URL(fileURLWithPath: home).appendingPathComponent(".local/state/coclick")
+        XDGFolder.state.url(environment: environment)
     }
 
     /// Why nothing of coclick's may be kept in this folder (another user's,

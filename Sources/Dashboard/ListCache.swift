@@ -24,13 +24,9 @@ public struct ListCache: Sendable {
         self.account = account
     }
 
-    /// `$XDG_CACHE_HOME/coclick`, or `~/.cache/coclick`; nil without a HOME.
+    /// `$XDG_CACHE_HOME/coclick`, or `~/.cache/coclick` (see `XDGFolder`).
     public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
-        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
-            return URL(fileURLWithPath: xdg).appendingPathComponent("coclick")
-        }
-        guard let home = environment["HOME"], !home.isEmpty else { return nil }
-        return URL(fileURLWithPath: home).appendingPathComponent(".cache/coclick")
+        XDGFolder.cache.url(environment: environment)
     }
 
     /// A cache that cannot be read is no cache: nil, and the list loads as usual.

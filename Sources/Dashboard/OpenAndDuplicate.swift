@@ -13,28 +13,18 @@ public enum Opener: Sendable, Hashable {
     /// Nothing here can show a browser: the URL is shown and copied instead.
     case unavailable(NoBrowser)
 
-    /// `$BROWSER` (its first `:`-separated entry), else `open` on macOS or
-    /// `xdg-open` when it is on PATH (`isExecutable`); none over ssh without
-    /// `DISPLAY`/`WAYLAND_DISPLAY`.
-    public static func detect(environment env: [String: String] = ProcessInfo.processInfo.environment, macOS: Bool = Opener.isMacOS,
+    /// `$BROWSER` (its first `:`-separated entry), else `xdg-open` when it is
+    /// on PATH (`isExecutable`); none over ssh without `DISPLAY`/`WAYLAND_DISPLAY`.
+    public static func detect(environment env: [String: String] = ProcessInfo.processInfo.environment,
                               isExecutable: (String) -> Bool) -> Opener {
         func set(_ k: String) -> Bool { !(env[k] ?? "").isEmpty }
         if let browser = env["BROWSER"], let first = browser.split(separator: ":").first {
             let argv = first.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             if !argv.isEmpty { return .command(argv) }
         }
-        if macOS { return set("SSH_CONNECTION") || set("SSH_TTY") ? .unavailable(.overSSHWithoutDisplay) : .command(["open"]) }
         let overSSH = set("SSH_CONNECTION") || set("SSH_CLIENT") || set("SSH_TTY")
         if overSSH, !set("DISPLAY"), !set("WAYLAND_DISPLAY") { return .unavailable(.overSSHWithoutDisplay) }
         return isExecutable("xdg-open") ? .command(["xdg-open"]) : .unavailable(.noProgram)
-    }
-
-    public static var isMacOS: Bool {
-        #if os(macOS)
-        return true
-        #else
-        return false
-        #endif
     }
 
     /// The argv that opens `url`.

@@ -42,13 +42,8 @@ actor ClipboardWriter {
 
     private func resolvedRoute() -> ClipboardRoute {
         if let route { return route }
-        #if os(macOS)
-        let macOS = true
-        #else
-        let macOS = false
-        #endif
         let env = environment
-        let chosen = ClipboardRoute.choose(mode: mode, environment: env, macOS: macOS) { ChildProcess.isOnPath($0, environment: env) }
+        let chosen = ClipboardRoute.choose(mode: mode, environment: env) { ChildProcess.isOnPath($0, environment: env) }
         route = chosen
         return chosen
     }

@@ -174,16 +174,47 @@ public enum Screens {
         let g = state.geometry
         let agenda = state.agendaRows
         let rows = g.listRows
+        listFilterLine(&buf, state, count: agenda.count <= rows)
+        let scroll = max(0, min(state.listScroll, agenda.count - rows))
+        let drawn = agenda[scroll..<min(agenda.count, scroll + rows)].compactMap(\.meetingIndex)
+        let cols = Columns(width: buf.width, endsKnown: drawn.contains { state.end(of: state.meetings[$0]) != nil })
+        listTitles(&buf, cols, y: g.listTitleRow)
+        if state.meetings.isEmpty {
+            let text = state.isLoading ? "loading meetings…"
+                : state.lastSuccess == nil ? "no data yet" : "no meetings match (\(state.keymap.keysText(.clearFilter, in: .list)) clears filters, \(state.keymap.keysText(.newMeeting, in: .list)) creates one)"
+            buf.write(text, x: 2, y: g.listTop + 1, maxWidth: buf.width - 4, role: .dim)
+        }
+        for i in 0..<rows {
+            let r = scroll + i
+            guard r < agenda.count else { break }
+            listRow(&buf, state, agenda[r], cols: cols, y: g.listTop + i)
+        }
+        // Scroll position when the list is longer than the screen: which meetings show.
+        if agenda.count > rows {
+            let more = state.hasMorePages ? "+" : ""
+            let s = drawn.isEmpty ? " \(state.meetings.count)\(more) meetings"
+                : " \(drawn[0] + 1)-\(drawn[drawn.count - 1] + 1) of \(state.meetings.count)\(more)"
+            buf.write(s, x: buf.width - TextWidth.width(s) - 1, y: g.listFilterRow, role: .dim)
+        }
+        footer(&buf, state, hints: hints(state, .list, [
+            (.moveDown, "move"), (.open, "open"), (.newMeeting, "new"), (.filter, "filter"), (.cycleStatus, "status"),
+            (.copyProspect, "copy"), (.openProspect, "open"), (.duplicate, "dup"), (.refresh, "refresh"), (.help, "help"), (.quit, "quit"),
+        ]))
+    }
 
-        // Filter line (or the line being typed: an owner filter, a date to go to).
+    /// The line above the list: the filters in use, or the line being typed
+    /// (an owner filter, a date to go to). `count`: say how many meetings
+    /// are shown (when the list fits, no scroll position says it).
+    static func listFilterLine(_ buf: inout CellBuffer, _ state: AppState, count: Bool) {
+        let y = state.geometry.listFilterRow
         if let input = state.filterInput {
             let label = "owner email contains: "
-            let x = buf.write(label, x: 1, y: g.listFilterRow, role: .label)
-            fieldLine(&buf, input, x: 1 + x, y: g.listFilterRow, width: buf.width - x - 2, focused: true)
+            let x = buf.write(label, x: 1, y: y, role: .label)
+            fieldLine(&buf, input, x: 1 + x, y: y, width: buf.width - x - 2, focused: true)
         } else if let input = state.dateInput {
             let label = "go to date: "
-            let x = buf.write(label, x: 1, y: g.listFilterRow, role: .label)
-            fieldLine(&buf, input, x: 1 + x, y: g.listFilterRow, width: buf.width - x - 2, focused: true)
+            let x = buf.write(label, x: 1, y: y, role: .label)
+            fieldLine(&buf, input, x: 1 + x, y: y, width: buf.width - x - 2, focused: true)
         } else {
             let statusText = state.statusFilter.map { $0.rawValue } ?? "all"
             let owner = state.showsOnlyMine ? "me (" + SafeText.escape(state.me ?? "") + ")"
@@ -199,31 +230,13 @@ public enum Screens {
             buf.write([Span("status: ", .label), Span(statusText, state.statusFilter.map(StyleRole.status) ?? .normal),
                        Span("   owner: ", .label), Span(owner),
                        Span("   dates: ", .label), Span(dates),
-                       Span(agenda.count > rows ? "" : "   \(state.meetings.count)\(more) shown", .dim)],
-                      x: 1, y: g.listFilterRow, maxWidth: buf.width - 2)
+                       Span(count ? "   \(state.meetings.count)\(more) shown" : "", .dim)],
+                      x: 1, y: y, maxWidth: buf.width - 2)
         }
+    }
 
-        let scrollTop = max(0, min(state.listScroll, agenda.count - rows))
-        let drawn = agenda[scrollTop..<min(agenda.count, scrollTop + rows)].compactMap(\.meetingIndex)
-        let cols = Columns(width: buf.width, endsKnown: drawn.contains { state.end(of: state.meetings[$0]) != nil })
-        func cellsFor(_ m: Meeting, remind: Bool) -> [(String, Int, StyleRole)] {
-            let word = cols.shortStatus ? StatusWord.short(m.status) : statusWord(m.status)
-            var out: [(String, Int, StyleRole)] = [(word, cols.status, StyleRole.status(m.status))]
-            if cols.showStart {
-                // The day is in the heading above: the row says the time (and the end, when known).
-                out.append((state.timeText(m, withEnd: cols.showEnd), cols.start, .normal))
-            }
-            out.append((state.countdownText(m), cols.countdown, remind ? .reminder : .normal))
-            out.append((SafeText.escape(m.user ?? "—"), cols.owner, .normal))
-            if cols.showID { out.append((SafeText.escape(m.shortID), cols.id, .dim)) }
-            if cols.showExtras {
-                // The list has four fields; the rest come with the detail, once loaded.
-                let d = state.details[m.id] ?? m
-                out.append((SafeText.escape(RowExtras.site(d.cobrowsingURL)), cols.site, .dim))
-                out.append((SafeText.escape(RowExtras.customData(d.customData)), cols.data, .dim))
-            }
-            return out
-        }
+    /// The column titles, over the columns `cols` shows.
+    static func listTitles(_ buf: inout CellBuffer, _ cols: Columns, y: Int) {
         var titles: [(String, Int)] = [("STATUS", cols.status)]
         if cols.showStart { titles.append(("TIME", cols.start)) }
         titles += [("COUNTDOWN", cols.countdown), ("OWNER", cols.owner)]
@@ -231,59 +244,58 @@ public enum Screens {
         if cols.showExtras { titles += [("SITE", cols.site), ("DATA", cols.data)] }
         var x = 1
         for (t, w) in titles {
-            buf.write(t, x: x, y: g.listTitleRow, maxWidth: w, role: .label)
+            buf.write(t, x: x, y: y, maxWidth: w, role: .label)
             x += w + 2
         }
+    }
 
-        let top = g.listTop
-        if state.meetings.isEmpty {
-            let text = state.isLoading ? "loading meetings…"
-                : state.lastSuccess == nil ? "no data yet" : "no meetings match (\(state.keymap.keysText(.clearFilter, in: .list)) clears filters, \(state.keymap.keysText(.newMeeting, in: .list)) creates one)"
-            buf.write(text, x: 2, y: top + 1, maxWidth: buf.width - 4, role: .dim)
-        }
-        let scroll = max(0, min(state.listScroll, agenda.count - rows))
-        for i in 0..<rows {
-            let r = scroll + i
-            guard r < agenda.count else { break }
-            let y = top + i
-            switch agenda[r] {
-            case .day(let text):
-                buf.write(text, x: 1, y: y, maxWidth: buf.width - 2, role: .title)
-            case .now(let text):
-                // A rule across the list, the time in it: "── now 14:05 ─────".
-                let label = " \(text) "
-                let lead = 2
-                buf.write(String(repeating: "─", count: lead) + label
-                          + String(repeating: "─", count: max(0, buf.width - 2 - lead - TextWidth.width(label))),
-                          x: 1, y: y, maxWidth: buf.width - 2, role: .key)
-            case .meeting(let index):
-                let m = state.meetings[index]
-                let selected = index == state.selected
-                // Where the row is drawn is where a click finds it.
-                buf.setTarget(.meeting(index), row: y)
-                let remind = Countdown.isWithinReminder(status: m.status, startsAt: m.startsAt?.date, now: state.now, minutes: state.remindBeforeMinutes)
-                if selected { buf.fill(y: y, role: .selection) }
-                // A marker column, so the reminder shows without colour too.
-                buf.write(remind ? "!" : " ", x: 0, y: y, role: selected ? .selection : (remind ? .reminder : .normal))
-                var cx = 1
-                for (text, w, role) in cellsFor(m, remind: remind) {
-                    buf.write(text, x: cx, y: y, maxWidth: w, role: selected ? .selection : role)
-                    cx += w + 2
-                }
+    /// One row of the agenda: a day heading, the "now" rule, or a meeting.
+    static func listRow(_ buf: inout CellBuffer, _ state: AppState, _ row: AgendaRow, cols: Columns, y: Int) {
+        switch row {
+        case .day(let text):
+            buf.write(text, x: 1, y: y, maxWidth: buf.width - 2, role: .title)
+        case .now(let text):
+            // A rule across the list, the time in it: "── now 14:05 ─────".
+            let label = " \(text) "
+            let lead = 2
+            buf.write(String(repeating: "─", count: lead) + label
+                      + String(repeating: "─", count: max(0, buf.width - 2 - lead - TextWidth.width(label))),
+                      x: 1, y: y, maxWidth: buf.width - 2, role: .key)
+        case .meeting(let index):
+            let m = state.meetings[index]
+            let selected = index == state.selected
+            // Where the row is drawn is where a click finds it.
+            buf.setTarget(.meeting(index), row: y)
+            let remind = Countdown.isWithinReminder(status: m.status, startsAt: m.startsAt?.date, now: state.now, minutes: state.remindBeforeMinutes)
+            if selected { buf.fill(y: y, role: .selection) }
+            // A marker column, so the reminder shows without colour too.
+            buf.write(remind ? "!" : " ", x: 0, y: y, role: selected ? .selection : (remind ? .reminder : .normal))
+            var cx = 1
+            for (text, w, role) in meetingCells(m, state, cols: cols, remind: remind) {
+                buf.write(text, x: cx, y: y, maxWidth: w, role: selected ? .selection : role)
+                cx += w + 2
             }
         }
-        // Scroll position when the list is longer than the screen: which meetings show.
-        if agenda.count > rows {
-            let shown = agenda[scroll..<min(agenda.count, scroll + rows)].compactMap(\.meetingIndex)
-            let more = state.hasMorePages ? "+" : ""
-            let s = shown.isEmpty ? " \(state.meetings.count)\(more) meetings"
-                : " \(shown[0] + 1)-\(shown[shown.count - 1] + 1) of \(state.meetings.count)\(more)"
-            buf.write(s, x: buf.width - TextWidth.width(s) - 1, y: g.listFilterRow, role: .dim)
+    }
+
+    /// A meeting's cells in the list: text, column width, style.
+    static func meetingCells(_ m: Meeting, _ state: AppState, cols: Columns, remind: Bool) -> [(String, Int, StyleRole)] {
+        let word = cols.shortStatus ? StatusWord.short(m.status) : statusWord(m.status)
+        var out: [(String, Int, StyleRole)] = [(word, cols.status, StyleRole.status(m.status))]
+        if cols.showStart {
+            // The day is in the heading above: the row says the time (and the end, when known).
+            out.append((state.timeText(m, withEnd: cols.showEnd), cols.start, .normal))
         }
-        footer(&buf, state, hints: hints(state, .list, [
-            (.moveDown, "move"), (.open, "open"), (.newMeeting, "new"), (.filter, "filter"), (.cycleStatus, "status"),
-            (.copyProspect, "copy"), (.openProspect, "open"), (.duplicate, "dup"), (.refresh, "refresh"), (.help, "help"), (.quit, "quit"),
-        ]))
+        out.append((state.countdownText(m), cols.countdown, remind ? .reminder : .normal))
+        out.append((SafeText.escape(m.user ?? "—"), cols.owner, .normal))
+        if cols.showID { out.append((SafeText.escape(m.shortID), cols.id, .dim)) }
+        if cols.showExtras {
+            // The list has four fields; the rest come with the detail, once loaded.
+            let d = state.details[m.id] ?? m
+            out.append((SafeText.escape(RowExtras.site(d.cobrowsingURL)), cols.site, .dim))
+            out.append((SafeText.escape(RowExtras.customData(d.customData)), cols.data, .dim))
+        }
+        return out
     }
 
     // MARK: Detail
@@ -395,100 +407,7 @@ public enum Screens {
     static func form(_ buf: inout CellBuffer, _ state: AppState) {
         guard let form = state.form else { return }
         header(&buf, "New meeting", right: form.inFlight ? "creating…" : form.lookingUp ? "looking…" : "* required")
-        let labelW = min(20, max(10, buf.width / 3))
-        let fieldX = 1 + labelW
-        let fieldW = buf.width - fieldX - 1
-        let built = form.build(now: state.now, zone: state.timeZone)
-        var client: [String: [String]] = [:]
-        if form.submitAttempted, case .failure(let p) = built { client = p.fields }
-        var lines: [FormLine] = []
-
-        func messages(_ api: String, into lines: inout [FormLine]) {
-            for m in form.serverErrors[api] ?? [] {
-                lines.append(FormLine(field: nil) { b, y in
-                    b.write("✗ server: " + SafeText.escape(m), x: fieldX, y: y, maxWidth: fieldW, role: .error)
-                })
-            }
-            for m in client[api] ?? [] {
-                lines.append(FormLine(field: nil) { b, y in
-                    b.write("✗ " + m, x: fieldX, y: y, maxWidth: fieldW, role: .warning)
-                })
-            }
-        }
-        func input(_ label: String, _ f: FormField, _ tf: TextField) {
-            lines.append(FormLine(field: f) { b, y in
-                b.write(label, x: 1, y: y, maxWidth: labelW - 1, role: form.focus == f ? .title : .label)
-                fieldLine(&b, tf, x: fieldX, y: y, width: fieldW, focused: form.focus == f)
-            })
-        }
-
-        input("User *", .user, form.user)
-        messages(MeetingField.user.name, into: &lines)
-        input("Starts at *", .startsAt, form.startsAt)
-        switch form.startsAtPreview(now: state.now, zone: state.timeZone) {
-        case .success(let d)?:
-            let when = Countdown.relative(d.date, now: state.now)
-            lines.append(FormLine(field: nil) { b, y in
-                b.write("→ sends \(d.text) (\(when))", x: fieldX, y: y, maxWidth: fieldW, role: .dim)
-            })
-        case .failure(let p)? where client[MeetingField.startsAt.name] == nil:
-            lines.append(FormLine(field: nil) { b, y in
-                b.write("? " + p.message, x: fieldX, y: y, maxWidth: fieldW, role: .warning)
-            })
-        case nil:
-            lines.append(FormLine(field: nil) { b, y in
-                b.write("e.g. 2026-12-01 14:30, tomorrow 9:00, in 2h", x: fieldX, y: y, maxWidth: fieldW, role: .dim)
-            })
-        default: break
-        }
-        messages(MeetingField.startsAt.name, into: &lines)
-        input("Cobrowsing URL *", .cobrowsingURL, form.cobrowsingURL)
-        messages(MeetingField.cobrowsingURL.name, into: &lines)
-        let addKey = state.keymap.keysText(.addCookie, in: .form), delKey = state.keymap.keysText(.deleteCookie, in: .form)
-        lines.append(FormLine(field: nil) { b, y in
-            b.write("Cookies", x: 1, y: y, maxWidth: labelW - 1, role: .label)
-            b.write("\(form.cookies.count) row\(form.cookies.count == 1 ? "" : "s") · \(addKey) add · \(delKey) delete",
-                    x: fieldX, y: y, maxWidth: fieldW, role: .dim)
-        })
-        for (r, row) in form.cookies.enumerated() {
-            for c in CookieColumn.allCases {
-                input("  #\(r + 1) \(c.label)", .cookie(row: r, column: c), row[c])
-            }
-        }
-        messages(MeetingField.cookies.name, into: &lines)
-        input("Custom data", .customData, form.customData)
-        if case .failure(let p) = form.customDataValue(), client[MeetingField.customData.name] == nil {
-            lines.append(FormLine(field: nil) { b, y in
-                b.write("? " + p.message, x: fieldX, y: y, maxWidth: fieldW, role: .warning)
-            })
-        }
-        messages(MeetingField.customData.name, into: &lines)
-        input("Presenter iframe", .presenterIframe, form.presenterIframe)
-        messages(MeetingField.presenterIframe.name, into: &lines)
-        input("Prospect iframe", .prospectIframe, form.prospectIframe)
-        messages(MeetingField.prospectIframe.name, into: &lines)
-        // Errors the server sent for fields the form does not have.
-        for (f, ms) in form.serverErrors where !NewMeeting.fieldOrder.contains(f) {
-            for m in ms {
-                lines.append(FormLine(field: nil) { b, y in
-                    b.write("✗ server: \(SafeText.escape(f)): \(SafeText.escape(m))", x: 1, y: y, maxWidth: b.width - 2, role: .error)
-                })
-            }
-        }
-        lines.append(FormLine(field: .submit) { b, y in
-            let label = form.inFlight ? "[ Creating… ]" : "[ Create meeting ]"
-            b.write(label, x: fieldX, y: y, role: form.focus == .submit ? .buttonFocus : .button)
-            let key = state.keymap.keysText(.submit, in: .form)
-            b.write("  or \(key) from any field", x: fieldX + TextWidth.width(label), y: y, maxWidth: max(0, fieldW - TextWidth.width(label)), role: .dim)
-        })
-        for (text, role) in [(form.failure?.text, StyleRole.error), (form.notice, StyleRole.message)] {
-            for line in (text ?? "").split(separator: "\n") {
-                lines.append(FormLine(field: nil) { b, y in
-                    b.write(SafeText.escape(String(line)), x: 1, y: y, maxWidth: b.width - 2, role: role)
-                })
-            }
-        }
-
+        let lines = FormLines(form, state, width: buf.width).lines
         // Scroll so the focused field (and the line under it) is visible.
         let g = state.geometry
         let rows = g.formRows
@@ -502,5 +421,130 @@ public enum Screens {
         footer(&buf, state, hints: hints(state, .form, [
             (.nextField, "next"), (.submit, "submit"), (.addCookie, "cookie+"), (.cancel, "cancel"), (.help, "help"),
         ]), question: form.confirmation?.question)
+    }
+
+    /// The create form's lines, top to bottom, before scrolling: each field
+    /// with the messages about it, then the button and what the form says.
+    struct FormLines {
+        let form: MeetingForm
+        let labelW: Int, fieldX: Int, fieldW: Int
+        /// The client's checks, by field, once a submit was tried.
+        var client: [String: [String]] = [:]
+        private(set) var lines: [FormLine] = []
+
+        init(_ form: MeetingForm, _ state: AppState, width: Int) {
+            self.form = form
+            labelW = min(20, max(10, width / 3))
+            fieldX = 1 + labelW
+            fieldW = width - fieldX - 1
+            let built = form.build(now: state.now, zone: state.timeZone)
+            if form.submitAttempted, case .failure(let p) = built { client = p.fields }
+
+            input("User *", .user, form.user)
+            messages(MeetingField.user.name)
+            input("Starts at *", .startsAt, form.startsAt)
+            startsAtPreview(state)
+            messages(MeetingField.startsAt.name)
+            input("Cobrowsing URL *", .cobrowsingURL, form.cobrowsingURL)
+            messages(MeetingField.cobrowsingURL.name)
+            cookies(state)
+            messages(MeetingField.cookies.name)
+            input("Custom data", .customData, form.customData)
+            if case .failure(let p) = form.customDataValue(), client[MeetingField.customData.name] == nil {
+                note("? " + p.message, role: .warning)
+            }
+            messages(MeetingField.customData.name)
+            input("Presenter iframe", .presenterIframe, form.presenterIframe)
+            messages(MeetingField.presenterIframe.name)
+            input("Prospect iframe", .prospectIframe, form.prospectIframe)
+            messages(MeetingField.prospectIframe.name)
+            otherServerErrors()
+            submit(state)
+            for (text, role) in [(form.failure?.text, StyleRole.error), (form.notice, StyleRole.message)] {
+                for line in (text ?? "").split(separator: "\n") {
+                    lines.append(FormLine(field: nil) { b, y in
+                        b.write(SafeText.escape(String(line)), x: 1, y: y, maxWidth: b.width - 2, role: role)
+                    })
+                }
+            }
+        }
+
+        /// A field's label and its input line.
+        mutating func input(_ label: String, _ f: FormField, _ tf: TextField) {
+            let form = form, labelW = labelW, fieldX = fieldX, fieldW = fieldW
+            lines.append(FormLine(field: f) { b, y in
+                b.write(label, x: 1, y: y, maxWidth: labelW - 1, role: form.focus == f ? .title : .label)
+                fieldLine(&b, tf, x: fieldX, y: y, width: fieldW, focused: form.focus == f)
+            })
+        }
+
+        /// A line under the field's input.
+        mutating func note(_ text: String, role: StyleRole) {
+            let fieldX = fieldX, fieldW = fieldW
+            lines.append(FormLine(field: nil) { b, y in
+                b.write(text, x: fieldX, y: y, maxWidth: fieldW, role: role)
+            })
+        }
+
+        /// What the server and then the client's checks say about an API field.
+        mutating func messages(_ api: String) {
+            for m in form.serverErrors[api] ?? [] {
+                note("✗ server: " + SafeText.escape(m), role: .error)
+            }
+            for m in client[api] ?? [] {
+                note("✗ " + m, role: .warning)
+            }
+        }
+
+        /// What the start time typed sends, why it cannot be read, or examples when empty.
+        mutating func startsAtPreview(_ state: AppState) {
+            switch form.startsAtPreview(now: state.now, zone: state.timeZone) {
+            case .success(let d)?:
+                let when = Countdown.relative(d.date, now: state.now)
+                note("→ sends \(d.text) (\(when))", role: .dim)
+            case .failure(let p)? where client[MeetingField.startsAt.name] == nil:
+                note("? " + p.message, role: .warning)
+            case nil:
+                note("e.g. 2026-12-01 14:30, tomorrow 9:00, in 2h", role: .dim)
+            default: break
+            }
+        }
+
+        /// The cookies' heading line, then each row's columns.
+        mutating func cookies(_ state: AppState) {
+            let addKey = state.keymap.keysText(.addCookie, in: .form), delKey = state.keymap.keysText(.deleteCookie, in: .form)
+            let form = form, labelW = labelW, fieldX = fieldX, fieldW = fieldW
+            lines.append(FormLine(field: nil) { b, y in
+                b.write("Cookies", x: 1, y: y, maxWidth: labelW - 1, role: .label)
+                b.write("\(form.cookies.count) row\(form.cookies.count == 1 ? "" : "s") · \(addKey) add · \(delKey) delete",
+                        x: fieldX, y: y, maxWidth: fieldW, role: .dim)
+            })
+            for (r, row) in form.cookies.enumerated() {
+                for c in CookieColumn.allCases {
+                    input("  #\(r + 1) \(c.label)", .cookie(row: r, column: c), row[c])
+                }
+            }
+        }
+
+        /// Errors the server sent for fields the form does not have.
+        mutating func otherServerErrors() {
+            for (f, ms) in form.serverErrors where !NewMeeting.fieldOrder.contains(f) {
+                for m in ms {
+                    lines.append(FormLine(field: nil) { b, y in
+                        b.write("✗ server: \(SafeText.escape(f)): \(SafeText.escape(m))", x: 1, y: y, maxWidth: b.width - 2, role: .error)
+                    })
+                }
+            }
+        }
+
+        mutating func submit(_ state: AppState) {
+            let form = form, fieldX = fieldX, fieldW = fieldW
+            let key = state.keymap.keysText(.submit, in: .form)
+            lines.append(FormLine(field: .submit) { b, y in
+                let label = form.inFlight ? "[ Creating… ]" : "[ Create meeting ]"
+                b.write(label, x: fieldX, y: y, role: form.focus == .submit ? .buttonFocus : .button)
+                b.write("  or \(key) from any field", x: fieldX + TextWidth.width(label), y: y, maxWidth: max(0, fieldW - TextWidth.width(label)), role: .dim)
+            })
+        }
     }
 }

@@ -12,11 +12,9 @@ enum CommandLineShape {
         ("completion", []), ("man", []), ("help", []),
     ]
 
-    /// Global options that take a value, and global flags. `--per` is here
-    /// too: only the commands that page take it (`meetings list`, the
-    /// dashboard), but it is a setting like `--theme` and goes first as well.
-    static let valueOptions: Set<String> = ["--api-url", "--config", "--profile", "--timeout", "--log-file", "--theme", "--me", "--per"]
-    static let flagOptions: Set<String> = ["--allow-insecure-http"]
+    /// Global options that take a value, and global flags (see `GlobalOptionName`).
+    static let valueOptions = Set(GlobalOptionName.valued.map { "--" + $0 })
+    static let flagOptions = Set(GlobalOptionName.flags.map { "--" + $0 })
 
     struct Unknown: Error, Equatable {
         let message: String

@@ -3,85 +3,14 @@ import CoClickAPI
 // Foundation, not only FoundationEssentials, in this executable and in CoClickSimulator:
 // the binary carries the simulator (`coclick demo`, `coclick simulator`), and Hummingbird
 // links Foundation (and CoreFoundation) in any case. What the commands take from it
-// (FileHandle and ISO8601DateFormatter for the log file, NSHomeDirectory when HOME is
-// unset, the config file's mode bits as an NSNumber) runs once at start, or only with a
-// log file; the libraries the dashboard runs on (CoClickAPI, Dashboard,
-// TerminalUI, TerminalText) use FoundationEssentials only, which MemberImportVisibility
-// (Package.swift) holds them to.
+// (FileHandle and ISO8601DateFormatter for the log file, the config file's mode bits as
+// an NSNumber) runs once at start, or only with a log file; the libraries the dashboard
+// runs on (CoClickAPI, Dashboard, TerminalUI, TerminalText) use FoundationEssentials
+// only, which MemberImportVisibility (Package.swift) holds them to.
 import Foundation
 import Logging
 import TerminalText
 import TerminalUI
-
-/// Options every command that talks to the API shares.
-struct GlobalOptions: ParsableArguments {
-    @Option(name: .customLong("config"), help: "Config file (TOML). Default: $XDG_CONFIG_HOME/coclick/config.toml; env COCLICK_CONFIG.", completion: .file())
-    var config: String?
-
-    @Option(name: .customLong("profile"), help: "Use the [profiles.NAME] table of the config file on top of its top level. Env COCLICK_PROFILE.", completion: .custom(ShellCompletion.profiles))
-    var profile: String?
-
-    @Option(name: .customLong("api-url"), help: "API base URL. Env COCLICK_API_URL. Default: \(Settings.defaultAPIURL).")
-    var apiURL: String?
-
-    @Flag(name: .customLong("allow-insecure-http"), help: "Allow a plain http:// API URL to a non-loopback host (the secret key would travel unencrypted).")
-    var allowInsecureHTTP = false
-
-    @Option(name: .customLong("log-file"), help: "Append a log of API requests to this file (never headers or secrets).", completion: .file())
-    var logFile: String?
-
-    @Option(name: .customLong("timeout"), help: "Seconds the whole command may take, every request, retry and the authentication included (more than 0, at most 600; default 60; the dashboard: 10 per request).")
-    var timeout: Double?
-
-    @Option(help: "Your owner email (config: me): the dashboard starts on your meetings, --mine lists them, the form's User starts with it.")
-    var me: String?
-
-    @Option(help: "Theme: default, light, high-contrast, mono, or a user theme in $XDG_CONFIG_HOME/coclick/themes. Env COCLICK_THEME.", completion: .custom(ShellCompletion.themes))
-    var theme: String?
-
-    /// The longest `--timeout`; any positive number of seconds up to it is taken.
-    static let maxTimeout: Double = 600
-
-    func validate() throws {
-        if let timeout, !(timeout > 0 && timeout <= Self.maxTimeout) {
-            // 0 itself is refused: say so, not "between 0 and ...".
-            throw ValidationError("--timeout must be more than 0 and at most \(Int(Self.maxTimeout)) seconds (fractions allowed, e.g. 0.5)")
-        }
-    }
-
-    /// The logger for `--log-file`, or nil.
-    func makeLogger() throws -> Logger? {
-        guard let path = logFile, !path.isEmpty else { return nil }
-        let sink = try FileLogHandler.Sink(path: path)
-        return Logger(label: "coclick") { label in FileLogHandler(label: label, sink: sink) }
-    }
-
-    /// The client for one-shot commands: retries transient failures itself,
-    /// and nothing it does runs past `--timeout` from now.
-    func client(_ settings: Settings) throws -> CoClickClient {
-        let whole = timeout ?? 60
-        let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int64(whole * 1000)))
-        return try client(settings, defaultTimeout: min(whole, 20), retry: RetryPolicy(), deadline: deadline)
-    }
-
-    /// The dashboard's client: a shorter timeout, so a hung server shows as
-    /// "retrying" soon, and no retries of its own: the dashboard backs off
-    /// between polls and says so in the footer.
-    func dashboardClient(_ settings: Settings) throws -> CoClickClient {
-        try client(settings, defaultTimeout: 10, retry: .none)
-    }
-
-    func client(_ settings: Settings, defaultTimeout: TimeInterval, retry: RetryPolicy,
-                deadline: ContinuousClock.Instant? = nil) throws -> CoClickClient {
-        try settings.requireCredentials()
-        let config = ClientConfiguration(
-            baseURL: settings.apiURL, credentials: settings.credentials,
-            requestTimeout: deadline == nil ? (timeout ?? defaultTimeout) : defaultTimeout,
-            deadline: deadline, retry: retry, logger: try makeLogger()
-        )
-        return CoClickClient(configuration: config)
-    }
-}
 
 /// A command whose work is asynchronous; it returns the process exit code.
 protocol AsyncCommand: ParsableCommand {

@@ -4,13 +4,6 @@ import Foundation
 import TOMLKit
 import TerminalText
 
-/// A problem with how coclick was invoked or configured: exit code 2.
-struct UsageError: Error, CustomStringConvertible {
-    let message: String
-    init(_ message: String) { self.message = message }
-    var description: String { message }
-}
-
 extension ConfigFile {
     /// Reads and checks a config file. `required` files must exist.
     static func load(path: String, required: Bool, warn: (String) -> Void) throws -> ConfigFile {
@@ -119,15 +112,14 @@ struct Settings {
 
     static let defaultAPIURL = "https://www.coclick.io/" + APIPath.base
 
-    static func defaultConfigPath(env: [String: String]) -> String {
-        let base: String
-        if let xdg = env["XDG_CONFIG_HOME"], !xdg.isEmpty {
-            base = xdg
-        } else {
-            base = (env["HOME"] ?? NSHomeDirectory()) + "/.config"
-        }
-        return base + "/coclick/config.toml"
+    /// `config.toml` in `XDGFolder.config`; nil when the environment names no
+    /// folder for it (no absolute `XDG_CONFIG_HOME` or `HOME`): then no file is read.
+    static func defaultConfigPath(env: [String: String]) -> String? {
+        XDGFolder.config.url(environment: env)?.appendingPathComponent("config.toml").path
     }
+
+    /// How messages name the config file when there is no default path.
+    static let unplacedConfigPath = "$XDG_CONFIG_HOME/coclick/config.toml"
 
     static func resolve(
         _ g: GlobalOptions, theme: String? = nil, refresh: Int? = nil, per: Int? = nil,
@@ -136,14 +128,15 @@ struct Settings {
     ) throws -> Settings {
         func nonEmpty(_ s: String?) -> String? { s.flatMap { $0.isEmpty ? nil : $0 } }
         let explicitConfig = nonEmpty(g.config) ?? nonEmpty(env["COCLICK_CONFIG"])
-        let path = explicitConfig ?? defaultConfigPath(env: env)
-        let whole = try ConfigFile.load(path: path, required: explicitConfig != nil, warn: warn)
+        let placed = explicitConfig ?? defaultConfigPath(env: env)
+        let whole = try placed.map { try ConfigFile.load(path: $0, required: explicitConfig != nil, warn: warn) } ?? ConfigFile()
+        let path = placed ?? unplacedConfigPath
         let profileName = nonEmpty(g.profile) ?? nonEmpty(env["COCLICK_PROFILE"])
         var file = whole
         if let profileName {
             guard let profile = whole.profiles[profileName] else {
                 let have = whole.profiles.keys.sorted().map(SafeText.escape)
-                let known = !FileManager.default.fileExists(atPath: path) ? "the file does not exist"
+                let known = !(placed.map(FileManager.default.fileExists(atPath:)) ?? false) ? "the file does not exist"
                     : have.isEmpty ? "it has no [profiles.NAME] tables" : "profiles: \(have.joined(separator: ", "))"
                 throw UsageError("no profile '\(SafeText.escape(profileName))' in config file \(path) (\(known))")
             }

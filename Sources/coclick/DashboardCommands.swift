@@ -11,7 +11,7 @@ struct DashboardOptions: ParsableArguments {
     @Option(help: "Seconds between refreshes of the list (config: refresh_interval; default 15).")
     var refresh: Int?
 
-    @Option(help: "Meetings per page (config: page_size; default 20).")
+    @Option(name: .customLong(GlobalOptionName.per), help: "Meetings per page (config: page_size; default 20).")
     var per: Int?
 
     func dashboardSettings(_ s: Settings, apiDescription: String) -> DashboardSettings {

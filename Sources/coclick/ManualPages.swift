@@ -761,6 +761,10 @@ Where drafts and crash reports are (default
 .B XDG_CACHE_HOME
 Where the last list seen is (default
 .IR ~/.cache ).
+Each of these three counts only when it is an absolute path: a relative or
+empty one is ignored, as the XDG spec says, and the default under
+.B HOME
+is used.
 .TP
 .BR HTTPS_PROXY ", " HTTP_PROXY ", " ALL_PROXY ", " NO_PROXY
 Proxies, read as curl reads them (lower case too).

@@ -71,7 +71,7 @@ enum ShellCompletion {
         let env = ProcessInfo.processInfo.environment
         func nonEmpty(_ s: String?) -> String? { s.flatMap { $0.isEmpty ? nil : $0 } }
         let path = nonEmpty(global.config) ?? nonEmpty(env["COCLICK_CONFIG"]) ?? Settings.defaultConfigPath(env: env)
-        guard let file = try? ConfigFile.load(path: path, required: false, warn: { _ in }) else { return [] }
+        guard let path, let file = try? ConfigFile.load(path: path, required: false, warn: { _ in }) else { return [] }
         return file.profiles.keys.filter(isWord).sorted()
     }
 

@@ -25,8 +25,8 @@ struct ClipboardTests {
         #expect(ClipboardProgram.shell("pbcopy").name == "pbcopy")
     }
 
-    func route(_ env: [String: String], mode: ClipboardMode = .auto, macOS: Bool = false, have: Set<String> = []) -> ClipboardRoute {
-        ClipboardRoute.choose(mode: mode, environment: env, macOS: macOS) { have.contains($0) }
+    func route(_ env: [String: String], mode: ClipboardMode = .auto, have: Set<String> = []) -> ClipboardRoute {
+        ClipboardRoute.choose(mode: mode, environment: env) { have.contains($0) }
     }
 
     static let xclip = ClipboardRoute.program(ClipboardProgram(arguments: ["xclip", "-selection", "clipboard"], name: "xclip"))
@@ -49,9 +49,6 @@ struct ClipboardTests {
         #expect(route(["WAYLAND_DISPLAY": "wayland-0"], have: ["xclip"]) == .terminal(.plain))
         // Over ssh (X forwarding sets DISPLAY too): the clipboard that matters is the user's, through the terminal.
         #expect(route(["DISPLAY": "localhost:10.0", "SSH_CONNECTION": "10.0.0.1 5 10.0.0.2 22"], have: all) == .terminal(.plain))
-        // macOS: pbcopy locally, OSC 52 over ssh.
-        #expect(route([:], macOS: true, have: all) == .program(ClipboardProgram(arguments: ["pbcopy"], name: "pbcopy")))
-        #expect(route(["SSH_CONNECTION": "x"], macOS: true, have: all) == .terminal(.plain))
         // Empty variables count as unset.
         #expect(route(["TMUX": "", "STY": "", "DISPLAY": ""], have: all) == .terminal(.plain))
         #expect(route([:]) == .terminal(.plain))

@@ -77,15 +77,14 @@ struct OpenAndDuplicateTests {
     }
 
     @Test func theOpenerComesFromTheEnvironment() {
-        func detect(_ env: [String: String], macOS: Bool = false, xdgOpen: Bool = true) -> Opener {
-            Opener.detect(environment: env, macOS: macOS) { $0 == "xdg-open" && xdgOpen }
+        func detect(_ env: [String: String], xdgOpen: Bool = true) -> Opener {
+            Opener.detect(environment: env) { $0 == "xdg-open" && xdgOpen }
         }
         #expect(detect(["BROWSER": "firefox"]) == .command(["firefox"]))
         #expect(detect(["BROWSER": "w3m -N %s:lynx"]).argv(for: "http://a") == ["w3m", "-N", "http://a"])
         #expect(detect([:]) == .command(["xdg-open"]))
         #expect(detect([:], xdgOpen: false) == .unavailable(.noProgram))
         #expect(detect(["BROWSER": "firefox"], xdgOpen: false) == .command(["firefox"]))
-        #expect(detect([:], macOS: true) == .command(["open"]))
         #expect(detect(["SSH_CONNECTION": "1 2 3 4"]) == .unavailable(.overSSHWithoutDisplay))
         #expect(detect(["SSH_TTY": "/dev/pts/1", "DISPLAY": "localhost:10.0"]) == .command(["xdg-open"]))
         #expect(detect(["SSH_CONNECTION": "1 2 3 4", "BROWSER": "echo"]) == .command(["echo"]))

@@ -192,4 +192,37 @@ struct CommandLineEdgesTests {
             #expect(!sim.requests.contains { $0.method == "POST" })
         }
     }
+
+    /// Every option the commands share goes before the subcommand as well as
+    /// after it, with the same outcome: the options `coclick auth check --help`
+    /// lists (all shared, but `--json`) and `--per`. An option added to the
+    /// shared ones and not movable fails here.
+    @Test func everySharedOptionMayComeBeforeTheSubcommand() async throws {
+        try await withSimulator { _, env in
+            let help = try await runCoclick(["auth", "check", "--help"], env: env)
+            let usage = try #require(help.stdout.split(separator: "\n").first { $0.hasPrefix("USAGE:") })
+            let names = usage.split(separator: "[").compactMap { $0.split(separator: " ").first.map(String.init) }
+                .map { $0.hasSuffix("]") ? String($0.dropLast()) : $0 }
+                .filter { $0.hasPrefix("--") && $0 != "--json" }
+            #expect(names.count == 8, "\(usage)")
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("coclick-shared-\(UUID().uuidString).log").path
+            defer { try? FileManager.default.removeItem(atPath: log) }
+            let values = [
+                "--config": ["/dev/null"], "--profile": ["nope"], "--api-url": [env["COCLICK_API_URL"]!],
+                "--allow-insecure-http": [], "--log-file": [log], "--timeout": ["30"], "--me": ["hugh@example.com"], "--theme": ["mono"],
+            ]
+            for name in names {
+                let value = try #require(values[name], "a value for \(name)")
+                let after = try await runCoclick(["auth", "check", name] + value, env: env)
+                let before = try await runCoclick([name] + value + ["auth", "check"], env: env)
+                #expect(before.status == after.status, "\(name): \(before.stderr)")
+                // stdout names the token's expiry, a time that may move between the two runs.
+                #expect(before.stderr == after.stderr, "\(name): \(before.stderr) / \(after.stderr)")
+            }
+            let after = try await runCoclick(["meetings", "list", "--json", "--every-date", "--per", "3"], env: env)
+            let before = try await runCoclick(["--per", "3", "meetings", "list", "--json", "--every-date"], env: env)
+            #expect(after.status == 0 && before.status == 0, "\(before.stderr)")
+            #expect(try json(before.stdout) as? [Any] != nil && before.stdout == after.stdout)
+        }
+    }
 }

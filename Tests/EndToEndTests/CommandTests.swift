@@ -308,6 +308,16 @@ struct CommandTests {
             try FileManager.default.copyItem(atPath: path, toPath: xdg.appendingPathComponent("coclick/config.toml").path)
             let viaXDG = try await runCoclick(["auth", "check"], env: ["XDG_CONFIG_HOME": xdg.path])
             #expect(viaXDG.status == 0, "\(viaXDG.stderr)")
+            // A relative XDG_CONFIG_HOME is ignored (the XDG spec calls it invalid): HOME's .config is read.
+            let home = dir.appendingPathComponent("home")
+            try FileManager.default.createDirectory(at: home.appendingPathComponent(".config/coclick"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: path, toPath: home.appendingPathComponent(".config/coclick/config.toml").path)
+            let relative = try await runCoclick(["auth", "check"], env: ["HOME": home.path, "XDG_CONFIG_HOME": "xdg"])
+            #expect(relative.status == 0, "\(relative.stderr)")
+            // Neither an absolute XDG_CONFIG_HOME nor a HOME: no default file, and the message says where one goes.
+            let homeless = try await runCoclick(["auth", "check"], env: ["HOME": "", "XDG_CONFIG_HOME": ""])
+            #expect(homeless.status == 2)
+            #expect(homeless.stderr.contains("$XDG_CONFIG_HOME/coclick/config.toml"), "\(homeless.stderr)")
 
             let broken = dir.appendingPathComponent("broken.toml").path
             _ = FileManager.default.createFile(atPath: broken, contents: Data("refresh_interval = \"soon\"\n".utf8))
