@@ -69,7 +69,8 @@ struct NextWatchTmuxTests {
             let line = try await statusLine(pane)
             // The markup is tmux's, not text: no "#[" reaches the screen.
             #expect(!line.contains("#["), "\(line)")
-            #expect(line.contains("in 1d 00h") || line.contains("in 23h 59m"), "\(line)")
+            // A day ahead when made: read a few minutes later on a busy machine, still within the day.
+            #expect(line.contains("in 1d 00h") || line.range(of: #"in 23h [0-5][0-9]m"#, options: .regularExpression) != nil, "\(line)")
 
             // A meeting sooner than the first: the line moves to it.
             sim.addMeeting(NewMeeting(user: "zed@example.com", startsAt: start(2 * 3600 + 30), cobrowsingURL: "https://example.com/zed"), duration: 600)
