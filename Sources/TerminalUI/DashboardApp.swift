@@ -259,8 +259,8 @@ final class DashboardRuntime {
     }
 
     private func readInput() {
-        let keys = backend.readKeys()
-        if keys.isEmpty {
+        let events = backend.readEvents()
+        if events.isEmpty {
             // Readable but nothing to read: the terminal hung up (EIO/EOF), so
             // stop instead of spinning on a source that stays readable.
             emptyReads += 1
@@ -269,18 +269,20 @@ final class DashboardRuntime {
         }
         emptyReads = 0
         // Keys are reduced at the current time, so a message they set lives its full span.
-        var actions: [Action] = [.tick(Date())]
-        for k in keys {
-            if k == .resize {
-                let s = backend.size
-                actions.append(.resize(width: s.width, height: s.height))
-            } else if case .mouse(let e) = k {
-                actions.append(.mouse(e, target: lastFrame?.target(atRow: e.y)))
-            } else {
-                actions.append(.key(k))
-            }
+        send([.tick(Date())] + events.map(action))
+    }
+
+    /// A terminal event as the reducer takes it: a resize with the new size,
+    /// a mouse report with what the last frame drew under it.
+    private func action(_ event: TerminalEvent) -> Action {
+        switch event {
+        case .key(let k): return .key(k)
+        case .paste(let text): return .paste(text)
+        case .mouse(let e): return .mouse(e, target: lastFrame?.target(atRow: e.y))
+        case .resize:
+            let s = backend.size
+            return .resize(width: s.width, height: s.height)
         }
-        send(actions)
     }
 
     private func run(_ effect: Effect) {

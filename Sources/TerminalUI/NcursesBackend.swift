@@ -257,8 +257,8 @@ final class NcursesBackend {
         return out
     }
 
-    /// Every key waiting on stdin, mouse reports and pastes included.
-    func readKeys() -> [Key] {
+    /// Every key waiting on stdin, mouse reports, pastes and resizes included.
+    func readEvents() -> [TerminalEvent] {
         var raw: [InputDecoder.Raw] = []
         var ch: wint_t = 0
         while true {
@@ -285,19 +285,20 @@ final class NcursesBackend {
     }
 
     /// A key code ncurses decoded, as the decoder takes it.
-    private static func rawKey(_ code: Int32) -> InputDecoder.Raw? {
+    nonisolated static func rawKey(_ code: Int32) -> InputDecoder.Raw? {
         switch code {
         case KEY_MOUSE: return .mouseIntro
         case pasteStartCode: return .pasteStart
         case pasteEndCode: return .pasteEnd
+        case coclick_key_resize(): return .resize
         default: return functionKey(code).map { .key($0) }
         }
     }
 
     /// Key codes of our own for the paste markers, far above ncurses' (and
     /// the ones it gives terminfo's extended keys).
-    static let pasteStartCode: Int32 = 0x6F00
-    static let pasteEndCode: Int32 = 0x6F01
+    nonisolated static let pasteStartCode: Int32 = 0x6F00
+    nonisolated static let pasteEndCode: Int32 = 0x6F01
 
     /// Read input as bytes (the locale is not UTF-8).
     private var readsBytes = false
@@ -342,15 +343,12 @@ final class NcursesBackend {
         case KEY_BACKSPACE: return .backspace
         case KEY_DC: return .delete
         case KEY_BTAB: return .backTab
-        case coclick_key_resize(): return .resize
         default:
             let f = code - coclick_key_f0()
             if (1...24).contains(f) { return .function(Int(f)) }
             return nil
         }
     }
-
-    nonisolated static func charKey(_ v: UInt32) -> Key? { InputDecoder.plain(v).first }
 
     /// Writes bytes straight to the terminal (OSC 52), after ncurses has flushed.
     func writeRaw(_ s: String) {
