@@ -8,6 +8,8 @@ import Foundation
 /// Everything that can happen to the dashboard.
 public enum Action: Sendable {
     case key(Key)
+    /// Text pasted into the terminal (bracketed paste): typed as text, never keys.
+    case paste(String)
     /// The 1-second clock.
     case tick(Date)
     case resize(width: Int, height: Int)

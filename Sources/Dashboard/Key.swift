@@ -9,13 +9,7 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
     case ctrl(Character)
     /// Alt (Meta) plus a character: the terminal sends Esc, then the character.
     case alt(Character)
-    /// Text the terminal marked as pasted (bracketed paste): typed as text,
-    /// never read as keys, whatever it holds (newlines, Esc, `q`).
-    case paste(String)
     case function(Int)
-    case resize
-    /// A mouse report; the runtime looks up what the screen drew under it.
-    case mouse(MouseEvent)
 
     /// How the key is written in help text and the footer.
     public var description: String {
@@ -38,10 +32,21 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
         case .delete: return "Delete"
         case .ctrl(let c): return "Ctrl-" + String(c).uppercased()
         case .alt(let c): return "Alt-" + String(c)
-        case .paste: return "paste"
         case .function(let n): return "F\(n)"
-        case .resize: return "resize"
-        case .mouse: return "mouse"
         }
     }
+}
+
+/// What the terminal sends, decoded by the runtime: keys, and what is not a
+/// key (pasted text, a mouse report, a size change), each reaching `reduce`
+/// as its own `Action`.
+public enum TerminalEvent: Sendable, Hashable {
+    case key(Key)
+    /// Text the terminal marked as pasted (bracketed paste): typed as text,
+    /// never read as keys, whatever it holds (newlines, Esc, `q`).
+    case paste(String)
+    /// A mouse report; the runtime looks up what the screen drew under it.
+    case mouse(MouseEvent)
+    /// The terminal changed size; the runtime asks for the new one.
+    case resize
 }

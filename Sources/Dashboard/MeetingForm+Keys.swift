@@ -27,49 +27,8 @@ public enum FormConfirmation: Sendable, Hashable {
 extension MeetingForm {
     /// Handles `key` as the form's keymap says; typed characters go into the focused field.
     public mutating func handle(_ key: Key, keymap: Keymap) -> FormKeyOutcome {
-        if let asked = confirmation {
-            confirmation = nil
-            guard key == .char("y") || key == .char("Y") else {
-                notice = nil
-                return .handled
-            }
-            switch asked {
-            case .deleteCookieRow(let r): deleteCookieRow(r)
-            case .discardDraft: return .discardDraft
-            }
-            return .handled
-        }
-        if case .paste(let text) = key { return paste(text) }
-        if let command = keymap.command(for: key, in: .form) {
-            if let edit = command.textEdit {
-                editFocused { $0.apply(edit) }
-                return .handled
-            }
-            switch command {
-            case .nextField: moveFocus(by: 1)
-            case .previousField: moveFocus(by: -1)
-            case .activate:
-                if focus == .submit { return .submit }
-                moveFocus(by: 1)
-            case .submit: return .submit
-            case .cancel: return .cancel
-            case .lookForCreated: return .lookForCreated
-            case .addCookie: addCookieRow()
-            case .deleteCookie:
-                guard let r = cookieRowToDelete else { break }
-                if cookies[r].isBlank { deleteCookieRow(r) } else { confirmation = .deleteCookieRow(r) }
-            case .discardDraft:
-                guard !inFlight else {
-                    notice = "A create is in flight: its answer comes back to this form first"
-                    break
-                }
-                guard !isBlank else { return .discardDraft }
-                confirmation = .discardDraft
-            case .help: return .help
-            default: break
-            }
-            return .handled
-        }
+        if confirmation != nil { return answer(yes: key == .char("y") || key == .char("Y")) }
+        if let command = keymap.command(for: key, in: .form) { return perform(command) }
         if case .char(let c) = key {
             if focus == .submit {
                 if c == " " { return .submit }
@@ -80,10 +39,59 @@ extension MeetingForm {
         return .handled
     }
 
-    /// Pasted text goes into the focused field as text. Every field holds one
-    /// line, so line breaks and tabs become spaces (JSON means the same with
-    /// them as spaces, so pretty-printed custom data stays valid).
-    mutating func paste(_ text: String) -> FormKeyOutcome {
+    /// The pending question, answered.
+    mutating func answer(yes: Bool) -> FormKeyOutcome {
+        guard let asked = confirmation else { return .handled }
+        confirmation = nil
+        guard yes else {
+            notice = nil
+            return .handled
+        }
+        switch asked {
+        case .deleteCookieRow(let r): deleteCookieRow(r)
+        case .discardDraft: return .discardDraft
+        }
+        return .handled
+    }
+
+    /// Does a form command, whichever key (or click) asked for it.
+    public mutating func perform(_ command: Command) -> FormKeyOutcome {
+        if let edit = command.textEdit {
+            editFocused { $0.apply(edit) }
+            return .handled
+        }
+        switch command {
+        case .nextField: moveFocus(by: 1)
+        case .previousField: moveFocus(by: -1)
+        case .activate:
+            if focus == .submit { return .submit }
+            moveFocus(by: 1)
+        case .submit: return .submit
+        case .cancel: return .cancel
+        case .lookForCreated: return .lookForCreated
+        case .addCookie: addCookieRow()
+        case .deleteCookie:
+            guard let r = cookieRowToDelete else { break }
+            if cookies[r].isBlank { deleteCookieRow(r) } else { confirmation = .deleteCookieRow(r) }
+        case .discardDraft:
+            guard !inFlight else {
+                notice = "A create is in flight: its answer comes back to this form first"
+                break
+            }
+            guard !isBlank else { return .discardDraft }
+            confirmation = .discardDraft
+        case .help: return .help
+        default: break
+        }
+        return .handled
+    }
+
+    /// Pasted text goes into the focused field as text (a pending question
+    /// is answered no). Every field holds one line, so line breaks and tabs
+    /// become spaces (JSON means the same with them as spaces, so
+    /// pretty-printed custom data stays valid).
+    public mutating func paste(_ text: String) -> FormKeyOutcome {
+        if confirmation != nil { return answer(yes: false) }
         guard focus != .submit else { return .handled }
         let (flat, changed) = Self.oneLine(text)
         editFocused { $0.insert(flat) }

@@ -10,7 +10,14 @@ import TerminalText
 /// what reaches beyond it (submit, cancel, look for a create) is here.
 extension Reducer {
     static func formKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-        let effects = formEdit(&state, key)
+        let keymap = state.keymap
+        return formInput(&state) { $0.handle(key, keymap: keymap) }
+    }
+
+    /// What the form does with `input` (a key, a paste, a command), then what
+    /// reaches beyond it.
+    static func formInput(_ state: inout AppState, _ input: (inout MeetingForm) -> FormKeyOutcome) -> [Effect] {
+        let effects = formEdit(&state, input)
         // The complaint goes once the marked fields are fixed, before the next submit.
         if var form = state.form, form.failure == .fixMarkedFields,
            case .success = form.build(now: state.now, zone: state.timeZone) {
@@ -20,10 +27,10 @@ extension Reducer {
         return effects
     }
 
-    static func formEdit(_ state: inout AppState, _ key: Key) -> [Effect] {
+    static func formEdit(_ state: inout AppState, _ input: (inout MeetingForm) -> FormKeyOutcome) -> [Effect] {
         guard var form = state.form else { state.screen = .list; return [] }
         defer { state.form = form }
-        switch form.handle(key, keymap: state.keymap) {
+        switch input(&form) {
         case .handled: return []
         case .pasteFlattened:
             say(&state, "Pasted on one line: its line breaks and tabs became spaces")

@@ -10,22 +10,54 @@ import TerminalText
 /// form's keys are in `Reducer+Form`.
 extension Reducer {
     static func key(_ state: inout AppState, _ key: Key) -> [Effect] {
-        if case .resize = key { return [] }
         let context: KeyContext = state.screen == .form ? .form : state.screen == .detail ? .detail : .list
+        let command = state.keymap.command(for: key, in: context)
         // Ctrl-L works on every screen, over the help, the filter line and a question too.
-        if state.keymap.command(for: key, in: context) == .repaint {
-            return [.repaint]
-        }
+        if command == .repaint { return [.repaint] }
         if state.showHelp { return helpKey(&state, key) }
         switch state.screen {
         case .form: return formKey(&state, key)
         case .list:
             if state.filterInput != nil { return filterKey(&state, key) }
             if state.dateInput != nil { return dateKey(&state, key) }
-            // Wherever a key leaves the selection, the next page is there before it.
-            let effects = listKey(&state, key)
+            guard let command else { return fetchAhead(&state) }
+            return run(&state, command: command, in: .list)
+        case .detail:
+            guard let command else { return [] }
+            return run(&state, command: command, in: .detail)
+        }
+    }
+
+    /// Does `command` on the screen `ctx` names: what a key bound to it does
+    /// (after the keymap lookup), and what a click asks for.
+    static func run(_ state: inout AppState, command: Command, in ctx: KeyContext) -> [Effect] {
+        switch ctx {
+        case .list:
+            // Wherever a command leaves the selection, the next page is there before it.
+            let effects = listCommand(&state, command)
             return effects + (state.screen == .list ? fetchAhead(&state) : [])
-        case .detail: return detailKey(&state, key)
+        case .detail: return detailCommand(&state, command)
+        case .form: return formInput(&state) { $0.perform(command) }
+        }
+    }
+
+    /// Pasted text: typed into the form or the filter line; elsewhere it
+    /// does nothing but close the help, as any key does.
+    static func paste(_ state: inout AppState, _ text: String) -> [Effect] {
+        if state.showHelp {
+            state.showHelp = false
+            state.helpScroll = 0
+            return []
+        }
+        switch state.screen {
+        case .form: return formInput(&state) { $0.paste(text) }
+        case .list:
+            guard var input = state.filterInput else { return [] }
+            // An address copied from a mail: on one line, without its line break.
+            input.insert(MeetingForm.oneLine(text).text.trimmed)
+            state.filterInput = input
+            return []
+        case .detail: return []
         }
     }
 
@@ -46,8 +78,7 @@ extension Reducer {
         return []
     }
 
-    static func listKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-        guard let command = state.keymap.command(for: key, in: .list) else { return [] }
+    static func listCommand(_ state: inout AppState, _ command: Command) -> [Effect] {
         switch command {
         case .moveUp: moveSelection(&state, to: state.selected - 1)
         case .moveDown: moveSelection(&state, to: state.selected + 1)
@@ -139,9 +170,6 @@ extension Reducer {
         case .escape:
             state.filterInput = nil
             return []
-        case .paste(let text):
-            // An address copied from a mail: on one line, without its line break.
-            input.insert(MeetingForm.oneLine(text).text.trimmed)
         default:
             if let edit = TextField.edit(for: key) { input.apply(edit) }
         }
@@ -176,8 +204,7 @@ extension Reducer {
         return []
     }
 
-    static func detailKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-        guard let command = state.keymap.command(for: key, in: .detail) else { return [] }
+    static func detailCommand(_ state: inout AppState, _ command: Command) -> [Effect] {
         let page = state.detailVisibleRows
         switch command {
         case .moveUp: state.detailScroll -= 1

@@ -42,7 +42,7 @@ extension Reducer {
                 moveSelection(&state, to: i)
                 if double {
                     state.lastClick = nil
-                    return perform(&state, .open, in: .list)
+                    return run(&state, command: .open, in: .list)
                 }
                 state.lastClick = LastClick(target: .meeting(i), at: now)
             default: break
@@ -66,7 +66,7 @@ extension Reducer {
                 form.focus = f
                 state.form = form
                 // A button is pressed by a click, as everywhere else.
-                if f == .submit { return perform(&state, .submit, in: .form) }
+                if f == .submit { return run(&state, command: .submit, in: .form) }
                 return []
             default: break
             }
@@ -85,12 +85,6 @@ extension Reducer {
         let maxScroll = max(0, total - state.geometry.helpRows(lineCount: total))
         state.helpScroll = min(maxScroll, max(0, state.helpScroll + delta))
         return []
-    }
-
-    /// Does what a key bound to `command` would do, whichever key that is.
-    static func perform(_ state: inout AppState, _ command: Command, in ctx: KeyContext) -> [Effect] {
-        guard let key = state.keymap.bindings[ctx]?.first(where: { $0.command == command })?.keys.first else { return [] }
-        return Reducer.key(&state, key)
     }
 }
 

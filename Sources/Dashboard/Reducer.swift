@@ -16,6 +16,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         // (click, Enter, q, click must not open the row).
         state.lastClick = nil
         return Reducer.key(&state, key)
+    case .paste(let text):
+        state.lastClick = nil
+        return Reducer.paste(&state, text)
     case .tick(let now):
         state.now = now
         if let m = state.message, m.expires <= now { state.message = nil }

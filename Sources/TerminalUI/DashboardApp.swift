@@ -52,16 +52,7 @@ public enum DashboardApp {
             return
         }
         var settings = settings
-        var cache = settings.cacheDirectory.flatMap { dir in settings.account.map { ListCache(directory: dir, account: $0) } }
-        var cached: CachedList?
-        switch cache?.read() {
-        case .list(let list)?: cached = list
-        case .refused(let why)?:
-            // Not this user's alone: neither read nor written this run.
-            cache = nil
-            settings.startupProblems.append("list cache not used: \(SafeText.escape(why))")
-        default: break
-        }
+        let (cache, cached) = openCache(&settings)
         // Nothing cached: page 1 of the start view is asked for now, on the
         // client's threads, while this thread reads the themes, sets up the
         // terminal and draws the first frame; the rows arrive that much
@@ -85,6 +76,20 @@ public enum DashboardApp {
             }
             current = runtime
             runtime.start()
+        }
+    }
+
+    /// The list cache and what the last run left in it. One that is not this
+    /// user's alone is neither read nor written this run, and said at start.
+    private static func openCache(_ settings: inout DashboardSettings) -> (ListCache?, CachedList?) {
+        guard let dir = settings.cacheDirectory, let account = settings.account else { return (nil, nil) }
+        let cache = ListCache(directory: dir, account: account)
+        switch cache.read() {
+        case .list(let list): return (cache, list)
+        case .refused(let why):
+            settings.startupProblems.append("list cache not used: \(SafeText.escape(why))")
+            return (nil, nil)
+        case .none: return (cache, nil)
         }
     }
 }
@@ -259,8 +264,8 @@ final class DashboardRuntime {
     }
 
     private func readInput() {
-        let keys = backend.readKeys()
-        if keys.isEmpty {
+        let events = backend.readEvents()
+        if events.isEmpty {
             // Readable but nothing to read: the terminal hung up (EIO/EOF), so
             // stop instead of spinning on a source that stays readable.
             emptyReads += 1
@@ -269,91 +274,40 @@ final class DashboardRuntime {
         }
         emptyReads = 0
         // Keys are reduced at the current time, so a message they set lives its full span.
-        var actions: [Action] = [.tick(Date())]
-        for k in keys {
-            if k == .resize {
-                let s = backend.size
-                actions.append(.resize(width: s.width, height: s.height))
-            } else if case .mouse(let e) = k {
-                actions.append(.mouse(e, target: lastFrame?.target(atRow: e.y)))
-            } else {
-                actions.append(.key(k))
-            }
+        send([.tick(Date())] + events.map(action))
+    }
+
+    /// A terminal event as the reducer takes it: a resize with the new size,
+    /// a mouse report with what the last frame drew under it.
+    private func action(_ event: TerminalEvent) -> Action {
+        switch event {
+        case .key(let k): return .key(k)
+        case .paste(let text): return .paste(text)
+        case .mouse(let e): return .mouse(e, target: lastFrame?.target(atRow: e.y))
+        case .resize:
+            let s = backend.size
+            return .resize(width: s.width, height: s.height)
         }
-        send(actions)
     }
 
     private func run(_ effect: Effect) {
         let client = self.client
         switch effect {
-        case .fetchList(let q):
-            // The answer to the request made at start, if it asked for this; else a request now.
-            var early: EarlyPage?
-            if let e = self.early, e.query == q {
-                early = e
-                self.early = nil
-            } else if q.startsTo == nil {
-                // The list asked for another page than the one asked for at start.
-                self.early?.task.cancel()
-                self.early = nil
-            }
-            Task { @MainLoopActor in
-                do {
-                    let page: MeetingPage
-                    let company: String?
-                    if let early {
-                        (page, company) = try await early.task.value
-                    } else {
-                        page = try await client.meetings(q)
-                        company = await client.company
-                    }
-                    self.send([.listLoaded(query: q, page: page, company: company, at: Date())])
-                } catch {
-                    self.send([.listFailed(query: q, error: Self.apiError(error), at: Date())])
-                }
-            }
+        case .fetchList(let q): fetchList(q)
         case .fetchDetail(let id, let purpose):
-            Task { @MainLoopActor in
-                do {
-                    let m = try await client.meeting(id: id)
-                    self.send([.detailLoaded(m, purpose: purpose)])
-                } catch {
-                    self.send([.detailFailed(id: id, error: Self.apiError(error), purpose: purpose)])
-                }
-            }
+            answer({ .detailLoaded(try await client.meeting(id: id), purpose: purpose) },
+                   failed: { .detailFailed(id: id, error: $0, purpose: purpose) })
         case .create(let new):
-            Task { @MainLoopActor in
-                do {
-                    let m = try await client.createMeeting(new)
-                    self.send([.created(m)])
-                } catch {
-                    self.send([.createFailed(Self.apiError(error))])
-                }
-            }
+            answer({ .created(try await client.createMeeting(new)) }, failed: { .createFailed($0) })
+        case .lookFor(let lookup):
+            answer({ .lookupFinished(lookup, found: lookup.match(in: try await client.allMeetings(lookup.query(), maxPages: 10))) },
+                   failed: { .lookupFailed(lookup, $0) })
         case .remind(let r):
             pendingRaw.append(TerminalAlert.bytes(for: r, mode: state.notifyMode, envelope: state.clipboardMode == .tmux ? .tmux : .plain))
         case .setTitle(let title):
             pendingRaw.append(TerminalAlert.title(title))
-        case .openURL(let argv, let url, let link):
-            // On a thread of its own, detached from the terminal; a browser
-            // that stays in the foreground is left alone for a day.
-            Task { @MainLoopActor in
-                let r = await ChildProcess(argv, timeout: 86_400).run()
-                guard let failure = r.failure else { return }
-                if case .couldNotStart = r.termination {
-                    self.send([.openFailed(failure, url: url, link: link)])
-                } else {
-                    self.send([.openFailed("\(argv[0]) \(failure)", url: url, link: link)])
-                }
-            }
-        case .copy(let text, let label, let because):
-            // Off the loop: a clipboard program may take its time, never the UI's.
-            let clipboard = self.clipboard
-            Task { @MainLoopActor in
-                let (sequence, outcome) = await clipboard.copy(text)
-                if let sequence { self.pendingRaw.append(sequence) }
-                self.send([.copyFinished(label: label, text: text, outcome, because: because)])
-            }
+        case .openURL(let argv, let url, let link): openBrowser(argv, url: url, link: link)
+        case .copy(let text, let label, let because): copy(text, label: label, because: because)
         case .schedulePoll(let after):
             loop.cancel(pollTimer)
             pollTimer = loop.after(seconds: after) { self.send([.pollDue]) }
@@ -362,40 +316,101 @@ final class DashboardRuntime {
             drafts.save(draft) { answer in self.sendFromAnyThread(answer) }
         case .deleteDraft:
             drafts.delete { answer in self.sendFromAnyThread(answer) }
-        case .loadDraft:
-            guard let opened = drafts.open() else { break }
-            switch opened.loaded {
-            case .none: break
-            case .draft(let d): followUps.append(.draftLoaded(d))
-            case .unreadable(let why): followUps.append(.draftUnreadable(why))
-            }
-            if opened.kept > 0 || opened.editedElsewhere > 0 {
-                followUps.append(.otherDrafts(kept: opened.kept, editedElsewhere: opened.editedElsewhere))
-            }
-        case .lookFor(let lookup):
-            Task { @MainLoopActor in
-                do {
-                    let found = try await client.allMeetings(lookup.query(), maxPages: 10)
-                    self.send([.lookupFinished(lookup, found: lookup.match(in: found))])
-                } catch {
-                    self.send([.lookupFailed(lookup, Self.apiError(error))])
-                }
-            }
-        case .cacheList(let list):
-            // Rewritten when the rows change, and now and then so its age stays true.
-            if let last = cachedList, last.meetings == list.meetings, last.hasMore == list.hasMore,
-               list.savedAt.timeIntervalSince(last.savedAt) < 60 { return }
-            // Off the main thread (the write ends in an fsync); `stop` waits for it.
-            guard let cacheWriter else { return }
-            cachedList = list
-            cacheWriter.write(list) { failed in
-                // Not written: try again with the next list.
-                Task { @MainLoopActor in if self.cachedList == failed { self.cachedList = nil } }
-            }
+        case .loadDraft: loadDraft()
+        case .cacheList(let list): cacheList(list)
         case .repaint:
             backend.repaintAll()
         case .quit:
             stop(code: 0)
+        }
+    }
+
+    /// A request to the API off the loop's turn: its answer, or what went wrong, comes back as an action.
+    private func answer(_ request: @escaping @Sendable () async throws -> Action, failed: @escaping @Sendable (APIError) -> Action) {
+        Task { @MainLoopActor in
+            do {
+                self.send([try await request()])
+            } catch {
+                self.send([failed(Self.apiError(error))])
+            }
+        }
+    }
+
+    private func fetchList(_ q: MeetingQuery) {
+        let client = self.client
+        // The answer to the request made at start, if it asked for this; else a request now.
+        var early: EarlyPage?
+        if let e = self.early, e.query == q {
+            early = e
+            self.early = nil
+        } else if q.startsTo == nil {
+            // The list asked for another page than the one asked for at start.
+            self.early?.task.cancel()
+            self.early = nil
+        }
+        Task { @MainLoopActor in
+            do {
+                let page: MeetingPage
+                let company: String?
+                if let early {
+                    (page, company) = try await early.task.value
+                } else {
+                    page = try await client.meetings(q)
+                    company = await client.company
+                }
+                self.send([.listLoaded(query: q, page: page, company: company, at: Date())])
+            } catch {
+                self.send([.listFailed(query: q, error: Self.apiError(error), at: Date())])
+            }
+        }
+    }
+
+    /// On a thread of its own, detached from the terminal; a browser that
+    /// stays in the foreground is left alone for a day.
+    private func openBrowser(_ argv: [String], url: String, link: RoomLink) {
+        Task { @MainLoopActor in
+            let r = await ChildProcess(argv, timeout: 86_400).run()
+            guard let failure = r.failure else { return }
+            if case .couldNotStart = r.termination {
+                self.send([.openFailed(failure, url: url, link: link)])
+            } else {
+                self.send([.openFailed("\(argv[0]) \(failure)", url: url, link: link)])
+            }
+        }
+    }
+
+    /// Off the loop: a clipboard program may take its time, never the UI's.
+    private func copy(_ text: String, label: String, because: String?) {
+        let clipboard = self.clipboard
+        Task { @MainLoopActor in
+            let (sequence, outcome) = await clipboard.copy(text)
+            if let sequence { self.pendingRaw.append(sequence) }
+            self.send([.copyFinished(label: label, text: text, outcome, because: because)])
+        }
+    }
+
+    private func loadDraft() {
+        guard let opened = drafts.open() else { return }
+        switch opened.loaded {
+        case .none: break
+        case .draft(let d): followUps.append(.draftLoaded(d))
+        case .unreadable(let why): followUps.append(.draftUnreadable(why))
+        }
+        if opened.kept > 0 || opened.editedElsewhere > 0 {
+            followUps.append(.otherDrafts(kept: opened.kept, editedElsewhere: opened.editedElsewhere))
+        }
+    }
+
+    private func cacheList(_ list: CachedList) {
+        // Rewritten when the rows change, and now and then so its age stays true.
+        if let last = cachedList, last.meetings == list.meetings, last.hasMore == list.hasMore,
+           list.savedAt.timeIntervalSince(last.savedAt) < 60 { return }
+        // Off the main thread (the write ends in an fsync); `stop` waits for it.
+        guard let cacheWriter else { return }
+        cachedList = list
+        cacheWriter.write(list) { failed in
+            // Not written: try again with the next list.
+            Task { @MainLoopActor in if self.cachedList == failed { self.cachedList = nil } }
         }
     }
 

@@ -1,6 +1,6 @@
 import Dashboard
 
-/// Turns what ncurses reads into keys: xterm SGR mouse reports
+/// Turns what ncurses reads into terminal events: xterm SGR mouse reports
 /// (`ESC [ < b ; x ; y M|m`, mode 1006) into `.mouse`, bracketed paste
 /// (`ESC [ 200 ~` text `ESC [ 201 ~`, mode 2004) into one `.paste`, Esc and a
 /// character into `.alt`, and, in a locale that is not UTF-8, the terminal's
@@ -21,6 +21,8 @@ struct InputDecoder {
         case mouseIntro
         /// ncurses matched the paste markers (defined with `define_key`).
         case pasteStart, pasteEnd
+        /// ncurses saw the terminal change size (`KEY_RESIZE`).
+        case resize
     }
 
     /// The start of an escape sequence the last read ended in the middle of.
@@ -41,8 +43,8 @@ struct InputDecoder {
     static let pasteStartText = "\u{1b}[200~"
     static let pasteEndText = "\u{1b}[201~"
 
-    mutating func decode(_ input: [Raw]) -> [Key] {
-        var out: [Key] = []
+    mutating func decode(_ input: [Raw]) -> [TerminalEvent] {
+        var out: [TerminalEvent] = []
         for raw in input {
             if case .byte(let b) = raw {
                 for v in decodeUTF8(b) { feed(v, into: &out) }
@@ -65,7 +67,10 @@ struct InputDecoder {
                 // A function key inside a paste is an escape sequence in the text: not a key.
                 if pasting { continue }
                 flush(into: &out)
-                out.append(k)
+                out.append(.key(k))
+            case .resize:
+                flush(into: &out)
+                out.append(.resize)
             case .char(let v):
                 feed(v, into: &out)
             }
@@ -76,10 +81,10 @@ struct InputDecoder {
         return out
     }
 
-    private mutating func feed(_ v: UInt32, into out: inout [Key]) {
+    private mutating func feed(_ v: UInt32, into out: inout [TerminalEvent]) {
         if pasting { pasteFeed([v], into: &out); return }
         if pending.isEmpty {
-            if v == 27 { pending = [27] } else { out += Self.plain(v) }
+            if v == 27 { pending = [27] } else { out += Self.plain(v).map(TerminalEvent.key) }
             return
         }
         if pending.starts(with: Self.mouseIntroSequence) { mouseFeed(v, into: &out); return }
@@ -97,7 +102,7 @@ struct InputDecoder {
         // Esc [ and Esc O begin what arrows and function keys send: never Alt.
         if pending == [27], v >= 0x20, v != 0x7F, v != 91, v != 79, let u = Unicode.Scalar(v), !(0x80...0x9F).contains(v) {
             pending = []
-            out.append(.alt(Character(u)))
+            out.append(.key(.alt(Character(u))))
             return
         }
         flush(into: &out)
@@ -105,7 +110,7 @@ struct InputDecoder {
     }
 
     /// The part after `ESC [ <`: digits and `;`, then `M` or `m`.
-    private mutating func mouseFeed(_ v: UInt32, into out: inout [Key]) {
+    private mutating func mouseFeed(_ v: UInt32, into out: inout [TerminalEvent]) {
         if (48...57).contains(v) || v == 59 {
             pending.append(v)
             if pending.count > Self.maxReport { flush(into: &out) }
@@ -129,7 +134,7 @@ struct InputDecoder {
     }
 
     /// Collects pasted text until the end marker, which is not part of it.
-    private mutating func pasteFeed(_ values: [UInt32], into out: inout [Key]) {
+    private mutating func pasteFeed(_ values: [UInt32], into out: inout [TerminalEvent]) {
         for v in values {
             guard let u = Unicode.Scalar(v) else { continue }
             if pasted.count < Self.maxPaste + Self.pasteEndSequence.count { pasted.append(u) }
@@ -141,7 +146,7 @@ struct InputDecoder {
         }
     }
 
-    private mutating func endPaste(into out: inout [Key]) {
+    private mutating func endPaste(into out: inout [TerminalEvent]) {
         var text = ""
         text.unicodeScalars.append(contentsOf: pasted.prefix(Self.maxPaste))
         pasting = false
@@ -183,10 +188,10 @@ struct InputDecoder {
     }
 
     /// What was held back, as the keys it is.
-    private mutating func flush(into out: inout [Key]) {
+    private mutating func flush(into out: inout [TerminalEvent]) {
         let held = pending
         pending = []
-        for v in held { out += Self.plain(v) }
+        for v in held { out += Self.plain(v).map(TerminalEvent.key) }
     }
 
     static func plain(_ v: UInt32) -> [Key] {

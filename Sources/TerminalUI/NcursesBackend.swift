@@ -163,46 +163,31 @@ final class NcursesBackend {
         if diff.isEmpty { return }
         if diff.clearFirst { werase(coclick_stdscr()) }
         for change in diff.changes { put(change.cell, x: change.x, y: change.y) }
-        let full = diff.clearFirst
-        let old = previous
         previous = buf
         wnoutrefresh(coclick_stdscr())
         doupdate()
-        // Hyperlinks go over the cells ncurses drew, again only when they or their cells changed.
-        if !buf.links.isEmpty, full || old?.links != buf.links || buf.links.contains(where: { l in
-            (l.x..<min(buf.width, l.x + l.width + 1)).contains { old?[$0, l.y] != buf[$0, l.y] }
-        }) {
-            writeRaw(Self.hyperlinkBytes(buf, sgr: sgr))
-        }
+        // ncurses knows no OSC 8: the diff's links go over the cells it just drew.
+        if !diff.links.isEmpty { writeRaw(Self.hyperlinkBytes(diff.links, in: buf, sgr: sgr)) }
     }
 
-    /// OSC 8 around the linked cells' own text, drawn where ncurses put it:
-    /// cursor and attributes saved (DECSC) and given back (DECRC), so ncurses'
-    /// idea of the screen stays true. A link continued on the next rows is
-    /// written in one go and wrapped by the terminal, so a mouse selection
-    /// over it copies one unbroken URL.
-    nonisolated static func hyperlinkBytes(_ buf: CellBuffer, sgr: [StyleRole: String]) -> String {
+    /// OSC 8 around the linked cells' own text, drawn where ncurses put it.
+    /// ncurses keeps its own idea of the cursor and the current attributes
+    /// and moves relative to it, so both are saved (DECSC) and given back
+    /// (DECRC). A link continued on the next rows is written in one go and
+    /// wrapped by the terminal, so a mouse selection over it copies one
+    /// unbroken URL.
+    nonisolated static func hyperlinkBytes(_ runs: [CellDiff.LinkRun], in buf: CellBuffer, sgr: [StyleRole: String]) -> String {
         var out = "\u{1B}7"
-        let links = buf.links
-        var i = 0, n = 0
-        while i < links.count {
-            var j = i
-            while j + 1 < links.count, links[j + 1].target == links[i].target, links[j + 1].x == 0,
-                  links[j + 1].y == links[j].y + 1, links[j].x + links[j].width == buf.width { j += 1 }
-            let first = links[i]
-            guard first.y >= 0, first.y < buf.height, first.x >= 0, first.x < buf.width else { i = j + 1; continue }
-            n += 1
+        for run in runs {
+            guard let first = run.parts.first else { continue }
             out += "\u{1B}[\(first.y + 1);\(first.x + 1)H" + (sgr[buf[first.x, first.y].role] ?? "\u{1B}[0m")
-            out += "\u{1B}]8;id=coclick-\(n);\(first.target)\u{1B}\\"
-            for k in i...j {
-                let l = links[k]
-                guard l.y >= 0, l.y < buf.height else { continue }
+            out += "\u{1B}]8;id=coclick-\(run.number);\(run.target)\u{1B}\\"
+            for l in run.parts {
                 for x in max(0, l.x)..<min(buf.width, l.x + l.width) where !buf[x, l.y].isContinuation {
                     out.unicodeScalars.append(contentsOf: drawable(buf[x, l.y].text))
                 }
             }
             out += "\u{1B}]8;;\u{1B}\\"
-            i = j + 1
         }
         return out + "\u{1B}[0m\u{1B}8"
     }
@@ -257,8 +242,8 @@ final class NcursesBackend {
         return out
     }
 
-    /// Every key waiting on stdin, mouse reports and pastes included.
-    func readKeys() -> [Key] {
+    /// Every key waiting on stdin, mouse reports, pastes and resizes included.
+    func readEvents() -> [TerminalEvent] {
         var raw: [InputDecoder.Raw] = []
         var ch: wint_t = 0
         while true {
@@ -285,19 +270,20 @@ final class NcursesBackend {
     }
 
     /// A key code ncurses decoded, as the decoder takes it.
-    private static func rawKey(_ code: Int32) -> InputDecoder.Raw? {
+    nonisolated static func rawKey(_ code: Int32) -> InputDecoder.Raw? {
         switch code {
         case KEY_MOUSE: return .mouseIntro
         case pasteStartCode: return .pasteStart
         case pasteEndCode: return .pasteEnd
+        case coclick_key_resize(): return .resize
         default: return functionKey(code).map { .key($0) }
         }
     }
 
     /// Key codes of our own for the paste markers, far above ncurses' (and
     /// the ones it gives terminfo's extended keys).
-    static let pasteStartCode: Int32 = 0x6F00
-    static let pasteEndCode: Int32 = 0x6F01
+    nonisolated static let pasteStartCode: Int32 = 0x6F00
+    nonisolated static let pasteEndCode: Int32 = 0x6F01
 
     /// Read input as bytes (the locale is not UTF-8).
     private var readsBytes = false
@@ -342,15 +328,12 @@ final class NcursesBackend {
         case KEY_BACKSPACE: return .backspace
         case KEY_DC: return .delete
         case KEY_BTAB: return .backTab
-        case coclick_key_resize(): return .resize
         default:
             let f = code - coclick_key_f0()
             if (1...24).contains(f) { return .function(Int(f)) }
             return nil
         }
     }
-
-    nonisolated static func charKey(_ v: UInt32) -> Key? { InputDecoder.plain(v).first }
 
     /// Writes bytes straight to the terminal (OSC 52), after ncurses has flushed.
     func writeRaw(_ s: String) {

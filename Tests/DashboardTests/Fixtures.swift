@@ -42,6 +42,10 @@ func press(_ s: inout AppState, _ keys: Key...) -> [Effect] {
     return out
 }
 
+/// Text pasted into the terminal (bracketed paste).
+@discardableResult
+func paste(_ s: inout AppState, _ text: String) -> [Effect] { reduce(&s, .paste(text)) }
+
 func type(_ s: inout AppState, _ text: String) {
     for c in text { _ = reduce(&s, .key(.char(c))) }
 }

@@ -128,13 +128,13 @@ struct FormKeysTests {
     @Test func aPasteIsTextInTheFocusedFieldNeverKeys() {
         var s = openForm()
         // Newlines, Esc and q in a paste: no submit, no cancel, no quit.
-        let fx = press(&s, .paste("ada@example.com\n"))
+        let fx = paste(&s, "ada@example.com\n")
         #expect(fx.isEmpty)
         #expect(s.screen == .form && s.form?.focus == .user)
         #expect(s.form?.user.text == "ada@example.com ")
         #expect(s.message?.text.contains("line breaks and tabs became spaces") == true)
         press(&s, .ctrl("u"))
-        press(&s, .paste("a\tb\u{1b}q"))
+        paste(&s, "a\tb\u{1b}q")
         #expect(s.form?.user.text == "a bq" && s.screen == .form)
     }
 
@@ -147,7 +147,7 @@ struct FormKeysTests {
         type(&s, "https://shop.example.com/")
         press(&s, .tab)
         #expect(s.form?.focus == .customData)
-        press(&s, .paste("{\r\n  \"zeta\": 1,\n  \"big\": 12345678901234567890,\n  \"r\": 0.1000\n}\n"))
+        paste(&s, "{\r\n  \"zeta\": 1,\n  \"big\": 12345678901234567890,\n  \"r\": 0.1000\n}\n")
         #expect(s.form?.focus == .customData)
         #expect(s.form?.customData.text == "{   \"zeta\": 1,   \"big\": 12345678901234567890,   \"r\": 0.1000 } ")
         guard case .create(let m)? = press(&s, .ctrl("s")).first else { Issue.record("not sent"); return }
@@ -158,9 +158,9 @@ struct FormKeysTests {
     @Test func aPasteGoesIntoTheListFilter() {
         var s = makeState(meetings: 2)
         // Outside a text field a paste is nothing: its "q" does not quit.
-        #expect(press(&s, .paste("q")).isEmpty)
+        #expect(paste(&s, "q").isEmpty)
         press(&s, .char("/"))
-        press(&s, .paste("alice@example.com\n"))
+        paste(&s, "alice@example.com\n")
         #expect(s.filterInput?.text == "alice@example.com")
         press(&s, .enter)
         #expect(s.userFilter == "alice@example.com")

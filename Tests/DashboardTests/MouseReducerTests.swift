@@ -95,6 +95,29 @@ struct MouseReducerTests {
         #expect(s.form?.cobrowsingURL.text == "https://example.com/x")
     }
 
+    /// The keymap without any key for `command` in `context`.
+    func unbinding(_ command: Command, in context: KeyContext, from keymap: Keymap = .standard) -> Keymap {
+        var bindings = keymap.bindings
+        bindings[context] = bindings[context]?.filter { $0.command != command }
+        return Keymap(bindings: bindings)
+    }
+
+    @Test func aClickRunsItsCommandWhetherOrNotAKeyIsBoundToIt() {
+        // Clicks are not keys: they work with no key left for what they do.
+        var s = makeState(meetings: 10)
+        s.keymap = unbinding(.open, in: .list)
+        _ = click(&s, .meeting(4))
+        let fx = click(&s, .meeting(4), after: 0.25)
+        #expect(s.screen == .detail && s.detailID == s.meetings[4].id)
+        #expect(fx == [.fetchDetail(id: s.meetings[4].id, purpose: .show)])
+
+        var f = makeState(meetings: 3)
+        press(&f, .char("n"))
+        f.keymap = unbinding(.submit, in: .form)
+        #expect(click(&f, .field(.submit)).isEmpty)
+        #expect(f.form?.failure == .fixMarkedFields)
+    }
+
     @Test func mouseFalseTurnsItOff() {
         var s = AppState(settings: DashboardSettings(userThemeDirectory: nil, mouse: false),
                          themeNames: ["default"], now: fixedNow, timeZone: utc, width: 80, height: 24)

@@ -61,10 +61,12 @@ struct CellBufferTests {
     }
 
     @Test func keyDecoding() {
-        #expect(NcursesBackend.charKey(13) == .enter)
-        #expect(NcursesBackend.charKey(27) == .escape)
-        #expect(NcursesBackend.charKey(19) == .ctrl("s"))
-        #expect(NcursesBackend.charKey(127) == .backspace)
-        #expect(NcursesBackend.charKey(0x65E5) == .char("日"))
+        var d = InputDecoder()
+        #expect(d.decode([.char(13)]) == [.key(.enter)])
+        #expect(d.decode([.char(27)]) == [.key(.escape)])
+        #expect(d.decode([.char(19)]) == [.key(.ctrl("s"))])
+        #expect(d.decode([.char(127)]) == [.key(.backspace)])
+        #expect(d.decode([.char(0x65E5)]) == [.key(.char("日"))])
+        #expect(NcursesBackend.rawKey(NcursesBackend.pasteStartCode) == .pasteStart)
     }
 }

@@ -11,8 +11,8 @@ struct MouseInputTests {
     @Test func sgrReportsBecomeMouseKeys() {
         var d = InputDecoder()
         let keys = d.decode(raw("j\u{1b}[<0;10;7M\u{1b}[<0;10;7mk\u{1b}[<65;3;4M"))
-        #expect(keys == [.char("j"), .mouse(MouseEvent(.press(button: 0), x: 9, y: 6)), .mouse(MouseEvent(.release, x: 9, y: 6)),
-                         .char("k"), .mouse(MouseEvent(.wheelDown, x: 2, y: 3))])
+        #expect(keys == [.key(.char("j")), .mouse(MouseEvent(.press(button: 0), x: 9, y: 6)), .mouse(MouseEvent(.release, x: 9, y: 6)),
+                         .key(.char("k")), .mouse(MouseEvent(.wheelDown, x: 2, y: 3))])
     }
 
     @Test func aReportSplitAcrossReadsIsPutTogether() {
@@ -25,16 +25,16 @@ struct MouseInputTests {
 
     @Test func escAndOtherSequencesStayKeys() {
         var d = InputDecoder()
-        #expect(d.decode(raw("\u{1b}")) == [.escape])
-        #expect(d.decode(raw("\u{1b}[")) == [.escape, .char("[")])
+        #expect(d.decode(raw("\u{1b}")) == [.key(.escape)])
+        #expect(d.decode(raw("\u{1b}[")) == [.key(.escape), .key(.char("["))])
         // Esc and a character in one read is Alt (Meta) + that character.
-        #expect(d.decode(raw("\u{1b}x")) == [.alt("x")])
-        #expect(d.decode(raw("\u{1b}")) + d.decode(raw("x")) == [.escape, .char("x")])
-        #expect(d.decode(raw("\u{1b}[<1x")) == [.escape, .char("["), .char("<"), .char("1"), .char("x")])
-        #expect(d.decode([.char(27), .key(.up)]) == [.escape, .up])
+        #expect(d.decode(raw("\u{1b}x")) == [.key(.alt("x"))])
+        #expect(d.decode(raw("\u{1b}")) + d.decode(raw("x")) == [.key(.escape), .key(.char("x"))])
+        #expect(d.decode(raw("\u{1b}[<1x")) == [.key(.escape), .key(.char("[")), .key(.char("<")), .key(.char("1")), .key(.char("x"))])
+        #expect(d.decode([.char(27), .key(.up)]) == [.key(.escape), .key(.up)])
         // A malformed report is dropped, never typed.
         #expect(d.decode(raw("\u{1b}[<1;2M")) == [])
-        #expect(d.decode(raw("a\u{13}\u{7f}\r")) == [.char("a"), .ctrl("s"), .backspace, .enter])
+        #expect(d.decode(raw("a\u{13}\u{7f}\r")) == [.key(.char("a")), .key(.ctrl("s")), .key(.backspace), .key(.enter)])
     }
 
     @Test func theListMarksEachMeetingRowWhereItIsDrawn() {

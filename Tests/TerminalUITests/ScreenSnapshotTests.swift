@@ -214,7 +214,7 @@ struct DetailLinkTests {
 
     @Test func hyperlinkBytesWrapTheCellsTextAndGiveTheCursorBack() {
         let buf = Screens.render(detailState(width: 80, height: 40))
-        let bytes = NcursesBackend.hyperlinkBytes(buf, sgr: [:])
+        let bytes = NcursesBackend.hyperlinkBytes(CellDiff.linkRuns(buf), in: buf, sgr: [:])
         let room = detailMeeting().prospectRoomURL!
         #expect(bytes.hasPrefix("\u{1B}7") && bytes.hasSuffix("\u{1B}8"))
         // One OSC 8 for the whole wrapped URL, its text written in one run.
