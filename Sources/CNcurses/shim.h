@@ -17,7 +17,6 @@ static inline int coclick_cols(void) { return COLS; }
 static inline int coclick_colors(void) { return COLORS; }
 static inline int coclick_color_pairs(void) { return COLOR_PAIRS; }
 static inline int coclick_key_resize(void) { return KEY_RESIZE; }
-static inline int coclick_wcwidth(wchar_t c) { return wcwidth(c); }
 
 
 // Attribute and colour-pair macros are not imported into Swift.

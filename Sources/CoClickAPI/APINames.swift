@@ -30,8 +30,6 @@ public struct MeetingKey: CodingKey, Sendable, Hashable, CustomStringConvertible
     public static let presenterWaitingRoomIframeURL = MeetingKey(.presenterIframe)
     public static let prospectWaitingRoomIframeURL = MeetingKey(.prospectIframe)
 
-    /// The list item's keys, in the documentation's order.
-    public static let listOrder: [MeetingKey] = [.id, .user, .status, .startsAt]
     /// The detail's twelve keys, in the documentation's order.
     public static let detailOrder: [MeetingKey] = [
         .token, .status, .startsAt, .duration, .cobrowsingURL, .cookies, .user, .customData,

@@ -82,16 +82,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 
-    public var kindName: String {
-        switch self {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .int, .double: return "a number"
-        case .string: return "a string"
-        case .array: return "an array"
-        case .object: return "an object"
-        }
-    }
+    /// "an object", "a number"…, for messages: as `RawJSON` names it.
+    public var kindName: String { RawJSON(self).kindName }
 }
 
 public struct JSONTextError: Error, Sendable, CustomStringConvertible {

@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// The body of `POST /meetings`.
-public struct NewMeeting: Sendable, Hashable, Encodable {
+public struct NewMeeting: Sendable, Hashable {
     public var user: String
     public var startsAt: APIDate
     public var cobrowsingURL: String
@@ -53,17 +53,6 @@ public struct NewMeeting: Sendable, Hashable, Encodable {
         if let p = presenterWaitingRoomIframeURL { members.append(.init(MeetingField.presenterIframe.name, .string(p))) }
         if let p = prospectWaitingRoomIframeURL { members.append(.init(MeetingField.prospectIframe.name, .string(p))) }
         return Data(RawJSON.object(members).text(indent: 0).utf8)
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: MeetingField.self)
-        try c.encode(user, forKey: .user)
-        try c.encode(startsAt, forKey: .startsAt)
-        try c.encode(cobrowsingURL, forKey: .cobrowsingURL)
-        try c.encode(cookies, forKey: .cookies)
-        if let custom = customDataRaw.map(JSONValue.init)?.objectValue ?? customData { try c.encode(custom, forKey: .customData) }
-        if let p = presenterWaitingRoomIframeURL { try c.encode(p, forKey: .presenterIframe) }
-        if let p = prospectWaitingRoomIframeURL { try c.encode(p, forKey: .prospectIframe) }
     }
 
     /// Checks the client can make before sending: the same rules the simulator

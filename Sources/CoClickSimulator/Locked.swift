@@ -1,8 +1,8 @@
 import Foundation
 
 /// A value behind a lock, so the simulator's state can be read and changed
-/// synchronously from any thread (the dashboard's main queue, test tasks and
-/// the server's event loops alike).
+/// synchronously from any thread (the demo dashboard's main loop, test tasks
+/// and the server's event loops alike).
 final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value

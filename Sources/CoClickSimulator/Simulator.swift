@@ -213,12 +213,6 @@ public final class Simulator: Sendable {
         }
     }
 
-    /// Returns when the server has stopped (after `stop()`), for a foreground `coclick simulator`.
-    public func waitUntilStopped() async {
-        let task = server.withLock { $0.task }
-        await task?.value
-    }
-
     /// `http://127.0.0.1:PORT/api/v1` while running, else nil.
     public var baseURL: URL? { server.withLock { $0.baseURL } }
     /// The bound port while running, else nil.

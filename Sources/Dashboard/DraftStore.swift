@@ -97,13 +97,6 @@ public struct DraftStore: Sendable {
         }
     }
 
-    /// Creates the folder (and parents) 0700, and narrows an existing one to 0700.
-    func makeDirectory() throws {
-        do { try PrivateFile.makeDirectory(directory) } catch let e as PrivateFile.Failure {
-            throw Failure(description: e.description)
-        }
-    }
-
     static func errnoText() -> String { String(cString: strerror(errno)) }
 }
 

@@ -118,10 +118,7 @@ public enum Invitation {
 extension Reducer {
     /// `i`: the invitation for the selected meeting, fetched first from the list (it has no room URLs).
     static func invitationRequest(_ state: inout AppState, id: String?) -> [Effect] {
-        guard let id else { say(&state, "No meeting selected", error: true); return [] }
-        if let m = state.details[id] { return copyInvitation(&state, m) }
-        say(&state, "Fetching the meeting for its invitation…")
-        return [.fetchDetail(id: id, purpose: .invitation)]
+        withDetail(&state, id: id, fetching: "Fetching the meeting for its invitation…", purpose: .invitation, copyInvitation)
     }
 
     static func copyInvitation(_ state: inout AppState, _ m: Meeting) -> [Effect] {

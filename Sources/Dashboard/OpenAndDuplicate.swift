@@ -52,17 +52,20 @@ public enum NoBrowser: Sendable, Hashable {
     }
 }
 
-extension RoomLink {
-    /// "open prospect room" as a verb phrase for messages.
-    var shortLabel: String { self == .prospect ? "prospect room" : "presenter room" }
-}
-
 extension Reducer {
-    static func openRequest(_ state: inout AppState, _ link: RoomLink, id: String?) -> [Effect] {
+    /// What `o`, `y`, `i` and `c` share: `act` on the selected meeting's
+    /// detail, fetched first (saying `fetching`) when it is not loaded yet;
+    /// the detail comes back with `purpose`, which does the same act.
+    static func withDetail(_ state: inout AppState, id: String?, fetching: String, purpose: DetailPurpose,
+                           _ act: (inout AppState, Meeting) -> [Effect]) -> [Effect] {
         guard let id else { say(&state, "No meeting selected", error: true); return [] }
-        if let m = state.details[id] { return open(&state, link, from: m) }
-        say(&state, "Fetching the \(link.label)…")
-        return [.fetchDetail(id: id, purpose: .open(link))]
+        if let m = state.details[id] { return act(&state, m) }
+        say(&state, fetching)
+        return [.fetchDetail(id: id, purpose: purpose)]
+    }
+
+    static func openRequest(_ state: inout AppState, _ link: RoomLink, id: String?) -> [Effect] {
+        withDetail(&state, id: id, fetching: "Fetching the \(link.label)…", purpose: .open(link)) { state, m in open(&state, link, from: m) }
     }
 
     static func open(_ state: inout AppState, _ link: RoomLink, from m: Meeting) -> [Effect] {
@@ -100,10 +103,7 @@ extension Reducer {
 
     /// `c`: the form, filled from a meeting, the start time empty and focused.
     static func duplicateRequest(_ state: inout AppState, id: String?) -> [Effect] {
-        guard let id else { say(&state, "No meeting selected", error: true); return [] }
-        if let m = state.details[id] { return duplicate(&state, m) }
-        say(&state, "Fetching the meeting to duplicate…")
-        return [.fetchDetail(id: id, purpose: .duplicate)]
+        withDetail(&state, id: id, fetching: "Fetching the meeting to duplicate…", purpose: .duplicate, duplicate)
     }
 
     static func duplicate(_ state: inout AppState, _ m: Meeting) -> [Effect] {

@@ -184,10 +184,7 @@ enum Reducer {
     }
 
     static func copyRequest(_ state: inout AppState, _ link: RoomLink, id: String?) -> [Effect] {
-        guard let id else { say(&state, "No meeting selected", error: true); return [] }
-        if let m = state.details[id] { return copy(&state, link, from: m) }
-        say(&state, "Fetching the \(link.label)…")
-        return [.fetchDetail(id: id, purpose: .copy(link))]
+        withDetail(&state, id: id, fetching: "Fetching the \(link.label)…", purpose: .copy(link)) { state, m in copy(&state, link, from: m) }
     }
 
     static func copy(_ state: inout AppState, _ link: RoomLink, from m: Meeting) -> [Effect] {

@@ -19,7 +19,6 @@ public struct ScreenGeometry: Sendable, Hashable {
 
     public var isTooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
 
-    public static let headerRows = 1
     public static let footerRows = 2
     /// The footer's hint (or message) row and the connection row.
     public var hintRow: Int { height - 2 }

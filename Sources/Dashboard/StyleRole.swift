@@ -55,36 +55,6 @@ public enum StyleRole: Sendable, Hashable, CaseIterable, RawRepresentable {
         case .other: return .unknownStatus
         }
     }
-
-    /// A single character per role for the style layer of snapshots.
-    public var code: Character {
-        switch self {
-        case .normal: return "."
-        case .header: return "H"
-        case .footer: return "F"
-        case .selection: return "S"
-        case .title: return "T"
-        case .label: return "L"
-        case .dim: return "d"
-        case .key: return "K"
-        case .scheduled: return "s"
-        case .inProgress: return "p"
-        case .closed: return "c"
-        case .cancelled: return "x"
-        case .unknownStatus: return "u"
-        case .reminder: return "R"
-        case .warning: return "W"
-        case .error: return "E"
-        case .message: return "M"
-        case .field: return "f"
-        case .fieldFocus: return "A"
-        case .cursor: return "C"
-        case .button: return "b"
-        case .buttonFocus: return "B"
-        case .connectionOK: return "o"
-        case .connectionBad: return "X"
-        }
-    }
 }
 
 /// A run of text in one role.

@@ -252,37 +252,12 @@ public struct ThemeCatalog: Sendable {
         }
     }
 
-    /// Loads every theme: the shipped ones (embedded in the binary, see
-    /// `scripts/embed-themes`), then the user's, which may replace them by
-    /// name. A bad file becomes a warning, never a crash.
-    public static func load(userDirectory: URL?, shipped: [(name: String, toml: String)] = ShippedThemes.files) -> ThemeCatalog {
-        var themes: [Theme] = []
-        var warnings: [String] = []
-        for (name, toml) in shipped {
-            do {
-                themes.append(try Theme.parse(toml, name: name))
-            } catch {
-                warnings.append("shipped \(error)")
-            }
-        }
-        let order = orderedShipped(themes.map(\.name))
-        themes.sort { order.firstIndex(of: $0.name)! < order.firstIndex(of: $1.name)! }
-        // The user's, in file-name order: one named like a shipped theme takes its place.
-        let user = userThemes(in: userDirectory)
-        for t in user.themes {
-            if let i = themes.firstIndex(where: { $0.name == t.name }) { themes[i] = t } else { themes.append(t) }
-        }
-        warnings += user.warnings
-        if themes.isEmpty { themes = [Theme(name: "default", roles: Theme.fallback.roles)] }
-        var catalog = ThemeCatalog(themes: themes, warnings: warnings)
-        catalog.failures = user.failures
-        return catalog
-    }
-
-    /// As `load`, but a shipped theme is parsed only when `theme(named:)`
-    /// asks for it: a start needs one (first paint). The user's
-    /// files are read at once, so that a bad one is said at start. (Every
-    /// shipped theme parses: ThemeTests.)
+    /// The shipped themes (embedded in the binary, see `scripts/embed-themes`),
+    /// then the user's, which replace them by name. A shipped theme is parsed
+    /// only when `theme(named:)` asks for it: a start needs one (first paint).
+    /// The user's files are read at once, so that a bad one is said at start;
+    /// a bad file becomes a warning, never a crash. (Every shipped theme
+    /// parses: ThemeTests.)
     public static func loadLazily(userDirectory: URL?, shipped: [(name: String, toml: String)] = ShippedThemes.files) -> ThemeCatalog {
         let user = userThemes(in: userDirectory)
         var catalog = ThemeCatalog(themes: user.themes, warnings: user.warnings)
@@ -290,7 +265,7 @@ public struct ThemeCatalog: Sendable {
         for (name, toml) in shipped where !user.themes.contains(where: { $0.name == name }) {
             catalog.unparsed[name] = toml
         }
-        // The order `load` gives: shipped names, then the user's other ones in file-name order.
+        // Shipped names, then the user's other ones in file-name order.
         let shippedNames = orderedShipped(shipped.map(\.name))
         let names = shippedNames + user.themes.map(\.name).filter { !shippedNames.contains($0) }
         if names.isEmpty {

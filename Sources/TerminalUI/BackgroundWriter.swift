@@ -5,8 +5,8 @@ import Synchronization
 /// were asked for.
 ///
 /// Jobs run one at a time on a short-lived thread of its own (`OSThread`),
-/// never on libdispatch's workers: one worker, once started, brings back the
-/// pool monitor's wake-up every second for the rest of the process.
+/// not in a task: a blocking fsync would hold one of the cooperative pool's
+/// few threads (one a core) and hold back the network work queued behind it.
 /// A job is taken from the queue and done with the target's mutex held, so
 /// jobs are done in order whichever thread does them, and `finish` or
 /// `withTarget` (which take that mutex) wait for the job under way, then do

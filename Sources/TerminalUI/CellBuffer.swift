@@ -138,9 +138,4 @@ public struct CellBuffer: Sendable, Hashable {
         while s.hasSuffix(" ") { s.removeLast() }
         return s
     }
-
-    /// The style layer: one `StyleRole.code` per column.
-    public var styleText: String {
-        (0..<height).map { y in String((0..<width).map { self[$0, y].role.code }) }.joined(separator: "\n")
-    }
 }

@@ -93,9 +93,7 @@ public struct ChildProcess: Sendable {
 
     /// The same, blocking the calling thread.
     public func runBlocking() -> Result {
-        guard let program = arguments.first, !program.isEmpty else {
-            return Result(termination: .couldNotStart("no program"), output: "", timeout: timeout)
-        }
+        guard let program = arguments.first, !program.isEmpty else { return couldNotStart("no program") }
         // A program that exits without reading its stdin must not take
         // coclick down with SIGPIPE: on this thread the write fails instead.
         var pipeSignal = sigset_t()
@@ -109,102 +107,103 @@ public struct ChildProcess: Sendable {
             pthread_sigmask(SIG_SETMASK, &savedMask, nil)
         }
 
-        guard let stdinPipe = Self.makePipe() else {
-            return Result(termination: .couldNotStart("cannot make a pipe: \(String(cString: strerror(errno)))"), output: "", timeout: timeout)
+        let child: Started
+        switch start(program) {
+        case .success(let started): child = started
+        case .failure(let why): return couldNotStart(why.message)
         }
-        guard let outputPipe = Self.makePipe() else {
-            close(stdinPipe.read)
-            close(stdinPipe.write)
-            return Result(termination: .couldNotStart("cannot make a pipe: \(String(cString: strerror(errno)))"), output: "", timeout: timeout)
+        let pid = child.pid
+        // The program leads a session, so its group is its pid.
+        _ = coclick_helper_started(pid)
+        defer { coclick_helper_ended(pid) }
+        defer { close(child.endRead) }
+        guard Self.watchEnd(of: pid, writingTo: child.endWrite) else {
+            for fd in [child.endWrite, child.stdinWrite, child.outputRead] { close(fd) }
+            kill(-pid, SIGKILL)
+            _ = Self.reap(pid)
+            return couldNotStart("no thread to wait for it")
         }
+        var exchange = Exchange(input: input, writeFD: child.stdinWrite, readFD: child.outputRead)
+        let timedOut = waitForEnd(of: pid, endRead: child.endRead, exchange: &exchange)
+        // Ended (a zombie until reaped here): after a timeout, what is left of its group goes too.
+        if timedOut { kill(-pid, SIGKILL) }
+        let status = Self.reap(pid)
+        // What it wrote before it ended; a server it left behind may hold the
+        // pipe open, so read only what is there.
+        exchange.drainOutput()
+        exchange.closeAll()
+        return Result(termination: timedOut ? .timedOut : Self.termination(status), output: exchange.text, timeout: timeout)
+    }
 
+    private func couldNotStart(_ why: String) -> Result {
+        Result(termination: .couldNotStart(why), output: "", timeout: timeout)
+    }
+
+    /// A spawned program and coclick's ends of its pipes: its stdin, its
+    /// output, and the pipe on which `watchEnd` says it ended.
+    private struct Started {
+        var pid: pid_t
+        var stdinWrite: Int32
+        var outputRead: Int32
+        var endRead: Int32
+        var endWrite: Int32
+    }
+
+    /// Makes the three pipes and spawns the program on them; on failure
+    /// every descriptor is closed again.
+    private func start(_ program: String) -> Swift.Result<Started, SpawnError> {
+        func pipeFailure() -> SpawnError { SpawnError(message: "cannot make a pipe: \(String(cString: strerror(errno)))") }
+        guard let stdinPipe = Self.makePipe() else { return .failure(pipeFailure()) }
+        guard let outputPipe = Self.makePipe() else {
+            let failure = pipeFailure()
+            for fd in [stdinPipe.read, stdinPipe.write] { close(fd) }
+            return .failure(failure)
+        }
         guard let endPipe = Self.makePipe() else {
+            let failure = pipeFailure()
             for fd in [stdinPipe.read, stdinPipe.write, outputPipe.read, outputPipe.write] { close(fd) }
-            return Result(termination: .couldNotStart("cannot make a pipe: \(String(cString: strerror(errno)))"), output: "", timeout: timeout)
+            return .failure(failure)
         }
         let spawned = Self.spawn(arguments, stdin: stdinPipe.read, output: outputPipe.write)
         close(stdinPipe.read)
         close(outputPipe.write)
-        guard case .success(let pid) = spawned else {
+        switch spawned {
+        case .success(let pid):
+            return .success(Started(pid: pid, stdinWrite: stdinPipe.write, outputRead: outputPipe.read, endRead: endPipe.read, endWrite: endPipe.write))
+        case .failure(let e):
             for fd in [stdinPipe.write, outputPipe.read, endPipe.read, endPipe.write] { close(fd) }
-            if case .failure(let e) = spawned {
-                return Result(termination: .couldNotStart("cannot run \(program): \(e.message)"), output: "", timeout: timeout)
-            }
-            return Result(termination: .couldNotStart("cannot run \(program)"), output: "", timeout: timeout)
+            return .failure(SpawnError(message: "cannot run \(program): \(e.message)"))
         }
+    }
 
-        // The program leads a session, so its group is its pid.
-        _ = coclick_helper_started(pid)
-        defer { coclick_helper_ended(pid) }
-        // Its end, as a byte on `endPipe`; it stays unreaped (a zombie) until
-        // this thread reaps it, so its pid (and group) cannot be reused before.
-        let watcher = OSThread.start(name: "child end") {
+    /// Writes a byte to `endWrite` (and closes it) when `pid` ends, from a
+    /// thread blocked in `waitid`; the program stays unreaped (a zombie)
+    /// until `reap`, so its pid (and group) cannot be reused before.
+    /// False when no thread could be started.
+    private static func watchEnd(of pid: pid_t, writingTo endWrite: Int32) -> Bool {
+        OSThread.start(name: "child end") {
             var info = siginfo_t()
             while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0, errno == EINTR {}
             var byte: UInt8 = 1
-            _ = write(endPipe.write, &byte, 1)
-            close(endPipe.write)
+            _ = write(endWrite, &byte, 1)
+            close(endWrite)
         }
-        defer { close(endPipe.read) }
+    }
+
+    private static func reap(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
-        guard watcher else {
-            close(endPipe.write)
-            for fd in [stdinPipe.write, outputPipe.read] { close(fd) }
-            kill(-pid, SIGKILL)
-            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-            return Result(termination: .couldNotStart("no thread to wait for it"), output: "", timeout: timeout)
-        }
-        _ = fcntl(stdinPipe.write, F_SETFL, fcntl(stdinPipe.write, F_GETFL) | O_NONBLOCK)
-        _ = fcntl(outputPipe.read, F_SETFL, fcntl(outputPipe.read, F_GETFL) | O_NONBLOCK)
-        var writeFD: Int32 = stdinPipe.write
-        var readFD: Int32 = outputPipe.read
-        let bytes = [UInt8](input)
-        var written = 0
-        var output: [UInt8] = []
-        let keep = 4096
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        return status
+    }
 
-        func pumpInput() {
-            while writeFD >= 0 {
-                if written == bytes.count {
-                    close(writeFD)
-                    writeFD = -1
-                    return
-                }
-                let n = bytes.withUnsafeBytes { write(writeFD, $0.baseAddress! + written, bytes.count - written) }
-                if n > 0 {
-                    written += n
-                } else if n < 0, errno == EINTR {
-                    continue
-                } else if n < 0, errno == EAGAIN || errno == EWOULDBLOCK {
-                    return
-                } else {
-                    // EPIPE: it stopped reading. Its exit status tells the rest.
-                    close(writeFD)
-                    writeFD = -1
-                }
-            }
-        }
-        func drainOutput() {
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            while readFD >= 0 {
-                let n = chunk.withUnsafeMutableBytes { read(readFD, $0.baseAddress, $0.count) }
-                if n > 0 {
-                    if output.count < keep { output += chunk[0..<min(n, keep - output.count)] }
-                } else if n < 0, errno == EINTR {
-                    continue
-                } else if n < 0, errno == EAGAIN || errno == EWOULDBLOCK {
-                    return
-                } else {
-                    close(readFD)
-                    readFD = -1
-                }
-            }
-        }
-
+    /// Feeds the input and keeps the output in one `poll` until the program
+    /// ends; when the time is up, its group gets SIGTERM, then SIGKILL
+    /// `grace` seconds later. True when it timed out.
+    private func waitForEnd(of pid: pid_t, endRead: Int32, exchange: inout Exchange) -> Bool {
         let deadline = Self.monotonicSeconds() + timeout
         var killAt: TimeInterval?
         var timedOut = false
-        pumpInput()
+        exchange.pumpInput()
         while true {
             let now = Self.monotonicSeconds()
             if !timedOut, now >= deadline {
@@ -217,27 +216,91 @@ public struct ChildProcess: Sendable {
                 kill(-pid, SIGKILL)
                 killAt = nil
             }
-            var fds = [pollfd(fd: endPipe.read, events: Int16(POLLIN), revents: 0)]
-            if writeFD >= 0 { fds.append(pollfd(fd: writeFD, events: Int16(POLLOUT), revents: 0)) }
-            if readFD >= 0 { fds.append(pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)) }
+            var fds = [pollfd(fd: endRead, events: Int16(POLLIN), revents: 0)] + exchange.pollRequests
             // Until something happens, or the next step of the timeout: no wake-up in between.
             let next = timedOut ? killAt : deadline
             let wait = next.map { Int32(min(((max(0, $0 - now)) * 1000).rounded(.up), 86_400_000)) } ?? -1
             _ = poll(&fds, nfds_t(fds.count), wait)
-            pumpInput()
-            drainOutput()
-            if fds[0].revents != 0 { break }
+            exchange.pumpInput()
+            exchange.drainOutput()
+            if fds[0].revents != 0 { return timedOut }
         }
-        // Ended (a zombie until reaped here): after a timeout, what is left of its group goes too.
-        if timedOut { kill(-pid, SIGKILL) }
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        let termination: Termination = timedOut ? .timedOut : Self.termination(status)
-        // What it wrote before it ended; a server it left behind may hold the
-        // pipe open, so read only what is there.
-        drainOutput()
-        if writeFD >= 0 { close(writeFD) }
-        if readFD >= 0 { close(readFD) }
-        return Result(termination: termination, output: String(decoding: output, as: UTF8.self), timeout: timeout)
+    }
+
+    /// The program's stdin and output, both non-blocking: the input written
+    /// as the pipe takes it, the first 4 KiB of the output kept.
+    private struct Exchange {
+        private var writeFD: Int32
+        private var readFD: Int32
+        private let bytes: [UInt8]
+        private var written = 0
+        private var output: [UInt8] = []
+        private static let keep = 4096
+
+        init(input: Data, writeFD: Int32, readFD: Int32) {
+            self.bytes = [UInt8](input)
+            self.writeFD = writeFD
+            self.readFD = readFD
+            _ = fcntl(writeFD, F_SETFL, fcntl(writeFD, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(readFD, F_SETFL, fcntl(readFD, F_GETFL) | O_NONBLOCK)
+        }
+
+        var text: String { String(decoding: output, as: UTF8.self) }
+
+        /// What to wait for: room in the stdin pipe, output to read.
+        var pollRequests: [pollfd] {
+            var fds: [pollfd] = []
+            if writeFD >= 0 { fds.append(pollfd(fd: writeFD, events: Int16(POLLOUT), revents: 0)) }
+            if readFD >= 0 { fds.append(pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)) }
+            return fds
+        }
+
+        mutating func pumpInput() {
+            while writeFD >= 0 {
+                if written == bytes.count {
+                    closeInput()
+                    return
+                }
+                let n = bytes.withUnsafeBytes { write(writeFD, $0.baseAddress! + written, bytes.count - written) }
+                if n > 0 {
+                    written += n
+                } else if n < 0, errno == EINTR {
+                    continue
+                } else if n < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+                    return
+                } else {
+                    // EPIPE: it stopped reading. Its exit status tells the rest.
+                    closeInput()
+                }
+            }
+        }
+
+        mutating func drainOutput() {
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while readFD >= 0 {
+                let n = chunk.withUnsafeMutableBytes { read(readFD, $0.baseAddress, $0.count) }
+                if n > 0 {
+                    if output.count < Self.keep { output += chunk[0..<min(n, Self.keep - output.count)] }
+                } else if n < 0, errno == EINTR {
+                    continue
+                } else if n < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+                    return
+                } else {
+                    close(readFD)
+                    readFD = -1
+                }
+            }
+        }
+
+        private mutating func closeInput() {
+            close(writeFD)
+            writeFD = -1
+        }
+
+        mutating func closeAll() {
+            if writeFD >= 0 { closeInput() }
+            if readFD >= 0 { close(readFD); readFD = -1 }
+        }
     }
 
     /// True when `name` is an executable file in one of PATH's folders.

@@ -5,10 +5,11 @@ import Glibc
 import Darwin
 #endif
 
-/// A plain POSIX thread: what the file writers (`BackgroundWriter`) need,
-/// without Foundation's `Thread` (which runs CoreFoundation's thread set-up in
-/// a dashboard that otherwise needs only FoundationEssentials), and never on
-/// libdispatch's workers (one worker, once started, wakes every second).
+/// A plain POSIX thread: what the file writers (`BackgroundWriter`) and the
+/// child-process waits need, for blocking calls that must not hold a thread
+/// of the cooperative pool; without Foundation's `Thread` (which runs
+/// CoreFoundation's thread set-up in a dashboard that otherwise needs only
+/// FoundationEssentials).
 /// Their locks are the standard library's `Mutex`.
 enum OSThread {
     /// Starts `body` on a new detached thread named `name` (cut to the 15

@@ -1,13 +1,13 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Appends log lines to a file (for `--log-file`). The client never passes
 /// headers or bodies to the logger, so no secret reaches this file.
 struct FileLogHandler: LogHandler {
-    final class Sink: @unchecked Sendable {
-        // One handle shared by every logger, writes serialized by the lock.
-        private let handle: FileHandle
-        private let lock = NSLock()
+    final class Sink: Sendable {
+        // One handle shared by every logger, writes serialized by its mutex.
+        private let handle: Mutex<FileHandle>
         init(path: String) throws {
             let fm = FileManager.default
             if !fm.fileExists(atPath: path) {
@@ -17,12 +17,10 @@ struct FileLogHandler: LogHandler {
             }
             guard let h = FileHandle(forWritingAtPath: path) else { throw UsageError("cannot open log file \(path) for writing") }
             h.seekToEndOfFile()
-            handle = h
+            handle = Mutex(h)
         }
         func write(_ line: String) {
-            lock.lock()
-            defer { lock.unlock() }
-            handle.write(Data(line.utf8))
+            handle.withLock { $0.write(Data(line.utf8)) }
         }
     }
 

@@ -57,7 +57,7 @@ import Testing
         }
         let new = NewMeeting(user: user, startsAt: try #require(APIDate.parse(starts)), cobrowsingURL: url,
                              cookies: [], customData: custom)
-        let encoded = try decode(JSONValue.self, String(decoding: JSONEncoder().encode(new), as: UTF8.self))
+        let encoded = try decode(JSONValue.self, String(decoding: new.jsonBody(), as: UTF8.self))
         let sent = try #require(encoded.objectValue)
         // Every key sent is a documented one, with the documented value.
         for (key, value) in sent { #expect(doc[key] == value, "\(key)") }
@@ -70,7 +70,7 @@ import Testing
         var withIframes = new
         withIframes.presenterWaitingRoomIframeURL = "https://www.youtube.com/embed/dQw4w9WgXcQ"
         withIframes.prospectWaitingRoomIframeURL = "https://www.youtube.com/embed/dQw4w9WgXcQ"
-        let all = try decode(JSONValue.self, String(decoding: JSONEncoder().encode(withIframes), as: UTF8.self))
+        let all = try decode(JSONValue.self, String(decoding: withIframes.jsonBody(), as: UTF8.self))
         #expect(Set(all.objectValue.map { Array($0.keys) } ?? []) == Set(NewMeeting.fieldOrder))
     }
 

@@ -148,7 +148,8 @@ struct IssueNineFixTests {
     }
 
     @Test func withoutColourTheFocusedFieldAndButtonStandOut() {
-        for theme in ThemeCatalog.load(userDirectory: nil).themes {
+        let catalog = ThemeCatalog.loadLazily(userDirectory: nil)
+        for theme in catalog.names.compactMap(catalog.theme(named:)) {
             let r = theme.resolved(for: .none)
             #expect(r[.field] != r[.fieldFocus], "\(theme.name)")
             #expect(r[.button] != r[.buttonFocus], "\(theme.name)")
@@ -157,7 +158,7 @@ struct IssueNineFixTests {
     }
 
     @Test func highContrastHasNoHolesInItsBackground() throws {
-        let hc = try #require(ThemeCatalog.load(userDirectory: nil).theme(named: "high-contrast"))
+        let hc = try #require(ThemeCatalog.loadLazily(userDirectory: nil).theme(named: "high-contrast"))
         for depth in [ColorDepth.full256, .eight] {
             let r = hc.resolved(for: depth)
             for role in StyleRole.allCases {

@@ -7,11 +7,14 @@ import Testing
 
 @Suite("Themes")
 struct ThemeTests {
-    @Test func allFourShippedThemesParse() {
-        let c = ThemeCatalog.load(userDirectory: nil)
+    /// Through the catalog a start uses: every name it offers parses on demand.
+    @Test func allFourShippedThemesParse() throws {
+        let c = ThemeCatalog.loadLazily(userDirectory: nil)
         #expect(c.warnings.isEmpty, "\(c.warnings)")
-        #expect(Array(c.names.prefix(4)) == ["default", "light", "high-contrast", "mono"])
-        for t in c.themes {
+        #expect(c.names == ["default", "light", "high-contrast", "mono"])
+        #expect(c.names.count == ShippedThemes.files.count)
+        for name in c.names {
+            let t = try #require(c.theme(named: name), "shipped theme '\(name)' does not parse")
             #expect(t.roles[.selection] != nil, "\(t.name)")
             for s in [StyleRole.scheduled, .inProgress, .closed, .cancelled, .header, .footer, .warning, .error] {
                 #expect(t.roles[s] != nil, "\(t.name) \(s)")
@@ -60,7 +63,7 @@ struct ThemeTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         try "[roles]\nheader = { fg = \"red\" }\n".write(to: dir.appendingPathComponent("mine.toml"), atomically: true, encoding: .utf8)
         try "[roles]\nheader = { fg = \"nope\" }\n".write(to: dir.appendingPathComponent("broken.toml"), atomically: true, encoding: .utf8)
-        let c = ThemeCatalog.load(userDirectory: dir)
+        let c = ThemeCatalog.loadLazily(userDirectory: dir)
         #expect(c.names.contains("mine"))
         #expect(!c.names.contains("broken"))
         #expect(c.warnings.count == 1)
@@ -82,22 +85,22 @@ struct ThemeTests {
         let linked = dir.appendingPathComponent("dotfiles-linked.toml")
         try "[roles]\nheader = { fg = \"blue\" }\n".write(to: linked, atomically: true, encoding: .utf8)
         #expect(symlink(linked.path, themes.appendingPathComponent("linked.toml").path) == 0)
-        let c = ThemeCatalog.load(userDirectory: themes)
+        let c = ThemeCatalog.loadLazily(userDirectory: themes)
         #expect(c.names.contains("mine") && c.names.contains("linked"))
         #expect(!c.names.contains("loose"))
         #expect(c.warnings == ["theme 'loose' not read: \(themes.path)/loose.toml can be written by group or others (mode 666); fix it with: chmod go-w \(themes.path)/loose.toml"])
 
         chmod(themes.path, 0o777)
-        let refused = ThemeCatalog.load(userDirectory: themes)
+        let refused = ThemeCatalog.loadLazily(userDirectory: themes)
         #expect(!refused.names.contains("mine"))
         #expect(refused.warnings.count == 1)
         #expect(refused.warnings.first?.hasPrefix("themes not read: \(themes.path) can be written by group or others (mode 777)") == true, "\(refused.warnings)")
     }
 
-    /// A start parses only the theme it uses (`loadLazily`); what it offers
-    /// and draws is what `load` gives: names in the same order, the same
-    /// themes, the same warnings, a user's file in place of a shipped theme.
-    @Test func lazyLoadingOffersWhatLoadingAllOffers() throws {
+    /// A start parses only the theme it uses: the names come in the shipped
+    /// order, then the user's others in file-name order; a user's file takes a
+    /// shipped theme's place; a bad one is a warning and not offered.
+    @Test func theCatalogOffersShippedThenUserThemes() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("coclick-themes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -105,24 +108,21 @@ struct ThemeTests {
         try "[roles]\nheader = { fg = \"green\" }\n".write(to: dir.appendingPathComponent("a-mine.toml"), atomically: true, encoding: .utf8)
         try "[roles]\nheader = { fg = \"blue\" }\n".write(to: dir.appendingPathComponent("light.toml"), atomically: true, encoding: .utf8)
         try "[roles]\nheader = { fg = \"nope\" }\n".write(to: dir.appendingPathComponent("broken.toml"), atomically: true, encoding: .utf8)
-        for userDirectory in [nil, dir] {
-            let all = ThemeCatalog.load(userDirectory: userDirectory)
-            let lazy = ThemeCatalog.loadLazily(userDirectory: userDirectory)
-            #expect(lazy.names == all.names)
-            #expect(lazy.warnings == all.warnings)
-            for name in all.names + ["missing"] {
-                #expect(lazy.theme(named: name) == all.theme(named: name), "\(name)")
-            }
-        }
-        let lazy = ThemeCatalog.loadLazily(userDirectory: dir)
-        #expect(lazy.names.starts(with: ThemeCatalog.shippedOrder))
-        #expect(lazy.theme(named: "light")?.roles[.header]?.fg == ThemeCatalog.load(userDirectory: dir).theme(named: "light")?.roles[.header]?.fg)
-        #expect(ThemeCatalog.loadLazily(userDirectory: nil, shipped: []).names == ["default"])
+        let c = ThemeCatalog.loadLazily(userDirectory: dir)
+        #expect(c.names == ThemeCatalog.shippedOrder + ["a-mine", "mine"])
+        #expect(c.warnings.count == 1 && c.warnings.first?.contains("broken.toml") == true, "\(c.warnings)")
+        #expect(c.theme(named: "light")?.roles[.header]?.fg == 4)
+        #expect(c.theme(named: "light") != ThemeCatalog.loadLazily(userDirectory: nil).theme(named: "light"))
+        #expect(c.theme(named: "mine")?.roles[.header]?.fg == 1)
+        #expect(c.theme(named: "mono") == ThemeCatalog.loadLazily(userDirectory: nil).theme(named: "mono"))
+        #expect(c.theme(named: "missing") == nil)
+        #expect(c.theme(named: "broken") == nil)
     }
 
     @Test func noShippedThemesFallsBack() {
-        let c = ThemeCatalog.load(userDirectory: nil, shipped: [])
+        let c = ThemeCatalog.loadLazily(userDirectory: nil, shipped: [])
         #expect(c.names == ["default"])
+        #expect(c.theme(named: "default") != nil)
     }
 
     /// The binary carries themes/*.toml as they are in the repository

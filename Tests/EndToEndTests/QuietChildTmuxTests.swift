@@ -11,27 +11,12 @@ import Testing
 struct QuietChildTmuxTests {
     let clip = ClipboardTmuxTests()
 
-    /// Wake-ups of every thread of `pid` so far: each time a thread that
+    /// Wake-ups a second of `pid` over `seconds`: each time a thread that
     /// waited (poll, epoll, a futex, a sleep) was woken is one voluntary
-    /// context switch. Threads that have ended are not counted.
-    static func wakeUps(_ pid: pid_t) -> Int {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        return tasks.reduce(0) { sum, tid in
-            let status = (try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/status", encoding: .utf8)) ?? ""
-            let line = status.split(separator: "\n").first { $0.hasPrefix("voluntary_ctxt_switches:") }
-            return sum + (line.flatMap { Int($0.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "") } ?? 0)
-        }
-    }
-
-    /// Wake-ups a second of `pid` over `seconds`.
-    static func rate(_ pid: pid_t, over seconds: Int) async throws -> Double {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let before = wakeUps(pid)
-        try await Task.sleep(for: .seconds(seconds))
-        let woken = wakeUps(pid) - before
-        let elapsed = (clock.now - start).components
-        return Double(woken) / max(Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18, 1)
+    /// context switch, summed over its threads (`voluntarySwitches`).
+    static func rate(_ pid: pid_t, over seconds: Double) async throws -> Double {
+        let perThread = try await voluntarySwitches(pid, over: seconds)
+        return Double(perThread.values.reduce(0, +)) / seconds
     }
 
     /// A count of wake-ups, not a timing: while `o`'s browser stays open the

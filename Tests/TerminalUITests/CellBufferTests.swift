@@ -51,7 +51,7 @@ struct CellBufferTests {
     @Test func styleLayer() {
         var b = CellBuffer(width: 4, height: 1)
         b.write("ab", x: 1, y: 0, role: .error)
-        #expect(b.styleText == ".EE.")
+        #expect((0..<4).map { b[$0, 0].role } == [.normal, .error, .error, .normal])
     }
 
     @Test func drawableDropsAmbiguousEmojiParts() {
