@@ -223,23 +223,24 @@ extension ListMeetings {
     /// Each meeting's detail, in the list's order, a few at a time; one that
     /// is gone by now (404) is left out and said.
     static func details(of meetings: [Meeting], client: CoClickClient) async throws -> [Meeting] {
-        var out = [Meeting?](repeating: nil, count: meetings.count)
-        var gone = 0
-        try await withThrowingTaskGroup(of: (Int, Meeting?).self) { group in
-            var next = 0
-            func add() {
-                let i = next, m = meetings[i]
-                next += 1
+        // At most `detailsInFlight` asked at once: one more each time one is answered.
+        let fetched = try await withThrowingTaskGroup(of: (Int, Meeting?).self) { group in
+            var answered: [(Int, Meeting?)] = []
+            answered.reserveCapacity(meetings.count)
+            for (i, m) in meetings.enumerated() {
+                if i >= detailsInFlight, let done = try await group.next() { answered.append(done) }
                 group.addTask {
                     if m.isDetail { return (i, m) }
                     do { return (i, try await client.meeting(id: m.id)) } catch APIError.notFound { return (i, nil) }
                 }
             }
-            while next < min(detailsInFlight, meetings.count) { add() }
-            while let (i, m) = try await group.next() {
-                if let m { out[i] = m } else { gone += 1 }
-                if next < meetings.count { add() }
-            }
+            while let done = try await group.next() { answered.append(done) }
+            return answered
+        }
+        var out = [Meeting?](repeating: nil, count: meetings.count)
+        var gone = 0
+        for (i, m) in fetched {
+            if let m { out[i] = m } else { gone += 1 }
         }
         if gone > 0 { Output.warn("\(gone) meeting\(gone == 1 ? " was" : "s were") deleted while the calendar was written; left out") }
         return out.compactMap { $0 }
