@@ -11,13 +11,7 @@ struct CommandTests {
         _ options: SimulatorOptions = SimulatorOptions(),
         _ body: (Simulator, [String: String]) async throws -> Void
     ) async throws {
-        try await withRunningSimulator(options) { sim, url in
-            try await body(sim, [
-                "COCLICK_API_URL": url.absoluteString,
-                "COCLICK_SECRET_ID": Simulator.demoCredentials.secretID,
-                "COCLICK_SECRET_KEY": Simulator.demoCredentials.secretKey,
-            ])
-        }
+        try await withSimulatorEnvironment(options, body)
     }
 
     func json(_ text: String) throws -> Any {

@@ -176,6 +176,18 @@ func withRunningSimulator(_ options: SimulatorOptions = SimulatorOptions(), _ bo
     await offPool { await sim.stop() }
 }
 
+/// As `withRunningSimulator`, with the environment that points coclick at the
+/// simulator under its demo credentials.
+func withSimulatorEnvironment(_ options: SimulatorOptions = SimulatorOptions(), _ body: (Simulator, [String: String]) async throws -> Void) async throws {
+    try await withRunningSimulator(options) { sim, url in
+        try await body(sim, [
+            "COCLICK_API_URL": url.absoluteString,
+            "COCLICK_SECRET_ID": Simulator.demoCredentials.secretID,
+            "COCLICK_SECRET_KEY": Simulator.demoCredentials.secretKey,
+        ])
+    }
+}
+
 /// A listening socket on 127.0.0.1 whose accept loop (a thread of its own,
 /// never the cooperative pool) hands each connection to `serve` on another
 /// thread, counting them, until `stop`.
