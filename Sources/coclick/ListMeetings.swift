@@ -220,18 +220,24 @@ extension ListMeetings {
         return 0
     }
 
+    /// One meeting's detail, or nil when it is gone (404), and its place in the list.
+    struct DetailAnswer: Sendable {
+        let index: Int
+        let meeting: Meeting?
+    }
+
     /// Each meeting's detail, in the list's order, a few at a time; one that
     /// is gone by now (404) is left out and said.
     static func details(of meetings: [Meeting], client: CoClickClient) async throws -> [Meeting] {
         // At most `detailsInFlight` asked at once: one more each time one is answered.
-        let fetched = try await withThrowingTaskGroup(of: (Int, Meeting?).self) { group in
-            var answered: [(Int, Meeting?)] = []
+        let fetched = try await withThrowingTaskGroup(of: DetailAnswer.self) { group in
+            var answered: [DetailAnswer] = []
             answered.reserveCapacity(meetings.count)
             for (i, m) in meetings.enumerated() {
                 if i >= detailsInFlight, let done = try await group.next() { answered.append(done) }
                 group.addTask {
-                    if m.isDetail { return (i, m) }
-                    do { return (i, try await client.meeting(id: m.id)) } catch APIError.notFound { return (i, nil) }
+                    if m.isDetail { return DetailAnswer(index: i, meeting: m) }
+                    do { return DetailAnswer(index: i, meeting: try await client.meeting(id: m.id)) } catch APIError.notFound { return DetailAnswer(index: i, meeting: nil) }
                 }
             }
             while let done = try await group.next() { answered.append(done) }
@@ -239,8 +245,8 @@ extension ListMeetings {
         }
         var out = [Meeting?](repeating: nil, count: meetings.count)
         var gone = 0
-        for (i, m) in fetched {
-            if let m { out[i] = m } else { gone += 1 }
+        for answer in fetched {
+            if let m = answer.meeting { out[answer.index] = m } else { gone += 1 }
         }
         if gone > 0 { Output.warn("\(gone) meeting\(gone == 1 ? " was" : "s were") deleted while the calendar was written; left out") }
         return out.compactMap { $0 }
