@@ -221,6 +221,8 @@ extension ListMeetings {
     }
 
     /// One meeting's detail, or nil when it is gone (404), and its place in the list.
+    /// A struct, not an `(Int, Meeting?)` tuple: the release build (Swift 6.3.1, -O)
+    /// read such tuples from the task group wrongly and trapped; the debug build did not.
     struct DetailAnswer: Sendable {
         let index: Int
         let meeting: Meeting?
