@@ -11,21 +11,9 @@ struct CLIHabitsTests {
         _ options: SimulatorOptions = SimulatorOptions(),
         _ body: (Simulator, [String: String]) async throws -> Void
     ) async throws {
-        let sim = Simulator(options: options)
-        let url = try await sim.start()
-        let env = [
-            "COCLICK_API_URL": url.absoluteString,
-            "COCLICK_SECRET_ID": Simulator.demoCredentials.secretID,
-            "COCLICK_SECRET_KEY": Simulator.demoCredentials.secretKey,
-            "TZ": "UTC",
-        ]
-        do {
-            try await body(sim, env)
-        } catch {
-            await offPool { await sim.stop() }
-            throw error
+        try await withSimulatorEnvironment(options) { sim, env in
+            try await body(sim, env.merging(["TZ": "UTC"]) { $1 })
         }
-        await offPool { await sim.stop() }
     }
 
     func jsonArray(_ text: String) throws -> [[String: Any]] {

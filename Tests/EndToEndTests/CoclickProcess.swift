@@ -121,3 +121,8 @@ func voluntarySwitches(_ pid: Int32, over seconds: Double) async throws -> [Stri
     }
     return result
 }
+
+/// `text` parsed as JSON (an array or object of Foundation values), for checking a command's `--json`.
+func json(_ text: String) throws -> Any {
+    try JSONSerialization.jsonObject(with: Data(text.utf8))
+}

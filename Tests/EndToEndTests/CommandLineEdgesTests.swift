@@ -9,22 +9,11 @@ import Testing
 /// each kind of local refusal gets.
 @Suite("command-line edges", .serialized)
 struct CommandLineEdgesTests {
-    func withSimulator(
-        _ options: SimulatorOptions = SimulatorOptions(),
-        _ body: (Simulator, [String: String]) async throws -> Void
-    ) async throws {
-        try await withSimulatorEnvironment(options, body)
-    }
-
-    func json(_ text: String) throws -> Any {
-        try JSONSerialization.jsonObject(with: Data(text.utf8))
-    }
-
     /// On a terminal stdout and stderr share the screen: the "more on page 2"
     /// notice is read below the table it is about.
     @Test func moreMeetingsNoticeComesAfterTheTableOnATerminal() async throws {
         #expect(Pane.available, "tmux is needed: apt-get install tmux")
-        try await withSimulator(SimulatorOptions(fixture: .count(12))) { _, env in
+        try await withSimulatorEnvironment(SimulatorOptions(fixture: .count(12))) { _, env in
             // Kept alive after: tmux scrolls a dead pane's first line into its history.
             let command = "\"$COCLICK\" meetings list --every-date --per 5; echo \"exit=$?\"; sleep 60"
             try await Pane.with(width: 160, height: 30, command: command, env: env) { pane in
@@ -58,7 +47,7 @@ struct CommandLineEdgesTests {
 
     /// `COCLICK_CONFIG=/dev/null` is no config at all; a regular file keeps its checks.
     @Test func devNullIsAnEmptyConfig() async throws {
-        try await withSimulator { _, env in
+        try await withSimulatorEnvironment { _, env in
             var withNull = env
             withNull["COCLICK_CONFIG"] = "/dev/null"
             let r = try await runCoclick(["auth", "check"], env: withNull)
@@ -101,7 +90,7 @@ struct CommandLineEdgesTests {
 
     /// `--per` goes before the command like the global options.
     @Test func perGoesBeforeTheCommand() async throws {
-        try await withSimulator { _, env in
+        try await withSimulatorEnvironment { _, env in
             let r = try await runCoclick(["--per", "5", "meetings", "list", "--every-date", "--json"], env: env)
             #expect(r.status == 0, "\(r.stderr)")
             #expect((try json(r.stdout) as? [Any])?.count == 5)
@@ -121,7 +110,7 @@ struct CommandLineEdgesTests {
         #expect(help.status == 0)
         for order in MeetingQuery.sortOrders { #expect(help.stdout.contains(order), "\(order) not in help:\n\(help.stdout)") }
 
-        try await withSimulator { _, env in
+        try await withSimulatorEnvironment { _, env in
             func starts(_ args: [String]) async throws -> [Date] {
                 let r = try await runCoclick(["meetings", "list", "--every-date", "--per", "100", "--json"] + args, env: env)
                 #expect(r.status == 0, "\(args): \(r.stderr)")
@@ -144,7 +133,7 @@ struct CommandLineEdgesTests {
 
     /// A prefix of an id (or the whole id) matches in any case.
     @Test func idPrefixMatchesWithoutRegardToCase() async throws {
-        try await withSimulator { sim, env in
+        try await withSimulatorEnvironment { sim, env in
             let id = try #require(sim.meetings.first { $0.id.contains { $0.isLetter } }?.id)
             for typed in [String(id.prefix(8)).uppercased(), id.uppercased()] {
                 let r = try await runCoclick(["meetings", "show", typed, "--json"], env: env)
@@ -157,7 +146,7 @@ struct CommandLineEdgesTests {
     /// Input coclick cannot read exits 2; a field the API would refuse,
     /// caught before sending, exits 5 as the API's own refusal does.
     @Test func eachKindOfLocalRefusalHasOneExitCode() async throws {
-        try await withSimulator { sim, env in
+        try await withSimulatorEnvironment { sim, env in
             sim.clearRequests()
             let ok = ["--user", "ada@example.com", "--starts-at", "in 1h", "--cobrowsing-url", "https://x.example.com"]
             func create(replacing option: String, with value: String) -> [String] {
@@ -192,7 +181,7 @@ struct CommandLineEdgesTests {
     /// lists (all shared, but `--json`) and `--per`. An option added to the
     /// shared ones and not movable fails here.
     @Test func everySharedOptionMayComeBeforeTheSubcommand() async throws {
-        try await withSimulator { _, env in
+        try await withSimulatorEnvironment { _, env in
             let help = try await runCoclick(["auth", "check", "--help"], env: env)
             let usage = try #require(help.stdout.split(separator: "\n").first { $0.hasPrefix("USAGE:") })
             let names = usage.split(separator: "[").compactMap { $0.split(separator: " ").first.map(String.init) }

@@ -14,9 +14,6 @@ struct CommandTests {
         try await withSimulatorEnvironment(options, body)
     }
 
-    func json(_ text: String) throws -> Any {
-        try JSONSerialization.jsonObject(with: Data(text.utf8))
-    }
 
     @Test func authCheckPrintsCompanyAndExpiryButNeverTheToken() async throws {
         try await withSimulator { sim, env in

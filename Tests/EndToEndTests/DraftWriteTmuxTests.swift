@@ -22,6 +22,18 @@ struct DraftWriteTmuxTests {
         for w in words { try await t.type(w) }
     }
 
+    /// From the list: the form, with grace's meeting tomorrow at 9:00 and `url` typed in.
+    func openTheFormAndType(_ t: Pane, url: String) async throws {
+        _ = try await t.waitForScreen("the list", timeout: Self.patience) { NetworkFaultTmuxTests.isOK($0) }
+        try await t.keys("n")
+        _ = try await t.waitForScreen("the form", timeout: Self.patience) { $0.contains("New meeting") }
+        try await t.type("grace@example.com")
+        try await t.keys("Tab")
+        try await t.type("tomorrow 9:00")
+        try await t.keys("Tab")
+        try await t.type(url)
+    }
+
     @Test func manyQuickKeysThenAnImmediateQuitLeaveTheNewestDraftAndAKillKeepsIt() async throws {
         try await fault.withSimulator { _, url in
             let home = try makeTempDirectory()
@@ -30,14 +42,7 @@ struct DraftWriteTmuxTests {
             let file = NetworkFaultTmuxTests.draftFile(home: home, url: url)
             let first = (1...40).map { "/a\($0)" }
             try await fault.withDashboard(["--refresh", "5"], env: env) { t in
-                _ = try await t.waitForScreen("the list", timeout: Self.patience) { NetworkFaultTmuxTests.isOK($0) }
-                try await t.keys("n")
-                _ = try await t.waitForScreen("the form", timeout: Self.patience) { $0.contains("New meeting") }
-                try await t.type("grace@example.com")
-                try await t.keys("Tab")
-                try await t.type("tomorrow 9:00")
-                try await t.keys("Tab")
-                try await t.type("https://example.com")
+                try await openTheFormAndType(t, url: "https://example.com")
                 try await typeQuickly(t, first)
                 // Esc, then q as soon as the list is back: no wait for "Draft kept" or for the file.
                 try await t.keys("Escape")
@@ -90,14 +95,7 @@ struct DraftWriteTmuxTests {
                 try await t.waitFor("PROMPT$")
                 try await t.type("\"$COCLICK\" --refresh 5")
                 try await t.keys("Enter")
-                _ = try await t.waitForScreen("the list", timeout: Self.patience) { NetworkFaultTmuxTests.isOK($0) }
-                try await t.keys("n")
-                _ = try await t.waitForScreen("the form", timeout: Self.patience) { $0.contains("New meeting") }
-                try await t.type("grace@example.com")
-                try await t.keys("Tab")
-                try await t.type("tomorrow 9:00")
-                try await t.keys("Tab")
-                try await t.type("https://x.example")
+                try await openTheFormAndType(t, url: "https://x.example")
                 try await typeQuickly(t, words)
                 _ = try await t.waitForScreen("all of it typed", timeout: Self.patience) { $0.contains("/c11/c12") }
                 try await t.keys("C-z")

@@ -15,13 +15,7 @@ struct FailureWordsTests {
     func withTLSSimulator(cert: String, key: String, _ body: (Simulator, URL) async throws -> Void) async throws {
         var options = SimulatorOptions()
         options.tls = SimulatorTLS(certificateFile: cert, privateKeyFile: key)
-        let sim = Simulator(options: options)
-        let url = try await sim.start()
-        do { try await body(sim, url) } catch {
-            await offPool { await sim.stop() }
-            throw error
-        }
-        await offPool { await sim.stop() }
+        try await withRunningSimulator(options, body)
     }
 
     @Test func anExpiredCertificateSaysExpiredAndIsTriedOnce() async throws {

@@ -16,13 +16,7 @@ struct FormPasteAndTypingTmuxTests {
     static let customData = #"{"zeta":1,"big":12345678901234567890,"alpha":{"y":2,"x":1.5},"r":0.1000}"#
 
     func withSimulator(_ body: (Simulator, URL) async throws -> Void) async throws {
-        let sim = Simulator(options: SimulatorOptions())
-        let url = try await sim.start()
-        do { try await body(sim, url) } catch {
-            await offPool { await sim.stop() }
-            throw error
-        }
-        await offPool { await sim.stop() }
+        try await withRunningSimulator(SimulatorOptions(), body)
     }
 
     /// The dashboard against `url`, its files under a fresh home; `env` goes last.

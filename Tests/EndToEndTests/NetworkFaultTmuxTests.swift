@@ -15,13 +15,7 @@ struct NetworkFaultTmuxTests {
     static let patience: TimeInterval = 90
 
     func withSimulator(_ options: SimulatorOptions = SimulatorOptions(), _ body: (Simulator, URL) async throws -> Void) async throws {
-        let sim = Simulator(options: options)
-        let url = try await sim.start()
-        do { try await body(sim, url) } catch {
-            await offPool { await sim.stop() }
-            throw error
-        }
-        await offPool { await sim.stop() }
+        try await withRunningSimulator(options, body)
     }
 
     /// The environment of a dashboard pointed at `url`, its files under `home`.

@@ -14,13 +14,7 @@ struct PreferencesTmuxTests {
     static let patience: TimeInterval = 90
 
     func withSimulator(_ body: (Simulator, URL) async throws -> Void) async throws {
-        let sim = Simulator(options: SimulatorOptions())
-        let url = try await sim.start()
-        do { try await body(sim, url) } catch {
-            await offPool { await sim.stop() }
-            throw error
-        }
-        await offPool { await sim.stop() }
+        try await withRunningSimulator(SimulatorOptions(), body)
     }
 
     /// A dashboard's environment: files under `home`, pointed at `url` unless a config says otherwise.
