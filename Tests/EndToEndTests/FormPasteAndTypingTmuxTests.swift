@@ -168,7 +168,10 @@ struct FormPasteAndTypingTmuxTests {
                 try handle.close()
                 _ = try await t.waitForScreen("the stray text", timeout: Self.patience) { $0.contains("STRAY-OUTPUT-XYZ") }
                 try await t.keys("C-l")
-                let clean = try await t.waitForScreen("the repaint", timeout: Self.patience) { !$0.contains("STRAY-OUTPUT-XYZ") }
+                // The whole repaint, not a capture taken between the clear and the form's lines.
+                let clean = try await t.waitForScreen("the repaint", timeout: Self.patience) {
+                    !$0.contains("STRAY-OUTPUT-XYZ") && $0.contains("New meeting") && $0.contains("User")
+                }
                 #expect(clean.contains("New meeting") && clean.contains("User"))
             }
         }
