@@ -193,6 +193,15 @@ struct ShellCompletionTests {
             ("zsh", "exec \(zsh) -i"),
             ("fish", "exec \(fish) --no-config -C \(Pane.quote("function fish_prompt; echo 'READY$ '; end; source \(fishScript.path)"))"),
         ]
+        // Ctrl-C, then an empty prompt before the next line is typed: typed at once,
+        // the next line can land behind the old one while the shell still shows its menu.
+        func clearLine(_ pane: Pane, _ shell: String) async throws {
+            try await pane.keys("C-c")
+            _ = try await pane.waitForScreen("\(shell): an empty prompt", timeout: 60) { screen in
+                screen.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?
+                    .trimmingCharacters(in: .whitespaces) == "READY$"
+            }
+        }
         for (shell, command) in shells {
             try await Pane.with(width: 160, height: 30, command: command, env: env) { pane in
                 try await pane.waitFor("READY$", timeout: 60)
@@ -200,11 +209,11 @@ struct ShellCompletionTests {
                 try await pane.keys("Tab")
                 let after = try await pane.waitForScreen("\(shell): meetings' subcommands", timeout: 60) { $0.contains("create") && $0.contains("show") }
                 #expect(!after.contains("simulator"), "\(shell): top-level commands offered after a global option:\n\(after)")
-                try await pane.keys("C-c")
+                try await clearLine(pane, shell)
                 try await pane.type("coclick --profile ")
                 try await pane.keys("Tab")
                 try await pane.waitForScreen("\(shell): profiles", timeout: 60) { $0.contains("staging") && $0.contains("work") }
-                try await pane.keys("C-c")
+                try await clearLine(pane, shell)
                 try await pane.type("coclick meetings show ")
                 try await pane.keys("Tab")
                 let ids = try await pane.waitForScreen("\(shell): ids", timeout: 60) { s in scene.ids.allSatisfy { s.contains($0) } }
